@@ -1,0 +1,33 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from config.health import healthz
+from registry import views as registry_views
+from registry.urls import api_urlpatterns as registry_api
+
+api_v1 = [*registry_api]
+
+urlpatterns = [
+    path("", registry_views.home, name="home"),
+    path("workbench/<slug:role>/", registry_views.workbench, name="workbench"),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(
+            template_name="registry/login.html", redirect_authenticated_user=True
+        ),
+        name="login",
+    ),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include(api_v1)),
+    path("api/schema/", SpectacularAPIView.as_view(permission_classes=[]), name="api-schema"),
+    path(
+        "api/docs/",
+        SpectacularSwaggerView.as_view(url_name="api-schema", permission_classes=[]),
+        name="api-docs",
+    ),
+    path("healthz", healthz, name="healthz"),
+]

@@ -1,0 +1,114 @@
+"""What every API view shares: pagination, the one permission class, the error format."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from django.utils.translation import gettext as _
+from rest_framework import exceptions, permissions, status
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.response import Response
+
+from registry import permissions as portal_permissions
+from registry.errors import DomainError
+
+
+class Pagination(PageNumberPagination):
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 500
+
+
+class RolePermission(permissions.BasePermission):
+    """Enforces the action a view declares, via the one permission model.
+
+    A view sets ``permission_action`` (one action for every method) or
+    ``permission_actions`` (viewset action -> portal action). ``None`` means public.
+    Object-level scoping is the selectors' job: a view loads objects through them.
+    """
+
+    def has_permission(self, request, view) -> bool:
+        action = self.action_for(view)
+        if action is None:
+            return True
+        if not request.user or not request.user.is_authenticated:
+            raise exceptions.NotAuthenticated()
+        return portal_permissions.may(request.user, action)
+
+    @staticmethod
+    def action_for(view) -> str | None:
+        actions = getattr(view, "permission_actions", None)
+        if actions is not None:
+            name = getattr(view, "action", None) or request_method_name(view)
+            if name not in actions:
+                raise exceptions.MethodNotAllowed(view.request.method)
+            return actions[name]
+        if not hasattr(view, "permission_action"):
+            raise AssertionError(f"{view.__class__.__name__} declares no permission_action")
+        return view.permission_action
+
+
+def request_method_name(view) -> str:
+    return view.request.method.lower()
+
+
+def _flatten(detail: Any, prefix: str = "") -> dict[str, list[str]]:
+    """DRF's nested error detail as {"field" or "field.sub": [messages]}."""
+    if isinstance(detail, dict):
+        out: dict[str, list[str]] = {}
+        for key, value in detail.items():
+            name = f"{prefix}.{key}" if prefix else str(key)
+            out.update(_flatten(value, name))
+        return out
+    if isinstance(detail, list):
+        if all(not isinstance(item, dict | list) for item in detail):
+            return {prefix or "non_field_errors": [str(item) for item in detail]}
+        out = {}
+        for index, item in enumerate(detail):
+            out.update(_flatten(item, f"{prefix}[{index}]"))
+        return out
+    return {prefix or "non_field_errors": [str(detail)]}
+
+
+def exception_handler(exc: Exception, context: dict) -> Response | None:
+    """Every error as ``{"detail", "code"}``; validation errors also carry ``errors``."""
+    if isinstance(exc, DomainError):
+        body = {"detail": str(exc.message), "code": exc.code}
+        extra = dict(exc.extra)
+        if "fields" in extra:
+            body["errors"] = {k: [str(m) for m in v] for k, v in extra.pop("fields").items()}
+        body.update(extra)
+        return Response(body, status=exc.status)
+    if isinstance(exc, DjangoValidationError):
+        exc = exceptions.ValidationError(
+            exc.message_dict if hasattr(exc, "error_dict") else exc.messages
+        )
+    elif isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied()
+
+    # Imported here: rest_framework.views reads the settings that name this module.
+    from rest_framework.views import exception_handler as drf_exception_handler
+
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    if isinstance(exc, exceptions.ValidationError):
+        errors = _flatten(exc.detail)
+        first = next(iter(errors.values()), [_("The input is not valid.")])[0]
+        response.data = {"detail": first, "code": "invalid", "errors": errors}
+        response.status_code = status.HTTP_400_BAD_REQUEST
+        return response
+    detail = getattr(exc, "detail", None)
+    code = "error"
+    if isinstance(exc, exceptions.APIException):
+        codes = exc.get_codes()
+        code = codes if isinstance(codes, str) else exc.default_code
+        if isinstance(exc, exceptions.ParseError):
+            code = "malformed"
+    response.data = {"detail": str(detail) if detail is not None else "", "code": code}
+    return response

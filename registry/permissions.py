@@ -1,0 +1,119 @@
+"""The one permission model: what each role may do, and for which organisations.
+
+A membership ties a user to an organisation with a role. A role held in an organisation
+covers that organisation and everything under it in the tree (a district reviewer covers
+the district's streets, communities and departments). An action is allowed on an
+organisation's object when the user holds a role that the action admits in an organisation
+that covers it. Scoping a queryset uses the same rule as a prefix match on the path.
+
+Actions are also registered with ``rules`` as ``portal.<action>`` so that
+``user.has_perm("portal.organisation.manage")`` works in templates and the admin.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import rules
+from django.db.models import Q
+
+from registry.models import Organisation, Role, User
+
+ANY_ROLE = frozenset(Role)
+# Needs only a signed-in, active user (their own profile, for instance).
+AUTHENTICATED = "authenticated"
+
+# action -> roles that may perform it. The administrator (superuser) holds only the
+# actions in ADMIN_ACTIONS: administration is not a licence to review or dispatch.
+ACTION_ROLES: dict[str, frozenset[Role]] = {
+    "organisation.view": ANY_ROLE,
+    "workbench.department": frozenset({Role.DEPARTMENT_STAFF}),
+    "workbench.reviewer": frozenset({Role.REVIEWER}),
+    "workbench.community": frozenset({Role.COMMUNITY_CADRE}),
+    "workbench.liaison": frozenset({Role.LIAISON}),
+    "workbench.supervisor": frozenset({Role.SUPERVISOR}),
+}
+ADMIN_ACTIONS = frozenset({"organisation.view", "organisation.manage", "user.manage"})
+
+
+@dataclass(frozen=True)
+class Grant:
+    role: Role
+    organisation_id: int
+    code: str
+    path: str
+    kind: str
+
+
+def grants_of(user: User) -> list[Grant]:
+    """The user's memberships, loaded once per user object (one query)."""
+    if not user.is_authenticated or not user.is_active:
+        return []
+    cached = getattr(user, "_portal_grants", None)
+    if cached is None:
+        cached = [
+            Grant(Role(role), org_id, code, path, kind)
+            for role, org_id, code, path, kind in user.memberships.values_list(
+                "role",
+                "organisation_id",
+                "organisation__code",
+                "organisation__path",
+                "organisation__kind",
+            )
+        ]
+        user._portal_grants = cached
+    return cached
+
+
+def roles_of(user: User) -> set[Role]:
+    return {grant.role for grant in grants_of(user)}
+
+
+def _grants_for(user: User, action: str) -> list[Grant]:
+    allowed = ACTION_ROLES.get(action, frozenset())
+    return [grant for grant in grants_of(user) if grant.role in allowed]
+
+
+def may(user: User, action: str, organisation: Organisation | None = None) -> bool:
+    """May ``user`` do ``action``: at all (no organisation) or on ``organisation``'s object."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if action == AUTHENTICATED or (user.is_superuser and action in ADMIN_ACTIONS):
+        return True
+    grants = _grants_for(user, action)
+    if organisation is None:
+        return bool(grants)
+    return any(organisation.path.startswith(grant.path) for grant in grants)
+
+
+def scope_q(user: User, action: str, organisation_field: str) -> Q:
+    """A filter keeping rows whose organisation (``organisation_field``) the user covers.
+
+    ``organisation_field`` is the lookup path to an Organisation, or "" for a queryset of
+    organisations. A user with no suitable membership gets a filter that matches nothing.
+    """
+    lookup = f"{organisation_field}__path__startswith" if organisation_field else "path__startswith"
+    if user.is_superuser and action in ADMIN_ACTIONS:
+        return Q()
+    grants = _grants_for(user, action)
+    if not grants:
+        return Q(pk__in=[])
+    query = Q()
+    for grant in grants:
+        query |= Q(**{lookup: grant.path})
+    return query
+
+
+def _predicate_for(action: str) -> rules.Predicate:
+    def check(user: User, organisation: Organisation | None = None) -> bool:
+        return may(user, action, organisation)
+
+    return rules.predicate(check, name=action)
+
+
+def _register_with_rules() -> None:
+    for action in set(ACTION_ROLES) | ADMIN_ACTIONS:
+        rules.add_perm(f"portal.{action}", _predicate_for(action))
+
+
+_register_with_rules()

@@ -1,0 +1,43 @@
+"""Reads for organisations and users, already scoped to what the user may see."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from registry import permissions
+from registry.errors import NotFound, PermissionDenied
+from registry.models import Organisation, User
+
+
+def organisation_list(*, user: User) -> QuerySet[Organisation]:
+    """The organisation tree is reference data: every user with a role may read all of it."""
+    if not permissions.may(user, "organisation.view"):
+        return Organisation.objects.none()
+    return Organisation.objects.select_related("parent").order_by("path")
+
+
+def organisation_get(*, user: User, code: str) -> Organisation:
+    try:
+        return organisation_list(user=user).get(code=code)
+    except Organisation.DoesNotExist:
+        raise NotFound() from None
+
+
+def communities_under(organisation: Organisation) -> QuerySet[Organisation]:
+    """Every active community or village under ``organisation``: one indexed prefix query."""
+    return Organisation.objects.communities().filter(
+        path__startswith=organisation.path, is_active=True
+    )
+
+
+def user_list(*, user: User) -> QuerySet[User]:
+    if not permissions.may(user, "user.manage"):
+        raise PermissionDenied()
+    return User.objects.prefetch_related("memberships__organisation").order_by("username")
+
+
+def user_get(*, user: User, pk: int) -> User:
+    try:
+        return user_list(user=user).get(pk=pk)
+    except User.DoesNotExist:
+        raise NotFound() from None

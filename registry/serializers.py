@@ -1,0 +1,87 @@
+"""Serializers for organisations and users: shape and input checks only; services write."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from registry.models import Membership, Organisation, Role, User
+
+
+class OrganisationCodeField(serializers.SlugRelatedField):
+    """An organisation referred to by its ``code`` (the API never exposes ids for them)."""
+
+    default_error_messages = {
+        "does_not_exist": _("No organisation has the code {value}."),
+        "invalid": _("An organisation code is a string."),
+    }
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("queryset", Organisation.objects.all())
+        super().__init__(slug_field="code", **kwargs)
+
+
+class OrganisationSerializer(serializers.ModelSerializer):
+    parent = OrganisationCodeField(allow_null=True, required=False)
+    level = serializers.ChoiceField(choices=Organisation.Level.choices, required=False)
+
+    class Meta:
+        model = Organisation
+        fields = [
+            "code",
+            "name",
+            "kind",
+            "level",
+            "parent",
+            "staff_count",
+            "households",
+            "population",
+            "is_monitoring_point",
+            "is_active",
+        ]
+        read_only_fields = ["is_active"]
+        # Uniqueness is the service's to report (409), not a 400 here.
+        extra_kwargs = {"code": {"validators": []}}
+
+
+class OrganisationUpdateSerializer(OrganisationSerializer):
+    class Meta(OrganisationSerializer.Meta):
+        read_only_fields = ["code", "kind"]
+
+
+class MembershipSerializer(serializers.ModelSerializer):
+    organisation = OrganisationCodeField()
+    role = serializers.ChoiceField(choices=Role.choices)
+
+    class Meta:
+        model = Membership
+        fields = ["organisation", "role"]
+
+
+class UserSerializer(serializers.ModelSerializer):
+    memberships = MembershipSerializer(many=True, required=False)
+    password = serializers.CharField(write_only=True, style={"input_type": "password"})
+
+    class Meta:
+        model = User
+        fields = ["id", "username", "password", "display_name", "email", "is_active", "memberships"]
+        read_only_fields = ["id", "is_active"]
+        extra_kwargs = {"username": {"validators": []}}
+
+
+class MeSerializer(serializers.ModelSerializer):
+    memberships = MembershipSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = User
+        fields = ["id", "username", "display_name", "email", "is_superuser", "memberships"]
+        read_only_fields = fields
+
+
+class TokenRequestSerializer(serializers.Serializer):
+    username = serializers.CharField()
+    password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False)
+
+
+class TokenResponseSerializer(serializers.Serializer):
+    token = serializers.CharField()

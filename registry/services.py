@@ -1,0 +1,250 @@
+"""Writes for organisations, users and memberships. Each is atomic and audited."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F, Value
+from django.db.models.functions import Concat, Substr
+from django.utils.translation import gettext as _
+
+from registry import permissions
+from registry.audit import audit_record, snapshot
+from registry.errors import Conflict, InvalidInput, PermissionDenied
+from registry.models import Membership, Organisation, User
+
+ORGANISATION_AUDIT_FIELDS = [
+    "code",
+    "name",
+    "kind",
+    "level",
+    "parent",
+    "staff_count",
+    "households",
+    "population",
+    "is_monitoring_point",
+    "is_active",
+]
+EDITABLE_ORGANISATION_FIELDS = {
+    "name",
+    "parent",
+    "level",
+    "staff_count",
+    "households",
+    "population",
+    "is_monitoring_point",
+    "is_active",
+}
+
+
+def _require(actor: User, action: str, organisation: Organisation | None = None) -> None:
+    if not permissions.may(actor, action, organisation):
+        raise PermissionDenied()
+
+
+def _validation_error(exc: ValidationError) -> InvalidInput:
+    fields = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+    first = next(iter(fields.values()))[0]
+    return InvalidInput(first, fields=fields)
+
+
+def _default_level(kind: str, parent: Organisation | None) -> str:
+    if kind == Organisation.Kind.DEPARTMENT:
+        return Organisation.Level.DEPARTMENT
+    if kind == Organisation.Kind.COMMUNITY:
+        return Organisation.Level.COMMUNITY
+    if parent is None:
+        return Organisation.Level.PROVINCE
+    levels = Organisation.AREA_LEVELS
+    index = levels.index(parent.level) if parent.level in levels else len(levels) - 1
+    return levels[min(index + 1, len(levels) - 1)]
+
+
+@transaction.atomic
+def organisation_create(
+    *,
+    actor: User,
+    code: str,
+    name: str,
+    kind: str,
+    parent: Organisation | None = None,
+    level: str | None = None,
+    staff_count: int = 0,
+    households: int = 0,
+    population: int = 0,
+    is_monitoring_point: bool = False,
+) -> Organisation:
+    _require(actor, "organisation.manage")
+    if Organisation.objects.filter(code=code).exists():
+        raise Conflict(
+            _("An organisation with code %(code)s already exists.") % {"code": code},
+            code="duplicate_code",
+        )
+    organisation = Organisation(
+        code=code,
+        name=name,
+        kind=kind,
+        parent=parent,
+        level=level or _default_level(kind, parent),
+        staff_count=staff_count,
+        households=households,
+        population=population,
+        is_monitoring_point=is_monitoring_point,
+    )
+    try:
+        organisation.full_clean(exclude=["path", "depth"])
+    except ValidationError as exc:
+        raise _validation_error(exc) from exc
+    organisation.path = organisation.compute_path()
+    organisation.depth = (parent.depth + 1) if parent else 0
+    organisation.save()
+    audit_record(
+        actor=actor,
+        action="organisation.create",
+        obj=organisation,
+        after=snapshot(organisation, ORGANISATION_AUDIT_FIELDS),
+    )
+    return organisation
+
+
+@transaction.atomic
+def organisation_update(*, actor: User, organisation: Organisation, **changes: Any) -> Organisation:
+    """Change an organisation's editable fields; a new parent moves its whole subtree."""
+    _require(actor, "organisation.manage")
+    unknown = set(changes) - EDITABLE_ORGANISATION_FIELDS
+    if unknown:
+        raise InvalidInput(
+            _("These fields cannot be changed: %(fields)s") % {"fields": ", ".join(sorted(unknown))}
+        )
+    organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    before = snapshot(organisation, ORGANISATION_AUDIT_FIELDS)
+    for name, value in changes.items():
+        setattr(organisation, name, value)
+    new_parent = changes.get("parent", organisation.parent)
+    if new_parent is not None and new_parent.path.startswith(organisation.path):
+        raise InvalidInput(
+            _("An organisation cannot be moved under itself."),
+            fields={"parent": [_("An organisation cannot be moved under itself.")]},
+        )
+    try:
+        organisation.full_clean(exclude=["path", "depth"])
+    except ValidationError as exc:
+        raise _validation_error(exc) from exc
+    old_path, old_depth = organisation.path, organisation.depth
+    organisation.path = organisation.compute_path()
+    organisation.depth = (new_parent.depth + 1) if new_parent else 0
+    organisation.save()
+    if organisation.path != old_path:
+        # Rewrite every descendant's path prefix in one statement.
+        Organisation.objects.filter(path__startswith=old_path).exclude(pk=organisation.pk).update(
+            path=Concat(Value(organisation.path), Substr("path", len(old_path) + 1)),
+            depth=F("depth") + (organisation.depth - old_depth),
+        )
+    audit_record(
+        actor=actor,
+        action="organisation.update",
+        obj=organisation,
+        before=before,
+        after=snapshot(organisation, ORGANISATION_AUDIT_FIELDS),
+    )
+    return organisation
+
+
+def _membership_objects(
+    user: User, memberships: Iterable[tuple[Organisation, str]]
+) -> list[Membership]:
+    objects = []
+    errors: dict[str, list[str]] = {}
+    for index, (organisation, role) in enumerate(memberships):
+        membership = Membership(user=user, organisation=organisation, role=role)
+        try:
+            membership.full_clean(exclude=["user"], validate_unique=False)
+        except ValidationError as exc:
+            errors[f"memberships[{index}]"] = [m for ms in exc.message_dict.values() for m in ms]
+        objects.append(membership)
+    if errors:
+        first = next(iter(errors.values()))[0]
+        raise InvalidInput(first, fields=errors)
+    return objects
+
+
+@transaction.atomic
+def user_create(
+    *,
+    actor: User,
+    username: str,
+    password: str,
+    display_name: str = "",
+    email: str = "",
+    memberships: Iterable[tuple[Organisation, str]] = (),
+) -> User:
+    _require(actor, "user.manage")
+    if User.objects.filter(username=username).exists():
+        raise Conflict(
+            _("The username %(username)s is taken.") % {"username": username},
+            code="duplicate_username",
+        )
+    user = User(username=username, display_name=display_name, email=email)
+    try:
+        user.full_clean(exclude=["password"])
+        validate_password(password, user)
+    except ValidationError as exc:
+        if hasattr(exc, "error_dict"):
+            raise _validation_error(exc) from exc
+        raise InvalidInput(exc.messages[0], fields={"password": exc.messages}) from exc
+    user.set_password(password)
+    membership_objects = _membership_objects(user, memberships)
+    user.save()
+    Membership.objects.bulk_create(
+        list({(m.organisation_id, m.role): m for m in membership_objects}.values())
+    )
+    audit_record(
+        actor=actor,
+        action="user.create",
+        obj=user,
+        after={
+            "username": username,
+            "display_name": display_name,
+            "memberships": [[m.organisation.code, m.role] for m in membership_objects],
+        },
+    )
+    return user
+
+
+@transaction.atomic
+def membership_grant(
+    *, actor: User, user: User, organisation: Organisation, role: str
+) -> Membership:
+    _require(actor, "user.manage")
+    existing = Membership.objects.filter(user=user, organisation=organisation, role=role).first()
+    if existing:
+        return existing
+    (membership,) = _membership_objects(user, [(organisation, role)])
+    membership.save()
+    audit_record(
+        actor=actor,
+        action="membership.grant",
+        obj=membership,
+        after={"user": user.username, "organisation": organisation.code, "role": role},
+    )
+    return membership
+
+
+@transaction.atomic
+def membership_revoke(*, actor: User, membership: Membership) -> None:
+    _require(actor, "user.manage")
+    audit_record(
+        actor=actor,
+        action="membership.revoke",
+        obj=membership,
+        before={
+            "user": membership.user.username,
+            "organisation": membership.organisation.code,
+            "role": membership.role,
+        },
+    )
+    membership.delete()
