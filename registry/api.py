@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth import authenticate
+from django.db.models import Prefetch, prefetch_related_objects
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
@@ -13,9 +14,9 @@ from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
 from registry import selectors, services
-from registry.errors import DomainError
+from registry.errors import DomainError, NotFound
 from registry.filters import OrganisationFilter
-from registry.models import User
+from registry.models import Membership, User
 from registry.serializers import (
     MeSerializer,
     OrganisationSerializer,
@@ -113,7 +114,10 @@ class UserViewSet(
         return selectors.user_list(user=self.request.user)
 
     def get_object(self):
-        return selectors.user_get(user=self.request.user, pk=self.kwargs["pk"])
+        pk = self.kwargs["pk"]
+        if not pk.isdigit():  # /users/abc/ is "not found", not a crash in the int lookup
+            raise NotFound()
+        return selectors.user_get(user=self.request.user, pk=int(pk))
 
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
@@ -133,4 +137,9 @@ class UserViewSet(
     @action(detail=False, methods=["get"])
     def me(self, request):
         """Who is signed in, with their memberships."""
+        # One query for the memberships and their organisations, however many there are.
+        prefetch_related_objects(
+            [request.user],
+            Prefetch("memberships", queryset=Membership.objects.select_related("organisation")),
+        )
         return Response(MeSerializer(request.user).data)

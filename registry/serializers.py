@@ -20,6 +20,21 @@ class OrganisationCodeField(serializers.SlugRelatedField):
         kwargs.setdefault("queryset", Organisation.objects.all())
         super().__init__(slug_field="code", **kwargs)
 
+    def to_internal_value(self, data):
+        # Without this a JSON number (990102) would be looked up as the code "990102".
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+# The levels each kind may have (the model's org_level_matches_kind constraint), checked
+# here so a mismatch is reported on ``level`` instead of as an anonymous constraint name.
+LEVELS_OF_KIND = {
+    Organisation.Kind.AREA: set(Organisation.AREA_LEVELS),
+    Organisation.Kind.DEPARTMENT: {Organisation.Level.DEPARTMENT},
+    Organisation.Kind.COMMUNITY: {Organisation.Level.COMMUNITY, Organisation.Level.VILLAGE},
+}
+
 
 class OrganisationSerializer(serializers.ModelSerializer):
     parent = OrganisationCodeField(allow_null=True, required=False)
@@ -42,6 +57,21 @@ class OrganisationSerializer(serializers.ModelSerializer):
         read_only_fields = ["is_active"]
         # Uniqueness is the service's to report (409), not a 400 here.
         extra_kwargs = {"code": {"validators": []}}
+
+    def validate(self, attrs):
+        kind = attrs.get("kind", getattr(self.instance, "kind", None))
+        level = attrs.get("level")
+        if kind and level and level not in LEVELS_OF_KIND.get(kind, ()):
+            raise serializers.ValidationError(
+                {
+                    "level": _("A %(kind)s cannot have the level %(level)s.")
+                    % {
+                        "kind": Organisation.Kind(kind).label,
+                        "level": Organisation.Level(level).label,
+                    }
+                }
+            )
+        return attrs
 
 
 class OrganisationUpdateSerializer(OrganisationSerializer):
