@@ -93,6 +93,9 @@ def scope_q(user: User, action: str, organisation_field: str) -> Q:
     organisations. A user with no suitable membership gets a filter that matches nothing.
     """
     lookup = f"{organisation_field}__path__startswith" if organisation_field else "path__startswith"
+    if not user.is_authenticated or not user.is_active:
+        # As in may(): a deactivated administrator must not keep seeing everything.
+        return Q(pk__in=[])
     if user.is_superuser and action in ADMIN_ACTIONS:
         return Q()
     grants = _grants_for(user, action)
