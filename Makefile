@@ -1,0 +1,54 @@
+# The portal's commands. `make demo` and `make test` work on a fresh machine with only
+# Python 3.11: they create .venv and install the pinned dependencies the first time, and
+# skip the install afterwards until pyproject.toml or requirements.lock change.
+#
+# With nothing set the portal uses SQLite (db.sqlite3) and runs Celery tasks in-process.
+# Set DATABASE_URL / REDIS_URL to use PostgreSQL / Redis instead (see README.md).
+
+VENV := .venv
+PY := $(VENV)/bin/python
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+PIP_INSTALL := $(PY) -m pip install --quiet --disable-pip-version-check -c requirements.lock
+# The stamps record that the install matching the current pyproject.toml/lock is done.
+STAMP_APP := $(VENV)/.installed-app
+STAMP_DEV := $(VENV)/.installed-dev
+PYTEST_ARGS ?=
+
+.DEFAULT_GOAL := help
+.PHONY: help demo test lint check install install-dev
+
+help:
+	@echo "make demo   install, migrate, seed the demo city, serve http://127.0.0.1:8000"
+	@echo "make test   install with dev tools, run the whole suite in parallel"
+	@echo "make lint   ruff check and ruff format --check"
+	@echo "make check  migrations match the models; Django's system checks"
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP_APP): pyproject.toml requirements.lock | $(PY)
+	$(PIP_INSTALL) -e .
+	@touch $@
+
+$(STAMP_DEV): pyproject.toml requirements.lock | $(PY)
+	$(PIP_INSTALL) -e ".[dev]"
+	@touch $@ $(STAMP_APP)
+
+install: $(STAMP_APP)
+install-dev: $(STAMP_DEV)
+
+demo: $(STAMP_APP)
+	$(PY) manage.py migrate --no-input
+	$(PY) manage.py seed_demo
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+test: $(STAMP_DEV)
+	$(PY) -m pytest -n auto $(PYTEST_ARGS)
+
+lint: $(STAMP_DEV)
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+check: $(STAMP_APP)
+	$(PY) manage.py makemigrations --check --dry-run
+	$(PY) manage.py check
