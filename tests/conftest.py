@@ -87,16 +87,27 @@ class World:
 
 
 def _jurisdiction(city: Organisation, letter: str, number: int) -> Jurisdiction:
-    district = AreaFactory(code=f"9901{number:02d}", name=f"{letter}区", parent=city,
-                           level=Organisation.Level.DISTRICT)
-    street = AreaFactory(code=f"9901{number:02d}001", name=f"{letter}街道", parent=district,
-                         level=Organisation.Level.STREET)
-    community = CommunityFactory(code=f"9901{number:02d}001001", name=f"{letter}一社区",
-                                 parent=street, is_monitoring_point=True)
-    community2 = CommunityFactory(code=f"9901{number:02d}001002", name=f"{letter}二社区",
-                                  parent=street)
-    department = DepartmentFactory(code=f"D9901{number:02d}-TJ", name=f"{letter}区统计局",
-                                   parent=district)
+    district = AreaFactory(
+        code=f"9901{number:02d}", name=f"{letter}区", parent=city, level=Organisation.Level.DISTRICT
+    )
+    street = AreaFactory(
+        code=f"9901{number:02d}001",
+        name=f"{letter}街道",
+        parent=district,
+        level=Organisation.Level.STREET,
+    )
+    community = CommunityFactory(
+        code=f"9901{number:02d}001001",
+        name=f"{letter}一社区",
+        parent=street,
+        is_monitoring_point=True,
+    )
+    community2 = CommunityFactory(
+        code=f"9901{number:02d}001002", name=f"{letter}二社区", parent=street
+    )
+    department = DepartmentFactory(
+        code=f"D9901{number:02d}-TJ", name=f"{letter}区统计局", parent=district
+    )
 
     def member(role: str, organisation: Organisation) -> User:
         user = UserFactory(username=f"{letter.lower()}_{role}", display_name=f"{letter}{role}")

@@ -32,7 +32,10 @@ def test_created_organisation_gets_path_level_and_audit_entry(world):
 def test_duplicate_code_is_a_conflict(world):
     with pytest.raises(Conflict):
         services.organisation_create(
-            actor=world.admin, code=world.a.community.code, name="重复", kind="community",
+            actor=world.admin,
+            code=world.a.community.code,
+            name="重复",
+            kind="community",
             parent=world.a.street,
         )
 
@@ -53,8 +56,9 @@ def test_only_the_administrator_manages_organisations(world):
 
 
 def test_moving_a_street_moves_its_communities(world):
-    services.organisation_update(actor=world.admin, organisation=world.a.street,
-                                 parent=world.b.district)
+    services.organisation_update(
+        actor=world.admin, organisation=world.a.street, parent=world.b.district
+    )
     world.a.community.refresh_from_db()
     assert world.a.community.path.startswith(world.b.district.path)
     assert world.a.community.depth == 3  # city 0, district 1, street 2
@@ -64,5 +68,6 @@ def test_moving_a_street_moves_its_communities(world):
 
 def test_cannot_move_an_area_under_its_own_descendant(world):
     with pytest.raises(InvalidInput):
-        services.organisation_update(actor=world.admin, organisation=world.a.district,
-                                     parent=world.a.street)
+        services.organisation_update(
+            actor=world.admin, organisation=world.a.district, parent=world.a.street
+        )
