@@ -19,5 +19,10 @@ BEAT_SCHEDULE = {
         "task": "registry.tasks.audit_chain_verify",
         "schedule": crontab(hour=2, minute=30),
     },
+    # Just after midnight, so no item shows as active on the day after its validity ends.
+    "work-items-expire": {
+        "task": "registry.tasks.work_items_expire",
+        "schedule": crontab(hour=0, minute=5),
+    },
 }
 app.conf.beat_schedule = BEAT_SCHEDULE

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "django_htmx",
     "rules.apps.AutodiscoverRulesConfig",
+    "simple_history",
     "registry",
     "certificates",
     "signage",
@@ -195,6 +196,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "ListKindEnum": "registry.models.admission.ListKind",
+        "ApplicationListKindEnum": "registry.models.admission.APPLICATION_LIST_KINDS",
+    },
 }
 
 # --- Celery -------------------------------------------------------------------------------
@@ -226,3 +231,21 @@ PORTAL = {
     # How long an admission may be valid, and the default.
     "ADMISSION_MAX_MONTHS": env.int("ADMISSION_MAX_MONTHS", default=36),
 }
+PORTAL.update(
+    {
+        # Validity given when an application asks for none.
+        "ADMISSION_DEFAULT_MONTHS": env.int("ADMISSION_DEFAULT_MONTHS", default=36),
+        # A hearing is required above either threshold (brief: "Admission review").
+        "HEARING_COMMUNITIES_ABOVE": env.int("HEARING_COMMUNITIES_ABOVE", default=50),
+        "HEARING_YEARLY_HOURS_ABOVE": env.int("HEARING_YEARLY_HOURS_ABOVE", default=120),
+        # 费随事转: funding is expected above this yearly burden per community (hours).
+        "FUNDING_REQUIRED_YEARLY_HOURS_ABOVE": env.int(
+            "FUNDING_REQUIRED_YEARLY_HOURS_ABOVE", default=24
+        ),
+        # Title likeness (0..1, character-bigram Dice) that counts as similar / negative match.
+        "SIMILAR_TITLE_THRESHOLD": env.float("SIMILAR_TITLE_THRESHOLD", default=0.5),
+        "NEGATIVE_MATCH_THRESHOLD": env.float("NEGATIVE_MATCH_THRESHOLD", default=0.6),
+        # Send notifications by email too (members with an address), besides in-app.
+        "EMAIL_NOTIFICATIONS": env.bool("EMAIL_NOTIFICATIONS", default=False),
+    }
+)

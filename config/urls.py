@@ -1,25 +1,20 @@
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from config.health import healthz
 from registry import views as registry_views
 from registry.urls import api_urlpatterns as registry_api
+from registry.urls import page_urlpatterns as registry_pages
 
 api_v1 = [*registry_api]
 
 urlpatterns = [
     path("", registry_views.home, name="home"),
     path("workbench/<slug:role>/", registry_views.workbench, name="workbench"),
-    path(
-        "accounts/login/",
-        auth_views.LoginView.as_view(
-            template_name="registry/login.html", redirect_authenticated_user=True
-        ),
-        name="login",
-    ),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/login/", registry_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", registry_views.LogoutView.as_view(), name="logout"),
+    *registry_pages,
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),

@@ -27,6 +27,13 @@ AUTHENTICATED = "authenticated"
 # actions in ADMIN_ACTIONS: administration is not a licence to review or dispatch.
 ACTION_ROLES: dict[str, frozenset[Role]] = {
     "organisation.view": ANY_ROLE,
+    # Admission: departments draft and submit, reviewers decide, supervisors watch.
+    "application.edit": frozenset({Role.DEPARTMENT_STAFF}),
+    "application.view": frozenset({Role.DEPARTMENT_STAFF, Role.REVIEWER, Role.SUPERVISOR}),
+    "application.review": frozenset({Role.REVIEWER}),
+    # Lists are published: anyone with a role reads every item; reviewers manage them.
+    "work_item.view": ANY_ROLE,
+    "work_item.manage": frozenset({Role.REVIEWER}),
     "workbench.department": frozenset({Role.DEPARTMENT_STAFF}),
     "workbench.reviewer": frozenset({Role.REVIEWER}),
     "workbench.community": frozenset({Role.COMMUNITY_CADRE}),

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+import datetime
+from collections.abc import Iterable
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from registry import permissions
+from registry.checks import path_prefixes
 from registry.errors import NotFound, PermissionDenied
-from registry.models import Organisation, User
+from registry.models import Application, ListKind, Organisation, User, WorkItem
 
 
 def organisation_list(*, user: User) -> QuerySet[Organisation]:
@@ -41,3 +46,133 @@ def user_get(*, user: User, pk: int) -> User:
         return user_list(user=user).get(pk=pk)
     except User.DoesNotExist:
         raise NotFound() from None
+
+
+def communities_in_scope(scope: Iterable[Organisation]) -> QuerySet[Organisation]:
+    """Active communities that are, or lie under, any of the scope organisations."""
+    query = Q()
+    for organisation in scope:
+        query |= Q(path__startswith=organisation.path)
+    if not query:
+        return Organisation.objects.none()
+    return Organisation.objects.communities().filter(query, is_active=True)
+
+
+# --- Admission ---------------------------------------------------------------------------------
+
+
+def application_list(*, user: User) -> QuerySet[Application]:
+    """Applications the user may see: their department's, or those under their area."""
+    return (
+        Application.objects.filter(permissions.scope_q(user, "application.view", "department"))
+        .select_related("department", "jurisdiction", "work_item", "created_by")
+        .prefetch_related("scope")
+    )
+
+
+def application_get(*, user: User, pk: int) -> Application:
+    try:
+        return (
+            application_list(user=user)
+            .select_related("hearing", "renewal_of")
+            .prefetch_related("transitions__actor", "hearing__participants")
+            .get(pk=pk)
+        )
+    except (Application.DoesNotExist, ValueError, TypeError):
+        raise NotFound() from None
+
+
+def review_queue(*, user: User) -> QuerySet[Application]:
+    """What waits for the user's decision, oldest submission first."""
+    return (
+        application_list(user=user)
+        .filter(permissions.scope_q(user, "application.review", "jurisdiction"))
+        .filter(
+            state__in=[
+                Application.State.SUBMITTED,
+                Application.State.UNDER_REVIEW,
+                Application.State.HEARING,
+            ]
+        )
+        .order_by("submitted_at", "id")
+    )
+
+
+def work_item_list(*, user: User) -> QuerySet[WorkItem]:
+    """Lists are published: anyone with a role reads every item."""
+    if not permissions.may(user, "work_item.view"):
+        return WorkItem.objects.none()
+    return WorkItem.objects.select_related("jurisdiction", "department").prefetch_related("scope")
+
+
+def work_item_get(*, user: User, admission_number: str) -> WorkItem:
+    try:
+        return work_item_list(user=user).get(admission_number=admission_number)
+    except WorkItem.DoesNotExist:
+        raise NotFound() from None
+
+
+def work_items_covering(community: Organisation) -> QuerySet[WorkItem]:
+    """Items whose scope names the community or an area above it (one indexed IN query)."""
+    return WorkItem.objects.filter(scope__path__in=path_prefixes(community.path)).distinct()
+
+
+def work_item_verify(*, number: str, today: datetime.date | None = None) -> dict:
+    """Public check of an admission number; an unknown number is simply not valid."""
+    today = today or timezone.localdate()
+    item = (
+        WorkItem.objects.select_related("department", "jurisdiction")
+        .filter(admission_number=(number or "").strip())
+        .exclude(list_kind=ListKind.NEGATIVE)
+        .first()
+    )
+    if item is None:
+        return {
+            "number": number,
+            "valid": False,
+            "status": None,
+            "title": None,
+            "department": None,
+            "jurisdiction": None,
+            "valid_from": None,
+            "valid_until": None,
+        }
+    return {
+        "number": item.admission_number,
+        "valid": item.is_active_on(today),
+        "status": item.status,
+        "title": item.title,
+        "department": item.department.name if item.department else None,
+        "jurisdiction": item.jurisdiction.name,
+        "valid_from": item.valid_from,
+        "valid_until": item.valid_until,
+    }
+
+
+def published_list(
+    *, jurisdiction: Organisation, list_kind: str, as_of: datetime.date | None = None
+) -> list[WorkItem]:
+    """The list as it stood at the end of ``as_of`` (today if None), rebuilt from history."""
+    today = timezone.localdate()
+    day = as_of or today
+    if day >= today:
+        items = WorkItem.objects.filter(jurisdiction=jurisdiction, list_kind=list_kind)
+    else:
+        end_of_day = timezone.make_aware(
+            datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time.min)
+        )
+        items = WorkItem.history.as_of(end_of_day).filter(
+            jurisdiction=jurisdiction, list_kind=list_kind
+        )
+    items = items.filter(status__in=[WorkItem.Status.ACTIVE, WorkItem.Status.EXPIRED])
+    if list_kind != ListKind.NEGATIVE:
+        items = items.filter(valid_from__lte=day, valid_until__gte=day)
+    department_names = dict(
+        Organisation.objects.departments()
+        .values_list("pk", "name")
+        .filter(pk__in={i.department_id for i in items if i.department_id})
+    )
+    result = sorted(items, key=lambda i: (i.admission_number or "", i.title))
+    for item in result:
+        item.department_name = department_names.get(item.department_id, "")
+    return result

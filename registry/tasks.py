@@ -6,6 +6,7 @@ import logging
 
 from celery import shared_task
 
+from registry import services
 from registry.audit import audit_chain_verify as verify_chain
 
 logger = logging.getLogger(__name__)
@@ -23,3 +24,15 @@ def audit_chain_verify() -> dict:
             report.checked,
         )
     return {"ok": report.ok, "checked": report.checked, "first_broken_id": report.first_broken_id}
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def notifications_email(notification_ids: list[int]) -> int:
+    """Email notifications to their organisations' members; SMTP hiccups are retried."""
+    return services.notifications_email(notification_ids=notification_ids)
+
+
+@shared_task
+def work_items_expire() -> int:
+    """Mark items past their validity expired (daily); running twice expires nothing more."""
+    return services.work_items_expire()

@@ -1,13 +1,23 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from registry import api
+from registry import api, api_admission, views_admission
 
 router = SimpleRouter()
 router.register("organisations", api.OrganisationViewSet, basename="organisation")
 router.register("users", api.UserViewSet, basename="user")
+router.register("applications", api_admission.ApplicationViewSet, basename="application")
+router.register("work-items", api_admission.WorkItemViewSet, basename="work-item")
 
 api_urlpatterns = [
     path("auth/token/", api.TokenView.as_view(), name="api-token"),
     *router.urls,
+]
+
+page_urlpatterns = [
+    path(
+        "work-items/<str:admission_number>/",
+        views_admission.work_item_detail,
+        name="work-item-detail",
+    ),
 ]

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import datetime
+from decimal import Decimal
+
 import factory
 from django.contrib.auth.hashers import make_password
 
-from registry.models import Membership, Organisation, User
+from registry.models import Frequency, ListKind, Membership, Organisation, User, WorkItem
 
 TEST_PASSWORD = "correct-horse-9"
 # Hashing once keeps the suite fast; every factory user shares this password.
@@ -71,3 +74,27 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     user = factory.SubFactory(UserFactory)
     organisation = factory.SubFactory(CommunityFactory)
     role = "community_cadre"
+
+
+class WorkItemFactory(factory.django.DjangoModelFactory):
+    """An admitted, active item of a district department (pass jurisdiction/department)."""
+
+    class Meta:
+        model = WorkItem
+        skip_postgeneration_save = True
+
+    admission_number = factory.Sequence(lambda n: f"F-2026-{n:04d}")
+    list_kind = ListKind.ASSIST
+    title = factory.Sequence(lambda n: f"测试事项{n}")
+    legal_basis = "《测试条例》第一条"
+    frequency = Frequency.MONTHLY
+    hours_per_occurrence = Decimal("2")
+    households_per_occurrence = 0
+    valid_from = factory.LazyFunction(lambda: datetime.date.today() - datetime.timedelta(days=30))
+    valid_until = factory.LazyFunction(lambda: datetime.date.today() + datetime.timedelta(days=700))
+    status = WorkItem.Status.ACTIVE
+
+    @factory.post_generation
+    def scope(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.scope.set(extracted)

@@ -1,6 +1,21 @@
 """The registry's models, one module per domain area; import them from here."""
 
+from registry.models.admission import (
+    APPLICATION_LIST_KINDS,
+    APPLICATION_TRANSITIONS,
+    OCCURRENCES_PER_YEAR,
+    AdmissionSequence,
+    Application,
+    ApplicationTransition,
+    Frequency,
+    Hearing,
+    HearingParticipant,
+    ListKind,
+    Transition,
+    WorkItem,
+)
 from registry.models.audit import AuditEntry
+from registry.models.notifications import Notification
 from registry.models.organisations import (
     PATH_SEPARATOR,
     ROLE_ORGANISATION_KIND,
@@ -12,12 +27,25 @@ from registry.models.organisations import (
 )
 
 __all__ = [
+    "APPLICATION_LIST_KINDS",
+    "APPLICATION_TRANSITIONS",
+    "OCCURRENCES_PER_YEAR",
     "PATH_SEPARATOR",
     "ROLE_ORGANISATION_KIND",
+    "AdmissionSequence",
+    "Application",
+    "ApplicationTransition",
     "AuditEntry",
+    "Frequency",
+    "Hearing",
+    "HearingParticipant",
+    "ListKind",
     "Membership",
+    "Notification",
     "Organisation",
     "OrganisationQuerySet",
     "Role",
+    "Transition",
     "User",
+    "WorkItem",
 ]

@@ -12,10 +12,10 @@ from django.db.models import F, Value
 from django.db.models.functions import Concat, Substr
 from django.utils.translation import gettext as _
 
-from registry import permissions
 from registry.audit import audit_record, snapshot
-from registry.errors import Conflict, InvalidInput, PermissionDenied
+from registry.errors import Conflict, InvalidInput
 from registry.models import Membership, Organisation, User
+from registry.services.common import full_clean, invalid_input, require
 
 ORGANISATION_AUDIT_FIELDS = [
     "code",
@@ -39,17 +39,6 @@ EDITABLE_ORGANISATION_FIELDS = {
     "is_monitoring_point",
     "is_active",
 }
-
-
-def _require(actor: User, action: str, organisation: Organisation | None = None) -> None:
-    if not permissions.may(actor, action, organisation):
-        raise PermissionDenied()
-
-
-def _validation_error(exc: ValidationError) -> InvalidInput:
-    fields = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
-    first = next(iter(fields.values()))[0]
-    return InvalidInput(first, fields=fields)
 
 
 def _default_level(kind: str, parent: Organisation | None) -> str:
@@ -78,7 +67,7 @@ def organisation_create(
     population: int = 0,
     is_monitoring_point: bool = False,
 ) -> Organisation:
-    _require(actor, "organisation.manage")
+    require(actor, "organisation.manage")
     if Organisation.objects.filter(code=code).exists():
         raise Conflict(
             _("An organisation with code %(code)s already exists.") % {"code": code},
@@ -95,10 +84,7 @@ def organisation_create(
         population=population,
         is_monitoring_point=is_monitoring_point,
     )
-    try:
-        organisation.full_clean(exclude=["path", "depth"])
-    except ValidationError as exc:
-        raise _validation_error(exc) from exc
+    full_clean(organisation, exclude=["path", "depth"])
     organisation.path = organisation.compute_path()
     organisation.depth = (parent.depth + 1) if parent else 0
     organisation.save()
@@ -114,7 +100,7 @@ def organisation_create(
 @transaction.atomic
 def organisation_update(*, actor: User, organisation: Organisation, **changes: Any) -> Organisation:
     """Change an organisation's editable fields; a new parent moves its whole subtree."""
-    _require(actor, "organisation.manage")
+    require(actor, "organisation.manage")
     unknown = set(changes) - EDITABLE_ORGANISATION_FIELDS
     if unknown:
         raise InvalidInput(
@@ -130,10 +116,7 @@ def organisation_update(*, actor: User, organisation: Organisation, **changes: A
             _("An organisation cannot be moved under itself."),
             fields={"parent": [_("An organisation cannot be moved under itself.")]},
         )
-    try:
-        organisation.full_clean(exclude=["path", "depth"])
-    except ValidationError as exc:
-        raise _validation_error(exc) from exc
+    full_clean(organisation, exclude=["path", "depth"])
     old_path, old_depth = organisation.path, organisation.depth
     organisation.path = organisation.compute_path()
     organisation.depth = (new_parent.depth + 1) if new_parent else 0
@@ -182,7 +165,7 @@ def user_create(
     email: str = "",
     memberships: Iterable[tuple[Organisation, str]] = (),
 ) -> User:
-    _require(actor, "user.manage")
+    require(actor, "user.manage")
     if User.objects.filter(username=username).exists():
         raise Conflict(
             _("The username %(username)s is taken.") % {"username": username},
@@ -194,7 +177,7 @@ def user_create(
         validate_password(password, user)
     except ValidationError as exc:
         if hasattr(exc, "error_dict"):
-            raise _validation_error(exc) from exc
+            raise invalid_input(exc) from exc
         raise InvalidInput(exc.messages[0], fields={"password": exc.messages}) from exc
     user.set_password(password)
     membership_objects = _membership_objects(user, memberships)
@@ -219,7 +202,7 @@ def user_create(
 def membership_grant(
     *, actor: User, user: User, organisation: Organisation, role: str
 ) -> Membership:
-    _require(actor, "user.manage")
+    require(actor, "user.manage")
     existing = Membership.objects.filter(user=user, organisation=organisation, role=role).first()
     if existing:
         return existing
@@ -236,7 +219,7 @@ def membership_grant(
 
 @transaction.atomic
 def membership_revoke(*, actor: User, membership: Membership) -> None:
-    _require(actor, "user.manage")
+    require(actor, "user.manage")
     audit_record(
         actor=actor,
         action="membership.revoke",

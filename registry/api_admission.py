@@ -1,0 +1,230 @@
+"""API views for admission applications and work items. Thin: selectors read, services write."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+from rest_framework.throttling import AnonRateThrottle
+
+from registry import selectors, services
+from registry.filters_admission import ApplicationFilter, WorkItemFilter
+from registry.models import Application, WorkItem
+from registry.serializers_admission import (
+    ApplicationListSerializer,
+    ApplicationSerializer,
+    ApplicationUpdateSerializer,
+    ApplicationWriteSerializer,
+    ApproveSerializer,
+    ReasonSerializer,
+    RecordHearingSerializer,
+    RequireHearingSerializer,
+    VerificationSerializer,
+    WorkItemSerializer,
+)
+
+REVIEW = "application.review"
+EDIT = "application.edit"
+
+
+class ApplicationViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Admission applications: departments draft and submit, reviewers decide."""
+
+    filterset_class = ApplicationFilter
+    http_method_names = ["get", "post", "patch", "head", "options"]
+    permission_actions = {
+        "list": "application.view",
+        "retrieve": "application.view",
+        "create": EDIT,
+        "partial_update": EDIT,
+        "submit": EDIT,
+        "withdraw": EDIT,
+        "start_review": REVIEW,
+        "return_": REVIEW,
+        "require_hearing": REVIEW,
+        "record_hearing": REVIEW,
+        "approve": REVIEW,
+        "reject": REVIEW,
+    }
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Application.objects.none()
+        return selectors.application_list(user=self.request.user).order_by("-created_at", "-id")
+
+    def get_object(self):
+        return selectors.application_get(user=self.request.user, pk=self.kwargs["pk"])
+
+    def get_serializer_class(self):
+        return ApplicationListSerializer if self.action == "list" else ApplicationSerializer
+
+    def _respond(self, application: Application, code: int = status.HTTP_200_OK) -> Response:
+        fresh = selectors.application_get(user=self.request.user, pk=application.pk)
+        return Response(
+            ApplicationSerializer(fresh, context={"request": self.request}).data, status=code
+        )
+
+    @extend_schema(request=ApplicationWriteSerializer, responses={201: ApplicationSerializer})
+    def create(self, request):
+        serializer = ApplicationWriteSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        if data.get("valid_months") is None:
+            data.pop("valid_months", None)
+        application = services.application_create(actor=request.user, **data)
+        return self._respond(application, status.HTTP_201_CREATED)
+
+    @extend_schema(request=ApplicationUpdateSerializer, responses=ApplicationSerializer)
+    def partial_update(self, request, pk=None):
+        application = self.get_object()
+        serializer = ApplicationUpdateSerializer(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        application = services.application_update(
+            actor=request.user, application=application, **serializer.validated_data
+        )
+        return self._respond(application)
+
+    def _transition(self, request, service, serializer_class=ReasonSerializer):
+        application = self.get_object()
+        serializer = serializer_class(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        application = service(
+            actor=request.user, application=application, **serializer.validated_data
+        )
+        return self._respond(application)
+
+    @extend_schema(request=None, responses=ApplicationSerializer)
+    @action(detail=True, methods=["post"])
+    def submit(self, request, pk=None):
+        """Submit for review; refused (422 negative_list_match) when it resembles the
+        negative list."""
+        application = self.get_object()
+        return self._respond(
+            services.application_submit(actor=request.user, application=application)
+        )
+
+    @extend_schema(request=ReasonSerializer, responses=ApplicationSerializer)
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request, pk=None):
+        return self._transition(request, services.application_withdraw)
+
+    @extend_schema(request=ReasonSerializer, responses=ApplicationSerializer)
+    @action(detail=True, methods=["post"], url_path="start-review")
+    def start_review(self, request, pk=None):
+        return self._transition(request, services.application_start_review)
+
+    @extend_schema(request=ReasonSerializer, responses=ApplicationSerializer)
+    @action(detail=True, methods=["post"], url_path="return")
+    def return_(self, request, pk=None):
+        """Return to the department for changes (reason required)."""
+        return self._transition(request, services.application_return)
+
+    @extend_schema(request=RequireHearingSerializer, responses=ApplicationSerializer)
+    @action(detail=True, methods=["post"], url_path="require-hearing")
+    def require_hearing(self, request, pk=None):
+        return self._transition(
+            request, services.application_require_hearing, RequireHearingSerializer
+        )
+
+    @extend_schema(request=RecordHearingSerializer, responses=ApplicationSerializer)
+    @action(detail=True, methods=["post"], url_path="record-hearing")
+    def record_hearing(self, request, pk=None):
+        return self._transition(
+            request, services.application_record_hearing, RecordHearingSerializer
+        )
+
+    @extend_schema(request=ApproveSerializer, responses=ApplicationSerializer)
+    @action(detail=True, methods=["post"])
+    def approve(self, request, pk=None):
+        """Admit (reason required); the response's work_item has the admission number."""
+        return self._transition(request, services.application_approve, ApproveSerializer)
+
+    @extend_schema(request=ReasonSerializer, responses=ApplicationSerializer)
+    @action(detail=True, methods=["post"])
+    def reject(self, request, pk=None):
+        return self._transition(request, services.application_reject)
+
+
+class WorkItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Work items on the lists, referred to by admission number."""
+
+    serializer_class = WorkItemSerializer
+    filterset_class = WorkItemFilter
+    lookup_field = "admission_number"
+    lookup_value_regex = "[A-Za-z0-9_-]+"
+    permission_actions = {
+        "list": "work_item.view",
+        "retrieve": "work_item.view",
+        "verify": None,
+        "suspend": "work_item.manage",
+        "reinstate": "work_item.manage",
+        "revoke": "work_item.manage",
+    }
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return WorkItem.objects.none()
+        return selectors.work_item_list(user=self.request.user).order_by(
+            "jurisdiction__path", "list_kind", "admission_number", "id"
+        )
+
+    def get_object(self):
+        return selectors.work_item_get(
+            user=self.request.user, admission_number=self.kwargs["admission_number"]
+        )
+
+    def get_throttles(self):
+        if getattr(self, "action", None) == "verify":
+            return [AnonRateThrottle()]
+        return super().get_throttles()
+
+    def get_authenticators(self):
+        # verify is public: a bad or expired token must not turn it into a 401.
+        if getattr(self, "action", None) == "verify":
+            return []
+        return super().get_authenticators()
+
+    @extend_schema(
+        parameters=[OpenApiParameter("number", str, required=True)],
+        responses=VerificationSerializer,
+        auth=[],
+    )
+    @action(detail=False, methods=["get"])
+    def verify(self, request):
+        """Public: is this admission number valid today? Unknown numbers are not valid."""
+        result = selectors.work_item_verify(number=request.query_params.get("number", ""))
+        return Response(VerificationSerializer(result).data)
+
+    def _change(self, request, action_name: str) -> Response:
+        item = self.get_object()
+        serializer = ReasonSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        item = services.work_item_change_status(
+            actor=request.user,
+            item=item,
+            action=action_name,
+            reason=serializer.validated_data["reason"],
+        )
+        fresh = selectors.work_item_get(user=request.user, admission_number=item.admission_number)
+        return Response(WorkItemSerializer(fresh).data)
+
+    @extend_schema(request=ReasonSerializer, responses=WorkItemSerializer)
+    @action(detail=True, methods=["post"])
+    def suspend(self, request, admission_number=None):
+        return self._change(request, "suspend")
+
+    @extend_schema(request=ReasonSerializer, responses=WorkItemSerializer)
+    @action(detail=True, methods=["post"])
+    def reinstate(self, request, admission_number=None):
+        return self._change(request, "reinstate")
+
+    @extend_schema(request=ReasonSerializer, responses=WorkItemSerializer)
+    @action(detail=True, methods=["post"])
+    def revoke(self, request, admission_number=None):
+        """Revoke with a reason (reviewers of the item's jurisdiction)."""
+        return self._change(request, "revoke")

@@ -1,0 +1,55 @@
+from __future__ import annotations
+
+import datetime
+
+import django_filters
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from registry.checks import path_prefixes
+from registry.errors import InvalidInput
+from registry.models import Application, ListKind, Organisation, WorkItem
+
+
+def _organisation(code: str, field: str) -> Organisation:
+    organisation = Organisation.objects.filter(code=code).only("pk", "path").first()
+    if organisation is None:
+        message = _("No organisation has the code %(code)s.") % {"code": code}
+        raise InvalidInput(message, fields={field: [message]})
+    return organisation
+
+
+class ApplicationFilter(django_filters.FilterSet):
+    state = django_filters.MultipleChoiceFilter(choices=Application.State.choices)
+    department = django_filters.CharFilter(field_name="department__code")
+    list_kind = django_filters.ChoiceFilter(choices=ListKind.choices)
+    older_than_days = django_filters.NumberFilter(
+        method="filter_older_than", label=_("submitted more than N days ago")
+    )
+
+    class Meta:
+        model = Application
+        fields = ["state", "department", "list_kind", "older_than_days"]
+
+    def filter_older_than(self, queryset, name, value):
+        cutoff = timezone.now() - datetime.timedelta(days=int(value))
+        return queryset.filter(submitted_at__lte=cutoff)
+
+
+class WorkItemFilter(django_filters.FilterSet):
+    status = django_filters.MultipleChoiceFilter(choices=WorkItem.Status.choices)
+    list_kind = django_filters.ChoiceFilter(choices=ListKind.choices)
+    department = django_filters.CharFilter(field_name="department__code")
+    jurisdiction = django_filters.CharFilter(field_name="jurisdiction__code")
+    community = django_filters.CharFilter(
+        method="filter_community", label=_("items whose scope covers this community code")
+    )
+    q = django_filters.CharFilter(field_name="title", lookup_expr="icontains")
+
+    class Meta:
+        model = WorkItem
+        fields = ["status", "list_kind", "department", "jurisdiction", "community", "q"]
+
+    def filter_community(self, queryset, name, value):
+        community = _organisation(value, "community")
+        return queryset.filter(scope__path__in=path_prefixes(community.path)).distinct()

@@ -1,0 +1,242 @@
+"""Serializers for applications and work items: shapes and input types; services decide."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from registry.models import (
+    APPLICATION_LIST_KINDS,
+    Application,
+    Frequency,
+    HearingParticipant,
+    Organisation,
+    WorkItem,
+)
+from registry.serializers import OrganisationCodeField
+from registry.services import admission
+
+
+class WorkItemNumberField(serializers.SlugRelatedField):
+    default_error_messages = {
+        "does_not_exist": _("No work item has the admission number {value}."),
+        "invalid": _("An admission number is a string."),
+    }
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("queryset", WorkItem.objects.exclude(admission_number=None))
+        super().__init__(slug_field="admission_number", **kwargs)
+
+
+class ApplicationWriteSerializer(serializers.Serializer):
+    """What a department sends to create (POST) or change (PATCH) an application."""
+
+    department = OrganisationCodeField(
+        queryset=Organisation.objects.filter(kind=Organisation.Kind.DEPARTMENT)
+    )
+    title = serializers.CharField(max_length=200)
+    description = serializers.CharField(required=False, allow_blank=True, default="")
+    list_kind = serializers.ChoiceField(choices=APPLICATION_LIST_KINDS)
+    legal_basis = serializers.CharField()
+    scope = OrganisationCodeField(many=True)
+    frequency = serializers.ChoiceField(choices=Frequency.choices)
+    hours_per_occurrence = serializers.DecimalField(
+        max_digits=7, decimal_places=2, min_value=Decimal("0"), max_value=Decimal("10000")
+    )
+    households_per_occurrence = serializers.IntegerField(
+        min_value=0, max_value=1_000_000, default=0
+    )
+    ledgers = serializers.IntegerField(min_value=0, max_value=10_000, default=0)
+    data_fields = serializers.ListField(
+        child=serializers.CharField(max_length=100), max_length=500, default=list
+    )
+    funding_per_community = serializers.DecimalField(
+        max_digits=12, decimal_places=2, min_value=Decimal("0"), default=Decimal("0")
+    )
+    valid_months = serializers.IntegerField(min_value=1, max_value=120, required=False)
+    renewal_of = WorkItemNumberField(required=False, allow_null=True)
+
+
+class ApplicationUpdateSerializer(ApplicationWriteSerializer):
+    department = None  # an application never changes department
+    renewal_of = None
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=4000)
+
+
+class ApproveSerializer(ReasonSerializer):
+    valid_until = serializers.DateField(required=False, allow_null=True, default=None)
+
+
+class RequireHearingSerializer(ReasonSerializer):
+    scheduled_on = serializers.DateField(required=False, allow_null=True, default=None)
+    location = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
+
+
+class ParticipantSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = HearingParticipant
+        fields = ["name", "organisation", "opinion", "comment"]
+
+
+class RecordHearingSerializer(ReasonSerializer):
+    held_on = serializers.DateField()
+    participants = ParticipantSerializer(many=True, allow_empty=False)
+    summary = serializers.CharField(required=False, allow_blank=True, default="")
+    location = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
+
+
+class HistoryEntrySerializer(serializers.Serializer):
+    action = serializers.CharField()
+    # "from" is a Python keyword, hence the source mapping.
+    from_ = serializers.CharField(source="from_state", allow_blank=True)
+    to = serializers.CharField(source="to_state")
+    actor = serializers.CharField(source="actor.username")
+    actor_name = serializers.CharField(source="actor.__str__")
+    at = serializers.DateTimeField()
+    reason = serializers.CharField()
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        data["from"] = data.pop("from_") or None
+        return data
+
+
+class HearingSerializer(serializers.Serializer):
+    scheduled_on = serializers.DateField(allow_null=True)
+    location = serializers.CharField()
+    held_on = serializers.DateField(allow_null=True)
+    summary = serializers.CharField()
+    participants = ParticipantSerializer(many=True)
+
+
+class WorkItemBriefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = WorkItem
+        fields = ["admission_number", "title", "status", "valid_from", "valid_until"]
+
+
+class ApplicationListSerializer(serializers.ModelSerializer):
+    department = serializers.CharField(source="department.code")
+    department_name = serializers.CharField(source="department.name")
+    jurisdiction = serializers.CharField(source="jurisdiction.code")
+    scope = serializers.SerializerMethodField()
+    work_item = WorkItemBriefSerializer(allow_null=True)
+
+    class Meta:
+        model = Application
+        fields = [
+            "id",
+            "department",
+            "department_name",
+            "jurisdiction",
+            "title",
+            "list_kind",
+            "state",
+            "hearing_required",
+            "scope",
+            "work_item",
+            "submitted_at",
+            "decided_at",
+            "created_at",
+        ]
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_scope(self, application: Application) -> list[str]:
+        return sorted(org.code for org in application.scope.all())
+
+
+class ApplicationSerializer(ApplicationListSerializer):
+    """One application in full: checks, history, hearing, and what the reader may do next."""
+
+    renewal_of = serializers.CharField(
+        source="renewal_of.admission_number", allow_null=True, default=None
+    )
+    history = HistoryEntrySerializer(source="transitions", many=True)
+    hearing = serializers.SerializerMethodField()
+    actions = serializers.SerializerMethodField()
+
+    class Meta(ApplicationListSerializer.Meta):
+        fields = [
+            *ApplicationListSerializer.Meta.fields,
+            "description",
+            "legal_basis",
+            "frequency",
+            "hours_per_occurrence",
+            "households_per_occurrence",
+            "ledgers",
+            "data_fields",
+            "funding_per_community",
+            "valid_months",
+            "renewal_of",
+            "checks",
+            "history",
+            "hearing",
+            "actions",
+        ]
+
+    @extend_schema_field(HearingSerializer(allow_null=True))
+    def get_hearing(self, application: Application) -> dict | None:
+        hearing = getattr(application, "hearing", None)
+        return HearingSerializer(hearing).data if hearing else None
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_actions(self, application: Application) -> list[str]:
+        """The transitions the reader could attempt now (the service has the last word)."""
+        request = self.context.get("request")
+        if request is None:
+            return []
+        return admission.available_actions(request.user, application)
+
+
+class WorkItemSerializer(serializers.ModelSerializer):
+    jurisdiction = serializers.CharField(source="jurisdiction.code")
+    jurisdiction_name = serializers.CharField(source="jurisdiction.name")
+    department = serializers.CharField(source="department.code", allow_null=True, default=None)
+    department_name = serializers.CharField(source="department.name", allow_null=True, default=None)
+    scope = serializers.SerializerMethodField()
+
+    class Meta:
+        model = WorkItem
+        fields = [
+            "admission_number",
+            "jurisdiction",
+            "jurisdiction_name",
+            "list_kind",
+            "title",
+            "description",
+            "department",
+            "department_name",
+            "legal_basis",
+            "scope",
+            "frequency",
+            "hours_per_occurrence",
+            "households_per_occurrence",
+            "ledgers",
+            "data_fields",
+            "funding_per_community",
+            "valid_from",
+            "valid_until",
+            "status",
+            "status_reason",
+        ]
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_scope(self, item: WorkItem) -> list[str]:
+        return sorted(org.code for org in item.scope.all())
+
+
+class VerificationSerializer(serializers.Serializer):
+    number = serializers.CharField()
+    valid = serializers.BooleanField()
+    status = serializers.CharField(allow_null=True)
+    title = serializers.CharField(allow_null=True)
+    department = serializers.CharField(allow_null=True)
+    jurisdiction = serializers.CharField(allow_null=True)
+    valid_from = serializers.DateField(allow_null=True)
+    valid_until = serializers.DateField(allow_null=True)

@@ -1,0 +1,49 @@
+"""Every change of state in the registry, one function each: atomic, permission-checked,
+audited. Import them from here (``from registry import services``)."""
+
+from registry.services.admission import (
+    application_approve,
+    application_create,
+    application_record_hearing,
+    application_reject,
+    application_require_hearing,
+    application_return,
+    application_start_review,
+    application_submit,
+    application_update,
+    application_withdraw,
+    work_item_change_status,
+    work_items_expire,
+)
+from registry.services.notifications import notifications_email, notify_organisations
+from registry.services.organisations import (
+    EDITABLE_ORGANISATION_FIELDS,
+    membership_grant,
+    membership_revoke,
+    organisation_create,
+    organisation_update,
+    user_create,
+)
+
+__all__ = [
+    "EDITABLE_ORGANISATION_FIELDS",
+    "application_approve",
+    "application_create",
+    "application_record_hearing",
+    "application_reject",
+    "application_require_hearing",
+    "application_return",
+    "application_start_review",
+    "application_submit",
+    "application_update",
+    "application_withdraw",
+    "membership_grant",
+    "membership_revoke",
+    "notifications_email",
+    "notify_organisations",
+    "organisation_create",
+    "organisation_update",
+    "user_create",
+    "work_item_change_status",
+    "work_items_expire",
+]

@@ -1,0 +1,713 @@
+"""The admission workflow: applications move through APPLICATION_TRANSITIONS, and approval
+creates (or, for a renewal, extends) the work item with its admission number.
+
+Every transition locks the application row first, so two reviewers acting at once are
+serialised: the second sees the state the first left and gets IllegalTransition.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime
+from collections.abc import Sequence
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from registry import checks, permissions
+from registry.audit import audit_record
+from registry.errors import IllegalTransition, InvalidInput, PermissionDenied, RuleRefused
+from registry.models import (
+    APPLICATION_TRANSITIONS,
+    AdmissionSequence,
+    Application,
+    ApplicationTransition,
+    Hearing,
+    HearingParticipant,
+    ListKind,
+    Organisation,
+    Transition,
+    User,
+    WorkItem,
+)
+from registry.selectors import communities_in_scope
+from registry.services.common import full_clean, require
+from registry.services.notifications import notify_organisations
+
+State = Application.State
+
+# The fields a department writes on an application (besides department and scope).
+APPLICATION_FIELDS = [
+    "title",
+    "description",
+    "list_kind",
+    "legal_basis",
+    "frequency",
+    "hours_per_occurrence",
+    "households_per_occurrence",
+    "ledgers",
+    "data_fields",
+    "funding_per_community",
+    "valid_months",
+]
+# The burden an approved application hands to its work item.
+BURDEN_FIELDS = [
+    "frequency",
+    "hours_per_occurrence",
+    "households_per_occurrence",
+    "ledgers",
+    "data_fields",
+    "funding_per_community",
+]
+EDITABLE_STATES = {State.DRAFT, State.RETURNED}
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return day.replace(
+        year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1])
+    )
+
+
+def validity_end(start: datetime.date, months: int) -> datetime.date:
+    """The last valid day of a validity of ``months`` starting on ``start``."""
+    return add_months(start, months) - datetime.timedelta(days=1)
+
+
+def _clean_data_fields(values: Sequence[str]) -> list[str]:
+    cleaned: list[str] = []
+    for value in values or []:
+        text = str(value).strip()
+        if text and text not in cleaned:
+            cleaned.append(text[:100])
+    return cleaned
+
+
+def _check_scope(jurisdiction: Organisation, scope: Sequence[Organisation]) -> None:
+    if not scope:
+        raise InvalidInput(
+            _("Name at least one area or community the item covers."),
+            fields={"scope": [_("Name at least one area or community the item covers.")]},
+        )
+    problems = [
+        _("%(name)s (%(code)s) is not an area or community within %(jurisdiction)s.")
+        % {"name": org.name, "code": org.code, "jurisdiction": jurisdiction.name}
+        for org in scope
+        if org.kind == Organisation.Kind.DEPARTMENT or not org.path.startswith(jurisdiction.path)
+    ]
+    if problems:
+        raise InvalidInput(problems[0], fields={"scope": problems})
+
+
+def _check_valid_months(months: int) -> None:
+    maximum = settings.PORTAL["ADMISSION_MAX_MONTHS"]
+    if not 1 <= months <= maximum:
+        message = _("Validity must be between 1 and %(max)s months.") % {"max": maximum}
+        raise InvalidInput(message, fields={"valid_months": [message]})
+
+
+def _run_checks(application: Application, scope: Sequence[Organisation]) -> dict:
+    return checks.submission_checks(
+        department=application.department,
+        jurisdiction=application.jurisdiction,
+        title=application.title,
+        data_fields=application.data_fields,
+        frequency=application.frequency,
+        hours_per_occurrence=application.hours_per_occurrence,
+        funding_per_community=application.funding_per_community,
+        scope=scope,
+        renewal_of=application.renewal_of,
+    )
+
+
+def _snapshot(application: Application) -> dict[str, Any]:
+    data = {name: getattr(application, name) for name in APPLICATION_FIELDS}
+    data["state"] = application.state
+    data["scope"] = sorted(application.scope.values_list("code", flat=True))
+    return data
+
+
+def _record_transition(
+    *, actor: User, application: Application, action: str, from_state: str, reason: str = ""
+) -> ApplicationTransition:
+    return ApplicationTransition.objects.create(
+        application=application,
+        action=action,
+        from_state=from_state,
+        to_state=application.state,
+        actor=actor,
+        at=timezone.now(),
+        reason=reason,
+    )
+
+
+@transaction.atomic
+def application_create(
+    *,
+    actor: User,
+    department: Organisation,
+    scope: Sequence[Organisation],
+    renewal_of: WorkItem | None = None,
+    **fields: Any,
+) -> Application:
+    """A department's new draft. Checks are computed at once so the draft shows them."""
+    unknown = set(fields) - set(APPLICATION_FIELDS)
+    if unknown:
+        raise InvalidInput(_("Unknown fields: %(fields)s") % {"fields": ", ".join(sorted(unknown))})
+    if department.kind != Organisation.Kind.DEPARTMENT:
+        message = _("Applications are made by a department.")
+        raise InvalidInput(message, fields={"department": [message]})
+    require(actor, "application.edit", department)
+    fields.setdefault("valid_months", settings.PORTAL["ADMISSION_DEFAULT_MONTHS"])
+    _check_valid_months(fields["valid_months"])
+    fields["data_fields"] = _clean_data_fields(fields.get("data_fields", []))
+    if renewal_of is not None:
+        if (
+            renewal_of.department_id != department.pk
+            or renewal_of.status == WorkItem.Status.REVOKED
+        ):
+            message = _("Only the responsible department can renew an item that is not revoked.")
+            raise InvalidInput(message, fields={"renewal_of": [message]})
+        fields.setdefault("list_kind", renewal_of.list_kind)
+    jurisdiction = department.parent
+    _check_scope(jurisdiction, scope)
+    application = Application(
+        department=department,
+        jurisdiction=jurisdiction,
+        created_by=actor,
+        renewal_of=renewal_of,
+        **fields,
+    )
+    full_clean(application)
+    application.save()
+    application.scope.set(scope)
+    application.checks = _run_checks(application, scope)
+    application.hearing_required = application.checks["hearing"]["required"]
+    application.save(update_fields=["checks", "hearing_required"])
+    _record_transition(actor=actor, application=application, action="create", from_state="")
+    audit_record(
+        actor=actor, action="application.create", obj=application, after=_snapshot(application)
+    )
+    return application
+
+
+def _lock(application: Application) -> Application:
+    return (
+        Application.objects.select_for_update(of=("self",))
+        .select_related("department", "jurisdiction", "renewal_of")
+        .get(pk=application.pk)
+    )
+
+
+@transaction.atomic
+def application_update(
+    *,
+    actor: User,
+    application: Application,
+    scope: Sequence[Organisation] | None = None,
+    **fields: Any,
+) -> Application:
+    """Edit a draft or a returned application (its department's staff only)."""
+    application = _lock(application)
+    require(actor, "application.edit", application.department)
+    if application.state not in EDITABLE_STATES:
+        raise IllegalTransition(
+            _("Only a draft or a returned application can be changed; this one is %(state)s.")
+            % {"state": application.get_state_display()}
+        )
+    unknown = set(fields) - set(APPLICATION_FIELDS)
+    if unknown:
+        raise InvalidInput(_("Unknown fields: %(fields)s") % {"fields": ", ".join(sorted(unknown))})
+    if "valid_months" in fields:
+        _check_valid_months(fields["valid_months"])
+    if "data_fields" in fields:
+        fields["data_fields"] = _clean_data_fields(fields["data_fields"])
+    before = _snapshot(application)
+    for name, value in fields.items():
+        setattr(application, name, value)
+    full_clean(application)
+    if scope is not None:
+        _check_scope(application.jurisdiction, scope)
+    application.save()
+    if scope is not None:
+        application.scope.set(scope)
+    current_scope = list(application.scope.all())
+    application.checks = _run_checks(application, current_scope)
+    application.hearing_required = application.checks["hearing"]["required"]
+    application.save(update_fields=["checks", "hearing_required"])
+    audit_record(
+        actor=actor,
+        action="application.update",
+        obj=application,
+        before=before,
+        after=_snapshot(application),
+    )
+    return application
+
+
+def _is_member_of_department(actor: User, application: Application) -> bool:
+    return any(g.organisation_id == application.department_id for g in permissions.grants_of(actor))
+
+
+def _actor_refusal(
+    actor: User, application: Application, transition: Transition
+) -> PermissionDenied | None:
+    """Why ``actor`` may not make ``transition`` on ``application``, or None if they may."""
+    if transition.side == "department":
+        if not permissions.may(actor, "application.edit", application.department):
+            return PermissionDenied()
+        return None
+    if not permissions.may(actor, "application.review", application.jurisdiction):
+        return PermissionDenied()
+    if _is_member_of_department(actor, application):
+        return PermissionDenied(
+            _("You belong to the applying department and cannot decide on its application."),
+            code="reviewer_conflict",
+        )
+    return None
+
+
+def available_actions(user: User, application: Application) -> list[str]:
+    """The transitions ``user`` could make now (for buttons; the services re-check)."""
+    return [
+        transition.action
+        for transition in APPLICATION_TRANSITIONS.values()
+        if application.state in transition.sources
+        and _actor_refusal(user, application, transition) is None
+    ]
+
+
+def _begin(
+    *, actor: User, application: Application, action: str, reason: str = ""
+) -> tuple[Application, Transition, str]:
+    """Lock, check the actor, the state and the reason; return what the caller needs."""
+    transition = APPLICATION_TRANSITIONS[action]
+    application = _lock(application)
+    refusal = _actor_refusal(actor, application, transition)
+    if refusal is not None:
+        raise refusal
+    if application.state not in transition.sources:
+        raise IllegalTransition(
+            _("“%(action)s” is not possible while the application is “%(state)s”.")
+            % {"action": transition.label, "state": application.get_state_display()},
+            state=application.state,
+        )
+    if transition.reason_required and not (reason or "").strip():
+        message = _("Give a reason for “%(action)s”.") % {"action": transition.label}
+        raise InvalidInput(message, fields={"reason": [message]})
+    return application, transition, application.state
+
+
+def _finish(
+    *,
+    actor: User,
+    application: Application,
+    transition: Transition,
+    from_state: str,
+    reason: str = "",
+    update_fields: Sequence[str] = (),
+    audit_after: dict[str, Any] | None = None,
+) -> Application:
+    application.state = transition.target
+    application.save(update_fields=["state", "updated_at", *update_fields])
+    _record_transition(
+        actor=actor,
+        application=application,
+        action=transition.action,
+        from_state=from_state,
+        reason=reason.strip(),
+    )
+    audit_record(
+        actor=actor,
+        action=f"application.{transition.action}",
+        obj=application,
+        before={"state": from_state},
+        after={"state": application.state, "reason": reason.strip(), **(audit_after or {})},
+    )
+    return application
+
+
+@transaction.atomic
+def application_submit(*, actor: User, application: Application) -> Application:
+    """Submit for review. A likeness to the negative list blocks it (422)."""
+    application, transition, from_state = _begin(
+        actor=actor, application=application, action="submit"
+    )
+    scope = list(application.scope.all())
+    _check_scope(application.jurisdiction, scope)
+    application.checks = _run_checks(application, scope)
+    application.hearing_required = application.checks["hearing"]["required"]
+    matches = application.checks["negative_matches"]
+    if matches:
+        application.save(update_fields=["checks", "hearing_required"])
+        raise RuleRefused(
+            _(
+                "This item resembles “%(title)s” on the negative list (things communities "
+                "must not be asked to do). Change it before submitting."
+            )
+            % {"title": matches[0]["title"]},
+            code="negative_list_match",
+            negative_matches=matches,
+        )
+    application.submitted_at = timezone.now()
+    return _finish(
+        actor=actor,
+        application=application,
+        transition=transition,
+        from_state=from_state,
+        update_fields=["checks", "hearing_required", "submitted_at"],
+    )
+
+
+@transaction.atomic
+def application_withdraw(*, actor: User, application: Application, reason: str = "") -> Application:
+    application, transition, from_state = _begin(
+        actor=actor, application=application, action="withdraw", reason=reason
+    )
+    return _finish(
+        actor=actor,
+        application=application,
+        transition=transition,
+        from_state=from_state,
+        reason=reason,
+    )
+
+
+@transaction.atomic
+def application_start_review(
+    *, actor: User, application: Application, reason: str = ""
+) -> Application:
+    application, transition, from_state = _begin(
+        actor=actor, application=application, action="start-review", reason=reason
+    )
+    return _finish(
+        actor=actor,
+        application=application,
+        transition=transition,
+        from_state=from_state,
+        reason=reason,
+    )
+
+
+@transaction.atomic
+def application_return(*, actor: User, application: Application, reason: str) -> Application:
+    application, transition, from_state = _begin(
+        actor=actor, application=application, action="return", reason=reason
+    )
+    return _finish(
+        actor=actor,
+        application=application,
+        transition=transition,
+        from_state=from_state,
+        reason=reason,
+    )
+
+
+@transaction.atomic
+def application_require_hearing(
+    *,
+    actor: User,
+    application: Application,
+    reason: str = "",
+    scheduled_on: datetime.date | None = None,
+    location: str = "",
+) -> Application:
+    """Move to the hearing state and (optionally) schedule it."""
+    application, transition, from_state = _begin(
+        actor=actor, application=application, action="require-hearing", reason=reason
+    )
+    Hearing.objects.update_or_create(
+        application=application, defaults={"scheduled_on": scheduled_on, "location": location}
+    )
+    application.hearing_required = True
+    return _finish(
+        actor=actor,
+        application=application,
+        transition=transition,
+        from_state=from_state,
+        reason=reason,
+        update_fields=["hearing_required"],
+        audit_after={"scheduled_on": scheduled_on, "location": location},
+    )
+
+
+@transaction.atomic
+def application_record_hearing(
+    *,
+    actor: User,
+    application: Application,
+    held_on: datetime.date,
+    participants: Sequence[dict[str, str]],
+    summary: str = "",
+    location: str = "",
+    reason: str = "",
+) -> Application:
+    """Record who took part and what each said. Recording again replaces the record."""
+    application, transition, from_state = _begin(
+        actor=actor, application=application, action="record-hearing", reason=reason
+    )
+    if held_on > timezone.localdate():
+        message = _("A hearing is recorded after it is held; the date is in the future.")
+        raise InvalidInput(message, fields={"held_on": [message]})
+    if not participants:
+        message = _("List the hearing's participants and their opinions.")
+        raise InvalidInput(message, fields={"participants": [message]})
+    hearing, _created = Hearing.objects.get_or_create(application=application)
+    hearing.held_on = held_on
+    hearing.summary = summary
+    hearing.location = location or hearing.location
+    hearing.recorded_by = actor
+    hearing.recorded_at = timezone.now()
+    hearing.save()
+    hearing.participants.all().delete()
+    rows = [HearingParticipant(hearing=hearing, **participant) for participant in participants]
+    for index, row in enumerate(rows):
+        try:
+            full_clean(row, exclude=["hearing"])
+        except InvalidInput as exc:
+            raise InvalidInput(
+                exc.message,
+                fields={f"participants[{index}].{k}": v for k, v in exc.extra["fields"].items()},
+            ) from exc
+    HearingParticipant.objects.bulk_create(rows)
+    opinions = {o: sum(1 for r in rows if r.opinion == o) for o in HearingParticipant.Opinion}
+    return _finish(
+        actor=actor,
+        application=application,
+        transition=transition,
+        from_state=from_state,
+        reason=reason,
+        audit_after={"held_on": held_on, "participants": len(rows), "opinions": opinions},
+    )
+
+
+def _allocate_admission_number(jurisdiction: Organisation, year: int) -> str:
+    """The next number for the jurisdiction and year; the row lock serialises approvals."""
+    AdmissionSequence.objects.get_or_create(jurisdiction=jurisdiction, year=year)
+    sequence = AdmissionSequence.objects.select_for_update().get(
+        jurisdiction=jurisdiction, year=year
+    )
+    sequence.last_value += 1
+    sequence.save(update_fields=["last_value"])
+    return f"{jurisdiction.code}-{year}-{sequence.last_value:04d}"
+
+
+def _decide_validity(
+    application: Application, today: datetime.date, valid_until: datetime.date | None
+) -> datetime.date:
+    latest = validity_end(today, settings.PORTAL["ADMISSION_MAX_MONTHS"])
+    if valid_until is None:
+        return min(validity_end(today, application.valid_months), latest)
+    if not today <= valid_until <= latest:
+        message = _("The validity must end between %(today)s and %(latest)s.") % {
+            "today": today.isoformat(),
+            "latest": latest.isoformat(),
+        }
+        raise InvalidInput(message, fields={"valid_until": [message]})
+    return valid_until
+
+
+def _admit(application: Application, *, today: datetime.date, until: datetime.date) -> WorkItem:
+    """Create the work item for an approval, or extend the item a renewal renews."""
+    scope = list(application.scope.all())
+    burden = {name: getattr(application, name) for name in BURDEN_FIELDS}
+    if application.renewal_of_id:
+        item = WorkItem.objects.select_for_update().get(pk=application.renewal_of_id)
+        for name, value in burden.items():
+            setattr(item, name, value)
+        item.title = application.title
+        item.description = application.description
+        item.legal_basis = application.legal_basis
+        item.valid_until = until
+        item.status = WorkItem.Status.ACTIVE
+        item.status_reason = ""
+        item.save()
+    else:
+        item = WorkItem.objects.create(
+            admission_number=_allocate_admission_number(application.jurisdiction, today.year),
+            jurisdiction=application.jurisdiction,
+            list_kind=application.list_kind,
+            title=application.title,
+            description=application.description,
+            department=application.department,
+            legal_basis=application.legal_basis,
+            valid_from=today,
+            valid_until=until,
+            **burden,
+        )
+    item.scope.set(scope)
+    return item
+
+
+@transaction.atomic
+def application_approve(
+    *,
+    actor: User,
+    application: Application,
+    reason: str,
+    valid_until: datetime.date | None = None,
+) -> Application:
+    """Admit: the work item gets its admission number; department and communities hear."""
+    application, transition, from_state = _begin(
+        actor=actor, application=application, action="approve", reason=reason
+    )
+    if application.hearing_required:
+        hearing = Hearing.objects.filter(application=application).first()
+        if hearing is None or not hearing.is_recorded:
+            raise IllegalTransition(
+                _("This application needs a hearing; record the hearing before approving."),
+                code="hearing_required",
+            )
+    today = timezone.localdate()
+    until = _decide_validity(application, today, valid_until)
+    item = _admit(application, today=today, until=until)
+    application.work_item = item
+    application.decided_at = timezone.now()
+    _finish(
+        actor=actor,
+        application=application,
+        transition=transition,
+        from_state=from_state,
+        reason=reason,
+        update_fields=["work_item", "decided_at"],
+        audit_after={"admission_number": item.admission_number, "valid_until": until},
+    )
+    audit_record(
+        actor=actor,
+        action="work_item.renew" if application.renewal_of_id else "work_item.admit",
+        obj=item,
+        after={
+            "admission_number": item.admission_number,
+            "valid_from": item.valid_from,
+            "valid_until": item.valid_until,
+            "application": application.pk,
+        },
+    )
+    title = _("Admitted: %(number)s %(title)s") % {
+        "number": item.admission_number,
+        "title": item.title,
+    }
+    link = reverse("work-item-detail", args=[item.admission_number])
+    notify_organisations(
+        organisations=[application.department],
+        kind="application.approved",
+        title=title,
+        body=reason,
+        link=link,
+    )
+    notify_organisations(
+        organisations=communities_in_scope(item.scope.all()),
+        kind="work_item.admitted",
+        title=title,
+        body=_("Valid until %(date)s.") % {"date": item.valid_until.isoformat()},
+        link=link,
+    )
+    return application
+
+
+@transaction.atomic
+def application_reject(*, actor: User, application: Application, reason: str) -> Application:
+    application, transition, from_state = _begin(
+        actor=actor, application=application, action="reject", reason=reason
+    )
+    application.decided_at = timezone.now()
+    _finish(
+        actor=actor,
+        application=application,
+        transition=transition,
+        from_state=from_state,
+        reason=reason,
+        update_fields=["decided_at"],
+    )
+    notify_organisations(
+        organisations=[application.department],
+        kind="application.rejected",
+        title=_("Not admitted: %(title)s") % {"title": application.title},
+        body=reason,
+    )
+    return application
+
+
+# --- Reviewer actions on admitted items -------------------------------------------------------
+
+# action -> (states it may start from, state it leads to)
+WORK_ITEM_ACTIONS: dict[str, tuple[frozenset[str], str]] = {
+    "suspend": (frozenset({WorkItem.Status.ACTIVE}), WorkItem.Status.SUSPENDED),
+    "reinstate": (frozenset({WorkItem.Status.SUSPENDED}), WorkItem.Status.ACTIVE),
+    "revoke": (
+        frozenset({WorkItem.Status.ACTIVE, WorkItem.Status.SUSPENDED}),
+        WorkItem.Status.REVOKED,
+    ),
+}
+
+
+@transaction.atomic
+def work_item_change_status(*, actor: User, item: WorkItem, action: str, reason: str) -> WorkItem:
+    """Suspend, reinstate or revoke an item (reviewers of its jurisdiction, with a reason)."""
+    sources, target = WORK_ITEM_ACTIONS[action]
+    item = (
+        WorkItem.objects.select_for_update(of=("self",))
+        .select_related("jurisdiction", "department")
+        .get(pk=item.pk)
+    )
+    require(actor, "work_item.manage", item.jurisdiction)
+    if item.status not in sources:
+        raise IllegalTransition(
+            _("The item is %(status)s; it cannot be %(action)s.")
+            % {"status": item.get_status_display(), "action": action}
+        )
+    if not (reason or "").strip():
+        message = _("Give a reason.")
+        raise InvalidInput(message, fields={"reason": [message]})
+    before = {"status": item.status}
+    item.status = target
+    item.status_reason = reason.strip()
+    item.save(update_fields=["status", "status_reason", "updated_at"])
+    audit_record(
+        actor=actor,
+        action=f"work_item.{action}",
+        obj=item,
+        before=before,
+        after={"status": target, "reason": item.status_reason},
+    )
+    if item.department_id:
+        notify_organisations(
+            organisations=[item.department],
+            kind=f"work_item.{action}",
+            title=_("%(number)s %(title)s is now %(status)s")
+            % {
+                "number": item.admission_number,
+                "title": item.title,
+                "status": item.get_status_display(),
+            },
+            body=item.status_reason,
+            link=reverse("work-item-detail", args=[item.admission_number]),
+        )
+    return item
+
+
+@transaction.atomic
+def work_items_expire(*, today: datetime.date | None = None) -> int:
+    """Mark active items past their validity expired (the daily job). Safe to run twice."""
+    today = today or timezone.localdate()
+    expired = list(
+        WorkItem.objects.select_for_update()
+        .filter(status=WorkItem.Status.ACTIVE, valid_until__lt=today)
+        .exclude(list_kind=ListKind.NEGATIVE)
+    )
+    for item in expired:
+        item.status = WorkItem.Status.EXPIRED
+        item.save(update_fields=["status", "updated_at"])
+        audit_record(
+            actor=None,
+            action="work_item.expire",
+            obj=item,
+            before={"status": WorkItem.Status.ACTIVE},
+            after={"status": WorkItem.Status.EXPIRED, "valid_until": item.valid_until},
+        )
+    return len(expired)

@@ -1,0 +1,59 @@
+"""In-app notifications (and email where configured), fanned out in bulk."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.core.mail import send_mass_mail
+from django.db import transaction
+
+from registry.models import Membership, Notification, Organisation
+
+
+def notify_organisations(
+    *,
+    organisations: Iterable[Organisation],
+    kind: str,
+    title: str,
+    body: str = "",
+    link: str = "",
+) -> int:
+    """One notification per organisation, in one bulk insert; email follows after commit."""
+    rows = [
+        Notification(recipient=org, kind=kind, title=title[:200], body=body, link=link)
+        for org in organisations
+    ]
+    created = Notification.objects.bulk_create(rows, batch_size=1000)
+    if settings.PORTAL["EMAIL_NOTIFICATIONS"] and created:
+        from registry.tasks import notifications_email
+
+        ids = [n.pk for n in created]
+        transaction.on_commit(lambda: notifications_email.delay(ids))
+    return len(created)
+
+
+def notifications_email(*, notification_ids: list[int]) -> int:
+    """Email each notification to the members of its organisation who have an address."""
+    notifications = list(Notification.objects.filter(pk__in=notification_ids))
+    addresses: dict[int, set[str]] = {}
+    for org_id, email in (
+        Membership.objects.filter(
+            organisation_id__in={n.recipient_id for n in notifications},
+            user__is_active=True,
+        )
+        .exclude(user__email="")
+        .values_list("organisation_id", "user__email")
+    ):
+        addresses.setdefault(org_id, set()).add(email)
+    messages = [
+        (
+            n.title,
+            f"{n.body}\n\n{n.link}".strip(),
+            settings.DEFAULT_FROM_EMAIL,
+            sorted(addresses[n.recipient_id]),
+        )
+        for n in notifications
+        if addresses.get(n.recipient_id)
+    ]
+    return send_mass_mail(messages, fail_silently=False) if messages else 0
