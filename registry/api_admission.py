@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
+from rest_framework.views import APIView
 
 from registry import selectors, services
 from registry.filters_admission import ApplicationFilter, WorkItemFilter
@@ -17,6 +20,9 @@ from registry.serializers_admission import (
     ApplicationUpdateSerializer,
     ApplicationWriteSerializer,
     ApproveSerializer,
+    ImportRequestSerializer,
+    PublishedItemSerializer,
+    PublishedListQuerySerializer,
     ReasonSerializer,
     RecordHearingSerializer,
     RequireHearingSerializer,
@@ -164,6 +170,7 @@ class WorkItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         "suspend": "work_item.manage",
         "reinstate": "work_item.manage",
         "revoke": "work_item.manage",
+        "import_": "work_item.manage",
     }
 
     def get_queryset(self):
@@ -213,6 +220,22 @@ class WorkItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         fresh = selectors.work_item_get(user=request.user, admission_number=item.admission_number)
         return Response(WorkItemSerializer(fresh).data)
 
+    @extend_schema(
+        request={"multipart/form-data": ImportRequestSerializer},
+        responses={201: WorkItemSerializer(many=True)},
+    )
+    @action(detail=False, methods=["post"], url_path="import", parser_classes=[MultiPartParser])
+    def import_(self, request):
+        """Import a list from an .xlsx workbook: all rows or none (400 lists row errors)."""
+        serializer = ImportRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        items = services.work_items_import(
+            actor=request.user,
+            jurisdiction=serializer.validated_data["jurisdiction"],
+            upload=serializer.validated_data["file"],
+        )
+        return Response(WorkItemSerializer(items, many=True).data, status=status.HTTP_201_CREATED)
+
     @extend_schema(request=ReasonSerializer, responses=WorkItemSerializer)
     @action(detail=True, methods=["post"])
     def suspend(self, request, admission_number=None):
@@ -228,3 +251,29 @@ class WorkItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     def revoke(self, request, admission_number=None):
         """Revoke with a reason (reviewers of the item's jurisdiction)."""
         return self._change(request, "revoke")
+
+
+class PublishedListView(APIView):
+    """Public: a jurisdiction's list of one kind, today or as of a past date."""
+
+    permission_action = None
+    authentication_classes: list = []
+    throttle_classes = [AnonRateThrottle]
+
+    @extend_schema(
+        parameters=[OpenApiParameter("as_of", OpenApiTypes.DATE, required=False)],
+        responses=PublishedItemSerializer(many=True),
+        auth=[],
+    )
+    def get(self, request, code: str, list_kind: str):
+        query = PublishedListQuerySerializer(
+            data={**request.query_params.dict(), "list_kind": list_kind}
+        )
+        query.is_valid(raise_exception=True)
+        jurisdiction = selectors.area_get(code=code)
+        items = selectors.published_list(
+            jurisdiction=jurisdiction,
+            list_kind=query.validated_data["list_kind"],
+            as_of=query.validated_data.get("as_of"),
+        )
+        return Response(PublishedItemSerializer(items, many=True).data)

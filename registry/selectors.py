@@ -28,6 +28,14 @@ def organisation_get(*, user: User, code: str) -> Organisation:
         raise NotFound() from None
 
 
+def area_get(*, code: str) -> Organisation:
+    """An area by code, for public pages (areas are public reference data)."""
+    try:
+        return Organisation.objects.areas().get(code=code)
+    except Organisation.DoesNotExist:
+        raise NotFound() from None
+
+
 def communities_under(organisation: Organisation) -> QuerySet[Organisation]:
     """Every active community or village under ``organisation``: one indexed prefix query."""
     return Organisation.objects.communities().filter(
@@ -173,6 +181,14 @@ def published_list(
         .filter(pk__in={i.department_id for i in items if i.department_id})
     )
     result = sorted(items, key=lambda i: (i.admission_number or "", i.title))
+    scope_codes: dict[int, list[str]] = {}
+    for item_id, code in (
+        WorkItem.scope.through.objects.filter(workitem_id__in=[i.id for i in result])
+        .order_by("organisation__code")
+        .values_list("workitem_id", "organisation__code")
+    ):
+        scope_codes.setdefault(item_id, []).append(code)
     for item in result:
         item.department_name = department_names.get(item.department_id, "")
+        item.scope_codes = scope_codes.get(item.id, [])
     return result

@@ -13,6 +13,7 @@ from registry.models import (
     Application,
     Frequency,
     HearingParticipant,
+    ListKind,
     Organisation,
     WorkItem,
 )
@@ -240,3 +241,31 @@ class VerificationSerializer(serializers.Serializer):
     jurisdiction = serializers.CharField(allow_null=True)
     valid_from = serializers.DateField(allow_null=True)
     valid_until = serializers.DateField(allow_null=True)
+
+
+class ImportRequestSerializer(serializers.Serializer):
+    jurisdiction = OrganisationCodeField(
+        queryset=Organisation.objects.filter(kind=Organisation.Kind.AREA)
+    )
+    file = serializers.FileField()
+
+
+class PublishedListQuerySerializer(serializers.Serializer):
+    list_kind = serializers.ChoiceField(choices=ListKind.choices)
+    as_of = serializers.DateField(required=False)
+
+
+class PublishedItemSerializer(serializers.Serializer):
+    """A list entry as published (also for past dates, rebuilt from history)."""
+
+    admission_number = serializers.CharField(allow_null=True)
+    title = serializers.CharField()
+    list_kind = serializers.CharField()
+    department_name = serializers.CharField()
+    legal_basis = serializers.CharField()
+    scope = serializers.ListField(child=serializers.CharField(), source="scope_codes")
+    frequency = serializers.CharField()
+    hours_per_occurrence = serializers.DecimalField(max_digits=7, decimal_places=2)
+    valid_from = serializers.DateField(allow_null=True)
+    valid_until = serializers.DateField(allow_null=True)
+    status = serializers.CharField()

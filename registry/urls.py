@@ -11,6 +11,11 @@ router.register("work-items", api_admission.WorkItemViewSet, basename="work-item
 
 api_urlpatterns = [
     path("auth/token/", api.TokenView.as_view(), name="api-token"),
+    path(
+        "lists/<str:code>/<str:list_kind>/",
+        api_admission.PublishedListView.as_view(),
+        name="api-published-list",
+    ),
     *router.urls,
 ]
 

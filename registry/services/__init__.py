@@ -15,6 +15,7 @@ from registry.services.admission import (
     work_item_change_status,
     work_items_expire,
 )
+from registry.services.lists import work_items_import
 from registry.services.notifications import notifications_email, notify_organisations
 from registry.services.organisations import (
     EDITABLE_ORGANISATION_FIELDS,
@@ -46,4 +47,5 @@ __all__ = [
     "user_create",
     "work_item_change_status",
     "work_items_expire",
+    "work_items_import",
 ]

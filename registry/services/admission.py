@@ -486,7 +486,7 @@ def application_record_hearing(
     )
 
 
-def _allocate_admission_number(jurisdiction: Organisation, year: int) -> str:
+def allocate_admission_number(jurisdiction: Organisation, year: int) -> str:
     """The next number for the jurisdiction and year; the row lock serialises approvals."""
     AdmissionSequence.objects.get_or_create(jurisdiction=jurisdiction, year=year)
     sequence = AdmissionSequence.objects.select_for_update().get(
@@ -529,7 +529,7 @@ def _admit(application: Application, *, today: datetime.date, until: datetime.da
         item.save()
     else:
         item = WorkItem.objects.create(
-            admission_number=_allocate_admission_number(application.jurisdiction, today.year),
+            admission_number=allocate_admission_number(application.jurisdiction, today.year),
             jurisdiction=application.jurisdiction,
             list_kind=application.list_kind,
             title=application.title,

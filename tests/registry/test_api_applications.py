@@ -238,3 +238,38 @@ def test_reviewer_revokes_an_item_with_a_reason(world, api_as):
     assert item.status == WorkItem.Status.REVOKED
     assert api_as(world.b.reviewer).post(
         url, {"reason": "x"}, format="json").status_code in (403, 409)
+
+
+def test_reviewer_imports_a_list_over_the_api(world, api_as):
+    from tests.registry.test_list_excel import good_rows, workbook
+
+    client = api_as(world.a.reviewer)
+    response = client.post("/api/v1/work-items/import/",
+                           {"jurisdiction": world.a.district.code,
+                            "file": workbook(good_rows(world))}, format="multipart")
+    assert response.status_code == 201, response.json()
+    assert len(response.json()) == 3
+    rows = good_rows(world)
+    rows[0][0] = ""
+    response = client.post("/api/v1/work-items/import/",
+                           {"jurisdiction": world.a.district.code, "file": workbook(rows)},
+                           format="multipart")
+    assert response.status_code == 400
+    assert response.json()["rows"] == [{"row": 2, "column": "title",
+                                        "message": response.json()["rows"][0]["message"]}]
+    assert WorkItem.objects.count() == 3
+
+
+def test_published_list_is_public_and_can_go_back_in_time(world, api):
+    WorkItemFactory(jurisdiction=world.a.district, department=world.a.department,
+                    title="公开事项", scope=[world.a.street])
+    body = api.get(f"/api/v1/lists/{world.a.district.code}/assist/").json()
+    assert [i["title"] for i in body] == ["公开事项"]
+    assert body[0]["department_name"] == world.a.department.name
+    assert body[0]["scope"] == [world.a.street.code]
+    past = api.get(f"/api/v1/lists/{world.a.district.code}/assist/?as_of=2020-01-01").json()
+    assert past == []
+    assert api.get(f"/api/v1/lists/{world.a.district.code}/bogus/").status_code == 400
+    assert api.get("/api/v1/lists/NOPE/assist/").status_code == 404
+    assert api.get(
+        f"/api/v1/lists/{world.a.district.code}/assist/?as_of=yesterday").status_code == 400
