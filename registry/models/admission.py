@@ -194,6 +194,9 @@ class Application(Burden):
     created_by = models.ForeignKey(
         User, verbose_name=_("created by"), on_delete=models.PROTECT, related_name="+"
     )
+    # What approval admits: "work_item" here in the hub, or a subject another app registers
+    # (services.admission.admission_subject_register), such as a retained certificate type.
+    subject = models.CharField(_("subject"), max_length=32, default="work_item")
     renewal_of = models.ForeignKey(
         WorkItem,
         verbose_name=_("renews"),
@@ -208,6 +211,7 @@ class Application(Burden):
         _("list"),
         max_length=16,
         choices=APPLICATION_LIST_KINDS,
+        blank=True,  # only work-item applications name a list
     )
     legal_basis = models.TextField(_("legal basis"))
     scope = models.ManyToManyField(

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import calendar
 import datetime
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -111,7 +112,36 @@ def _check_valid_months(months: int) -> None:
         raise InvalidInput(message, fields={"valid_months": [message]})
 
 
+@dataclass(frozen=True)
+class AdmissionSubject:
+    """What approving an application of one subject admits, and the checks it runs.
+
+    ``admit(application=, actor=, today=, until=)`` creates or extends the admitted object
+    inside the approval's transaction and returns a summary for the audit entry;
+    ``checks(application, scope)`` returns the shape of ``checks.submission_checks``.
+    """
+
+    admit: Callable[..., dict[str, Any]]
+    checks: Callable[[Application, Sequence[Organisation]], dict]
+
+
+# The hub knows work items; other apps register their subjects in AppConfig.ready().
+ADMISSION_SUBJECTS: dict[str, AdmissionSubject] = {}
+
+
+def admission_subject_register(name: str, subject: AdmissionSubject) -> None:
+    ADMISSION_SUBJECTS[name] = subject
+
+
+def _subject(application: Application) -> AdmissionSubject:
+    return ADMISSION_SUBJECTS[application.subject]
+
+
 def _run_checks(application: Application, scope: Sequence[Organisation]) -> dict:
+    return _subject(application).checks(application, scope)
+
+
+def _work_item_checks(application: Application, scope: Sequence[Organisation]) -> dict:
     return checks.submission_checks(
         department=application.department,
         jurisdiction=application.jurisdiction,
@@ -153,12 +183,18 @@ def application_create(
     department: Organisation,
     scope: Sequence[Organisation],
     renewal_of: WorkItem | None = None,
+    subject: str = "work_item",
     **fields: Any,
 ) -> Application:
     """A department's new draft. Checks are computed at once so the draft shows them."""
     unknown = set(fields) - set(APPLICATION_FIELDS)
     if unknown:
         raise InvalidInput(_("Unknown fields: %(fields)s") % {"fields": ", ".join(sorted(unknown))})
+    if subject not in ADMISSION_SUBJECTS:
+        raise InvalidInput(_("Unknown application subject %(subject)s.") % {"subject": subject})
+    if subject == "work_item" and not fields.get("list_kind"):
+        message = _("Choose the list the item belongs on.")
+        raise InvalidInput(message, fields={"list_kind": [message]})
     if department.kind != Organisation.Kind.DEPARTMENT:
         message = _("Applications are made by a department.")
         raise InvalidInput(message, fields={"department": [message]})
@@ -181,6 +217,7 @@ def application_create(
         jurisdiction=jurisdiction,
         created_by=actor,
         renewal_of=renewal_of,
+        subject=subject,
         **fields,
     )
     full_clean(application)
@@ -512,6 +549,65 @@ def _decide_validity(
     return valid_until
 
 
+@transaction.atomic
+def application_approve(
+    *,
+    actor: User,
+    application: Application,
+    reason: str,
+    valid_until: datetime.date | None = None,
+) -> Application:
+    """Admit: the work item gets its admission number; department and communities hear."""
+    application, transition, from_state = _begin(
+        actor=actor, application=application, action="approve", reason=reason
+    )
+    if application.hearing_required:
+        hearing = Hearing.objects.filter(application=application).first()
+        if hearing is None or not hearing.is_recorded:
+            raise IllegalTransition(
+                _("This application needs a hearing; record the hearing before approving."),
+                code="hearing_required",
+            )
+    today = timezone.localdate()
+    until = _decide_validity(application, today, valid_until)
+    admitted = _subject(application).admit(
+        application=application, actor=actor, today=today, until=until
+    )
+    application.decided_at = timezone.now()
+    return _finish(
+        actor=actor,
+        application=application,
+        transition=transition,
+        from_state=from_state,
+        reason=reason,
+        update_fields=["work_item", "decided_at"],
+        audit_after=admitted,
+    )
+
+
+@transaction.atomic
+def application_reject(*, actor: User, application: Application, reason: str) -> Application:
+    application, transition, from_state = _begin(
+        actor=actor, application=application, action="reject", reason=reason
+    )
+    application.decided_at = timezone.now()
+    _finish(
+        actor=actor,
+        application=application,
+        transition=transition,
+        from_state=from_state,
+        reason=reason,
+        update_fields=["decided_at"],
+    )
+    notify_organisations(
+        organisations=[application.department],
+        kind="application.rejected",
+        title=_("Not admitted: %(title)s") % {"title": application.title},
+        body=reason,
+    )
+    return application
+
+
 def _admit(application: Application, *, today: datetime.date, until: datetime.date) -> WorkItem:
     """Create the work item for an approval, or extend the item a renewal renews."""
     scope = list(application.scope.all())
@@ -544,39 +640,12 @@ def _admit(application: Application, *, today: datetime.date, until: datetime.da
     return item
 
 
-@transaction.atomic
-def application_approve(
-    *,
-    actor: User,
-    application: Application,
-    reason: str,
-    valid_until: datetime.date | None = None,
-) -> Application:
-    """Admit: the work item gets its admission number; department and communities hear."""
-    application, transition, from_state = _begin(
-        actor=actor, application=application, action="approve", reason=reason
-    )
-    if application.hearing_required:
-        hearing = Hearing.objects.filter(application=application).first()
-        if hearing is None or not hearing.is_recorded:
-            raise IllegalTransition(
-                _("This application needs a hearing; record the hearing before approving."),
-                code="hearing_required",
-            )
-    today = timezone.localdate()
-    until = _decide_validity(application, today, valid_until)
+def _work_item_admit(
+    *, application: Application, actor: User, today: datetime.date, until: datetime.date
+) -> dict[str, Any]:
+    """The work-item subject: number it, tell the department and every community in scope."""
     item = _admit(application, today=today, until=until)
     application.work_item = item
-    application.decided_at = timezone.now()
-    _finish(
-        actor=actor,
-        application=application,
-        transition=transition,
-        from_state=from_state,
-        reason=reason,
-        update_fields=["work_item", "decided_at"],
-        audit_after={"admission_number": item.admission_number, "valid_until": until},
-    )
     audit_record(
         actor=actor,
         action="work_item.renew" if application.renewal_of_id else "work_item.admit",
@@ -597,7 +666,6 @@ def application_approve(
         organisations=[application.department],
         kind="application.approved",
         title=title,
-        body=reason,
         link=link,
     )
     notify_organisations(
@@ -607,30 +675,12 @@ def application_approve(
         body=_("Valid until %(date)s.") % {"date": item.valid_until.isoformat()},
         link=link,
     )
-    return application
+    return {"admission_number": item.admission_number, "valid_until": until}
 
 
-@transaction.atomic
-def application_reject(*, actor: User, application: Application, reason: str) -> Application:
-    application, transition, from_state = _begin(
-        actor=actor, application=application, action="reject", reason=reason
-    )
-    application.decided_at = timezone.now()
-    _finish(
-        actor=actor,
-        application=application,
-        transition=transition,
-        from_state=from_state,
-        reason=reason,
-        update_fields=["decided_at"],
-    )
-    notify_organisations(
-        organisations=[application.department],
-        kind="application.rejected",
-        title=_("Not admitted: %(title)s") % {"title": application.title},
-        body=reason,
-    )
-    return application
+admission_subject_register(
+    "work_item", AdmissionSubject(admit=_work_item_admit, checks=_work_item_checks)
+)
 
 
 # --- Reviewer actions on admitted items -------------------------------------------------------
