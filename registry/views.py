@@ -1,7 +1,9 @@
-"""Pages: the signed-in user's home and each role's workbench."""
+"""Pages: signing in and out, the signed-in user's home and each role's workbench."""
 
 from __future__ import annotations
 
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
@@ -9,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 
 from registry import permissions
+from registry.forms import LoginForm
 from registry.models import Role
 
 # Each role's home, in the order a user holding several sees them.
@@ -24,6 +27,24 @@ WORKBENCHES = {
 def workbenches_for(user) -> list[tuple[str, str]]:
     roles = permissions.roles_of(user)
     return [(slug, title) for slug, (role, title) in WORKBENCHES.items() if role in roles]
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "registry/login.html"
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+
+class LogoutView(auth_views.LogoutView):
+    """Sign out (POST only, as in Django 5) and say so on the sign-in page."""
+
+    def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        was_signed_in = request.user.is_authenticated
+        response = super().post(request, *args, **kwargs)
+        if was_signed_in:
+            # The session is gone by now; the message travels in the messages cookie.
+            messages.success(request, _("You have signed out."))
+        return response
 
 
 @login_required
