@@ -19,6 +19,11 @@ BEAT_SCHEDULE = {
         "task": "registry.tasks.audit_chain_verify",
         "schedule": crontab(hour=2, minute=30),
     },
+    # Hourly: flags follow the day's dispatches, refusals and reports within the hour.
+    "flags-compute": {
+        "task": "monitoring.tasks.flags_compute",
+        "schedule": crontab(minute=15),
+    },
     # Just after midnight, so no item shows as active on the day after its validity ends.
     "work-items-expire": {
         "task": "registry.tasks.work_items_expire",

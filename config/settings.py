@@ -179,6 +179,11 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["registry.api_base.RolePermission"],
     "DEFAULT_PAGINATION_CLASS": "registry.api_base.Pagination",
+    "DEFAULT_PARSER_CLASSES": [
+        "registry.api_base.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "registry.api_base.exception_handler",
@@ -200,6 +205,10 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "ListKindEnum": "registry.models.admission.ListKind",
         "ApplicationListKindEnum": "registry.models.admission.APPLICATION_LIST_KINDS",
+        "ApplicationStateEnum": "registry.models.admission.Application.State",
+        "WorkItemStatusEnum": "registry.models.admission.WorkItem.Status",
+        "AssignmentStateEnum": "registry.models.dispatch.Assignment.State",
+        "RefusalReasonEnum": "registry.models.dispatch.Assignment.RefusalReason",
     },
 }
 
@@ -246,6 +255,23 @@ PORTAL.update(
         # Title likeness (0..1, character-bigram Dice) that counts as similar / negative match.
         "SIMILAR_TITLE_THRESHOLD": env.float("SIMILAR_TITLE_THRESHOLD", default=0.5),
         "NEGATIVE_MATCH_THRESHOLD": env.float("NEGATIVE_MATCH_THRESHOLD", default=0.6),
+        # The dispatch gate: working days a community gets at least (holidays excluded).
+        "DISPATCH_MIN_LEAD_WORKING_DAYS": env.int("DISPATCH_MIN_LEAD_WORKING_DAYS", default=5),
+        # Flags (brief: "Flags"); each threshold can be set per deployment.
+        "EMERGENCY_RATIFY_DAYS": env.int("EMERGENCY_RATIFY_DAYS", default=7),
+        "FLAG_OVERLOAD_RATIO": env.float("FLAG_OVERLOAD_RATIO", default=0.6),
+        "FLAG_OVERLOAD_WINDOW_DAYS": env.int("FLAG_OVERLOAD_WINDOW_DAYS", default=30),
+        # Hours a week each committee member has for tasks from above.
+        "STAFF_WEEKLY_HOURS": env.float("STAFF_WEEKLY_HOURS", default=10),
+        "FLAG_EXPIRING_DAYS": env.int("FLAG_EXPIRING_DAYS", default=60),
+        "FLAG_TIGHT_WINDOW_DAYS": env.int("FLAG_TIGHT_WINDOW_DAYS", default=90),
+        "FLAG_TIGHT_MIN_DISPATCHES": env.int("FLAG_TIGHT_MIN_DISPATCHES", default=5),
+        "FLAG_TIGHT_EMERGENCY_SHARE": env.float("FLAG_TIGHT_EMERGENCY_SHARE", default=0.1),
+        "FLAG_TIGHT_SHORT_LEAD_COUNT": env.int("FLAG_TIGHT_SHORT_LEAD_COUNT", default=3),
+        "FLAG_UNADMITTED_PER_MONTH": env.int("FLAG_UNADMITTED_PER_MONTH", default=3),
+        "FLAG_REFUSAL_RATE": env.float("FLAG_REFUSAL_RATE", default=0.2),
+        "FLAG_REFUSAL_MIN_ASSIGNMENTS": env.int("FLAG_REFUSAL_MIN_ASSIGNMENTS", default=10),
+        "FLAG_PROHIBITED_DEMAND_MIN": env.int("FLAG_PROHIBITED_DEMAND_MIN", default=3),
         # Send notifications by email too (members with an address), besides in-app.
         "EMAIL_NOTIFICATIONS": env.bool("EMAIL_NOTIFICATIONS", default=False),
     }

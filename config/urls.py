@@ -3,11 +3,12 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from config.health import healthz
+from monitoring.urls import api_urlpatterns as monitoring_api
 from registry import views as registry_views
 from registry.urls import api_urlpatterns as registry_api
 from registry.urls import page_urlpatterns as registry_pages
 
-api_v1 = [*registry_api]
+api_v1 = [*registry_api, *monitoring_api]
 
 urlpatterns = [
     path("", registry_views.home, name="home"),

@@ -34,6 +34,25 @@ ACTION_ROLES: dict[str, frozenset[Role]] = {
     # Lists are published: anyone with a role reads every item; reviewers manage them.
     "work_item.view": ANY_ROLE,
     "work_item.manage": frozenset({Role.REVIEWER}),
+    # Dispatch: departments send, reviewers ratify emergencies; the inbox is the community's.
+    "dispatch.create": frozenset({Role.DEPARTMENT_STAFF}),
+    "dispatch.view": frozenset({Role.DEPARTMENT_STAFF, Role.REVIEWER, Role.SUPERVISOR}),
+    "dispatch.ratify": frozenset({Role.REVIEWER}),
+    # Assignments are seen from two sides: by community (cadres, liaisons and the areas
+    # above) and by department (its staff).
+    "assignment.view_community": frozenset(
+        {Role.COMMUNITY_CADRE, Role.LIAISON, Role.REVIEWER, Role.SUPERVISOR}
+    ),
+    "assignment.view_department": frozenset({Role.DEPARTMENT_STAFF}),
+    "assignment.respond": frozenset({Role.COMMUNITY_CADRE}),
+    # Demands that arrived off the platform, and the flags computed from everything.
+    "offplatform.report": frozenset({Role.COMMUNITY_CADRE, Role.LIAISON}),
+    "offplatform.view_community": frozenset(
+        {Role.COMMUNITY_CADRE, Role.LIAISON, Role.REVIEWER, Role.SUPERVISOR}
+    ),
+    "offplatform.view_department": frozenset({Role.DEPARTMENT_STAFF}),
+    "flag.view": frozenset({Role.REVIEWER, Role.SUPERVISOR}),
+    "flag.manage": frozenset({Role.REVIEWER, Role.SUPERVISOR}),
     "workbench.department": frozenset({Role.DEPARTMENT_STAFF}),
     "workbench.reviewer": frozenset({Role.REVIEWER}),
     "workbench.community": frozenset({Role.COMMUNITY_CADRE}),
@@ -79,6 +98,10 @@ def roles_of(user: User) -> set[Role]:
 def _grants_for(user: User, action: str) -> list[Grant]:
     allowed = ACTION_ROLES.get(action, frozenset())
     return [grant for grant in grants_of(user) if grant.role in allowed]
+
+
+def may_any(user: User, *actions: str) -> bool:
+    return any(may(user, action) for action in actions)
 
 
 def may(user: User, action: str, organisation: Organisation | None = None) -> bool:

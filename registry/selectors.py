@@ -5,13 +5,21 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 
-from django.db.models import Q, QuerySet
+from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from registry import permissions
 from registry.checks import path_prefixes
 from registry.errors import NotFound, PermissionDenied
-from registry.models import Application, ListKind, Organisation, User, WorkItem
+from registry.models import (
+    Application,
+    Assignment,
+    Dispatch,
+    ListKind,
+    Organisation,
+    User,
+    WorkItem,
+)
 
 
 def organisation_list(*, user: User) -> QuerySet[Organisation]:
@@ -192,3 +200,60 @@ def published_list(
         item.department_name = department_names.get(item.department_id, "")
         item.scope_codes = scope_codes.get(item.id, [])
     return result
+
+
+# --- Dispatch and the inbox ----------------------------------------------------------------
+
+
+def assignment_list(*, user: User) -> QuerySet[Assignment]:
+    """Assignments of the user's communities (and areas above them) or of their department."""
+    visible = permissions.scope_q(user, "assignment.view_community", "community") | (
+        permissions.scope_q(user, "assignment.view_department", "department")
+    )
+    return Assignment.objects.filter(visible).select_related(
+        "dispatch", "community", "department", "work_item"
+    )
+
+
+def inbox_order(queryset: QuerySet[Assignment]) -> QuerySet[Assignment]:
+    """Open tasks first, emergencies first among them, then the nearest due date, newest."""
+    return queryset.annotate(
+        is_closed=Case(
+            When(state__in=Assignment.OPEN_STATES, then=Value(0)),
+            default=Value(1),
+            output_field=IntegerField(),
+        )
+    ).order_by("is_closed", "-emergency", "due_date", "-created_at", "-id")
+
+
+def assignment_get(*, user: User, pk: int) -> Assignment:
+    try:
+        return assignment_list(user=user).get(pk=pk)
+    except (Assignment.DoesNotExist, ValueError, TypeError):
+        raise NotFound() from None
+
+
+def dispatch_list(*, user: User) -> QuerySet[Dispatch]:
+    return Dispatch.objects.filter(
+        permissions.scope_q(user, "dispatch.view", "department")
+    ).select_related("department", "work_item", "created_by", "ratified_by")
+
+
+def dispatch_get(*, user: User, pk: int) -> Dispatch:
+    try:
+        return dispatch_list(user=user).get(pk=pk)
+    except (Dispatch.DoesNotExist, ValueError, TypeError):
+        raise NotFound() from None
+
+
+def dispatch_refusal_counts(dispatch_ids: Iterable[int]) -> dict[int, dict[str, int]]:
+    """Per dispatch: how many assignments are in each state (one grouped query)."""
+    counts: dict[int, dict[str, int]] = {}
+    for dispatch_id, state, n in (
+        Assignment.objects.filter(dispatch_id__in=list(dispatch_ids))
+        .values_list("dispatch_id", "state")
+        .annotate(n=Count("id"))
+        .order_by()
+    ):
+        counts.setdefault(dispatch_id, {})[state] = n
+    return counts

@@ -1,13 +1,15 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from registry import api, api_admission, views_admission
+from registry import api, api_admission, api_dispatch, views_admission
 
 router = SimpleRouter()
 router.register("organisations", api.OrganisationViewSet, basename="organisation")
 router.register("users", api.UserViewSet, basename="user")
 router.register("applications", api_admission.ApplicationViewSet, basename="application")
 router.register("work-items", api_admission.WorkItemViewSet, basename="work-item")
+router.register("dispatches", api_dispatch.DispatchViewSet, basename="dispatch")
+router.register("assignments", api_dispatch.AssignmentViewSet, basename="assignment")
 
 api_urlpatterns = [
     path("auth/token/", api.TokenView.as_view(), name="api-token"),
@@ -20,6 +22,7 @@ api_urlpatterns = [
 ]
 
 page_urlpatterns = [
+    path("verify/", views_admission.verify, name="verify"),
     path(
         "work-items/<str:admission_number>/",
         views_admission.work_item_detail,

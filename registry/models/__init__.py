@@ -15,6 +15,7 @@ from registry.models.admission import (
     WorkItem,
 )
 from registry.models.audit import AuditEntry
+from registry.models.dispatch import Assignment, Dispatch
 from registry.models.notifications import Notification
 from registry.models.organisations import (
     PATH_SEPARATOR,
@@ -35,7 +36,9 @@ __all__ = [
     "AdmissionSequence",
     "Application",
     "ApplicationTransition",
+    "Assignment",
     "AuditEntry",
+    "Dispatch",
     "Frequency",
     "Hearing",
     "HearingParticipant",

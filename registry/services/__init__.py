@@ -15,6 +15,7 @@ from registry.services.admission import (
     work_item_change_status,
     work_items_expire,
 )
+from registry.services.dispatch import assignment_respond, dispatch_create, dispatch_ratify
 from registry.services.lists import work_items_import
 from registry.services.notifications import notifications_email, notify_organisations
 from registry.services.organisations import (
@@ -38,6 +39,9 @@ __all__ = [
     "application_submit",
     "application_update",
     "application_withdraw",
+    "assignment_respond",
+    "dispatch_create",
+    "dispatch_ratify",
     "membership_grant",
     "membership_revoke",
     "notifications_email",

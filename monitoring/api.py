@@ -1,0 +1,84 @@
+"""API views of monitoring: off-platform reports and flags. Thin."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from monitoring import selectors, services
+from monitoring.filters import FlagFilter, OffPlatformReportFilter
+from monitoring.models import Flag, OffPlatformReport
+from monitoring.serializers import (
+    FlagResolveSerializer,
+    FlagSerializer,
+    OffPlatformReportSerializer,
+    OffPlatformReportWriteSerializer,
+)
+
+
+class OffPlatformReportViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    """Demands that reached communities by WeChat, phone, paper or meeting."""
+
+    serializer_class = OffPlatformReportSerializer
+    filterset_class = OffPlatformReportFilter
+    permission_actions = {
+        "list": "authenticated",
+        "retrieve": "authenticated",
+        "create": "offplatform.report",
+    }
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return OffPlatformReport.objects.none()
+        return selectors.offplatform_list(user=self.request.user).order_by("-received_on", "-id")
+
+    @extend_schema(
+        request=OffPlatformReportWriteSerializer, responses={201: OffPlatformReportSerializer}
+    )
+    def create(self, request):
+        serializer = OffPlatformReportWriteSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        report = services.offplatform_report_create(actor=request.user, **serializer.validated_data)
+        return Response(OffPlatformReportSerializer(report).data, status=status.HTTP_201_CREATED)
+
+
+class FlagViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Flags computed by the jobs, for supervisors and reviewers of the area."""
+
+    serializer_class = FlagSerializer
+    filterset_class = FlagFilter
+    permission_actions = {
+        "list": "flag.view",
+        "retrieve": "flag.view",
+        "acknowledge": "flag.manage",
+        "resolve": "flag.manage",
+    }
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Flag.objects.none()
+        return selectors.flag_list(user=self.request.user).order_by("-last_seen_at", "-id")
+
+    def get_object(self):
+        return selectors.flag_get(user=self.request.user, pk=self.kwargs["pk"])
+
+    @extend_schema(request=None, responses=FlagSerializer)
+    @action(detail=True, methods=["post"])
+    def acknowledge(self, request, pk=None):
+        flag = services.flag_acknowledge(actor=request.user, flag=self.get_object())
+        return Response(FlagSerializer(selectors.flag_get(user=request.user, pk=flag.pk)).data)
+
+    @extend_schema(request=FlagResolveSerializer, responses=FlagSerializer)
+    @action(detail=True, methods=["post"])
+    def resolve(self, request, pk=None):
+        """Resolve with a note (the job raises it again if the situation persists)."""
+        serializer = FlagResolveSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        flag = services.flag_resolve(
+            actor=request.user, flag=self.get_object(), note=serializer.validated_data["note"]
+        )
+        return Response(FlagSerializer(selectors.flag_get(user=request.user, pk=flag.pk)).data)

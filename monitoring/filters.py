@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from monitoring.models import Flag, OffPlatformReport
+from registry.errors import InvalidInput
+from registry.models import Organisation
+
+
+class FlagFilter(django_filters.FilterSet):
+    kind = django_filters.MultipleChoiceFilter(choices=Flag.Kind.choices)
+    status = django_filters.MultipleChoiceFilter(choices=Flag.Status.choices)
+    severity = django_filters.MultipleChoiceFilter(choices=Flag.Severity.choices)
+    area = django_filters.CharFilter(method="filter_area", label=_("area code"))
+
+    class Meta:
+        model = Flag
+        fields = ["kind", "status", "severity", "area"]
+
+    def filter_area(self, queryset, name, value):
+        area = Organisation.objects.filter(code=value).only("path").first()
+        if area is None:
+            message = _("No organisation has the code %(code)s.") % {"code": value}
+            raise InvalidInput(message, fields={"area": [message]})
+        return queryset.filter(organisation__path__startswith=area.path)
+
+
+class OffPlatformReportFilter(django_filters.FilterSet):
+    community = django_filters.CharFilter(field_name="community__code")
+    department = django_filters.CharFilter(field_name="department__code")
+    channel = django_filters.ChoiceFilter(choices=OffPlatformReport.Channel.choices)
+    received_after = django_filters.DateFilter(field_name="received_on", lookup_expr="gte")
+    received_before = django_filters.DateFilter(field_name="received_on", lookup_expr="lte")
+
+    class Meta:
+        model = OffPlatformReport
+        fields = ["community", "department", "channel"]

@@ -1,0 +1,269 @@
+"""The flag rules: each finds, with one aggregate query over all communities or departments,
+the situations that cross its threshold today (brief: "Flags"; thresholds in
+settings.PORTAL). ``services.flags_compute`` turns findings into flags idempotently.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.conf import settings
+from django.db.models import Count, DecimalField, ExpressionWrapper, F, Q, Sum, Value
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from monitoring.models import Flag, OffPlatformReport
+from registry.models import Assignment, Dispatch, ListKind, WorkItem
+
+
+@dataclass(frozen=True)
+class Finding:
+    subject_key: str
+    subject: str
+    organisation_id: int
+    severity: str
+    figures: dict
+
+
+Rule = Callable[[datetime.date], Iterable[Finding]]
+RULES: dict[str, Rule] = {}
+
+
+def rule(kind: str) -> Callable[[Rule], Rule]:
+    """Register a flag rule; other apps' rules register the same way."""
+
+    def register(function: Rule) -> Rule:
+        RULES[kind] = function
+        return function
+
+    return register
+
+
+def _start_of(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def _severity(value: float, medium: float, high: float) -> str:
+    if value >= high:
+        return Flag.Severity.HIGH
+    if value >= medium:
+        return Flag.Severity.MEDIUM
+    return Flag.Severity.LOW
+
+
+@rule(Flag.Kind.COMMUNITY_OVERLOAD)
+def community_overload(today: datetime.date) -> Iterable[Finding]:
+    """Hours of open assignments due in the window over the committee's capacity."""
+    rules = settings.PORTAL
+    window = rules["FLAG_OVERLOAD_WINDOW_DAYS"]
+    per_staff = Decimal(str(rules["STAFF_WEEKLY_HOURS"])) * Decimal(window) / Decimal(7)
+    ratio = Decimal(str(rules["FLAG_OVERLOAD_RATIO"]))
+    rows = (
+        Assignment.objects.filter(
+            state__in=Assignment.OPEN_STATES,
+            due_date__gte=today,
+            due_date__lte=today + datetime.timedelta(days=window),
+        )
+        .values("community_id", "community__code", "community__name", "community__staff_count")
+        .annotate(
+            hours=Sum("hours"),
+            open_tasks=Count("id"),
+            capacity=ExpressionWrapper(
+                F("community__staff_count") * Value(per_staff),
+                output_field=DecimalField(max_digits=14, decimal_places=2),
+            ),
+        )
+        .filter(hours__gt=F("capacity") * Value(ratio))
+        .order_by()
+    )
+    for row in rows:
+        capacity = row["capacity"] or Decimal("0")
+        load = float(row["hours"] / capacity) if capacity else float("inf")
+        yield Finding(
+            subject_key=f"community:{row['community__code']}",
+            subject=row["community__name"],
+            organisation_id=row["community_id"],
+            severity=_severity(load, 0.8, 1.0),
+            figures={
+                "open_hours": str(Decimal(row["hours"]).quantize(Decimal("0.01"))),
+                "capacity_hours": str(capacity.quantize(Decimal("0.1"))),
+                "load": round(load, 2) if capacity else None,
+                "open_tasks": row["open_tasks"],
+                "staff_count": row["community__staff_count"],
+                "window_days": window,
+            },
+        )
+
+
+@rule(Flag.Kind.EMERGENCY_NOT_RATIFIED)
+def emergency_not_ratified(today: datetime.date) -> Iterable[Finding]:
+    days = settings.PORTAL["EMERGENCY_RATIFY_DAYS"]
+    cutoff = _start_of(today - datetime.timedelta(days=days))
+    rows = Dispatch.objects.filter(
+        emergency=True, ratified_at__isnull=True, created_at__lt=cutoff
+    ).values("id", "title", "department_id", "department__name", "created_at", "community_count")
+    for row in rows:
+        age = (today - timezone.localtime(row["created_at"]).date()).days
+        yield Finding(
+            subject_key=f"dispatch:{row['id']}",
+            subject=f"{row['department__name']}：{row['title']}",
+            organisation_id=row["department_id"],
+            severity=_severity(age, 2 * days, 4 * days),
+            figures={
+                "days_waiting": age,
+                "communities": row["community_count"],
+                "dispatch": row["id"],
+            },
+        )
+
+
+@rule(Flag.Kind.EXPIRING_ADMISSION)
+def expiring_admission(today: datetime.date) -> Iterable[Finding]:
+    days = settings.PORTAL["FLAG_EXPIRING_DAYS"]
+    rows = (
+        WorkItem.objects.filter(
+            status=WorkItem.Status.ACTIVE,
+            valid_until__gte=today,
+            valid_until__lte=today + datetime.timedelta(days=days),
+        )
+        .exclude(list_kind=ListKind.NEGATIVE)
+        .values("admission_number", "title", "valid_until", "department_id", "jurisdiction_id")
+    )
+    for row in rows:
+        left = (row["valid_until"] - today).days
+        yield Finding(
+            subject_key=f"work_item:{row['admission_number']}",
+            subject=f"{row['admission_number']} {row['title']}",
+            organisation_id=row["department_id"] or row["jurisdiction_id"],
+            severity=Flag.Severity.HIGH
+            if left <= 14
+            else Flag.Severity.MEDIUM
+            if left <= 30
+            else Flag.Severity.LOW,
+            figures={"valid_until": row["valid_until"].isoformat(), "days_left": left},
+        )
+
+
+@rule(Flag.Kind.TIGHT_DEADLINE)
+def tight_deadline(today: datetime.date) -> Iterable[Finding]:
+    """A department keeps giving too little time, or leans on emergencies."""
+    rules = settings.PORTAL
+    since = _start_of(today - datetime.timedelta(days=rules["FLAG_TIGHT_WINDOW_DAYS"]))
+    minimum = rules["DISPATCH_MIN_LEAD_WORKING_DAYS"]
+    rows = (
+        Dispatch.objects.filter(created_at__gte=since)
+        .values("department_id", "department__code", "department__name")
+        .annotate(
+            total=Count("id"),
+            emergencies=Count("id", filter=Q(emergency=True)),
+            short_lead=Count("id", filter=Q(lead_working_days__lt=minimum)),
+        )
+        .filter(total__gte=rules["FLAG_TIGHT_MIN_DISPATCHES"])
+        .order_by()
+    )
+    for row in rows:
+        share = row["emergencies"] / row["total"]
+        too_many_emergencies = share > rules["FLAG_TIGHT_EMERGENCY_SHARE"]
+        too_short = row["short_lead"] >= rules["FLAG_TIGHT_SHORT_LEAD_COUNT"]
+        if not (too_many_emergencies or too_short):
+            continue
+        yield Finding(
+            subject_key=f"department:{row['department__code']}",
+            subject=row["department__name"],
+            organisation_id=row["department_id"],
+            severity=_severity(share, 0.2, 0.4),
+            figures={
+                "dispatches": row["total"],
+                "emergencies": row["emergencies"],
+                "emergency_share": round(share, 3),
+                "short_lead": row["short_lead"],
+                "window_days": rules["FLAG_TIGHT_WINDOW_DAYS"],
+            },
+        )
+
+
+@rule(Flag.Kind.UNADMITTED_DEMAND)
+def unadmitted_demand(today: datetime.date) -> Iterable[Finding]:
+    """Off-platform demands against a department in the last 30 days above N."""
+    threshold = settings.PORTAL["FLAG_UNADMITTED_PER_MONTH"]
+    rows = (
+        OffPlatformReport.objects.filter(
+            received_on__gt=today - datetime.timedelta(days=30), received_on__lte=today
+        )
+        .values("department_id", "department__code", "department__name")
+        .annotate(reports=Count("id"), communities=Count("community_id", distinct=True))
+        .filter(reports__gt=threshold)
+        .order_by()
+    )
+    for row in rows:
+        yield Finding(
+            subject_key=f"department:{row['department__code']}",
+            subject=row["department__name"],
+            organisation_id=row["department_id"],
+            severity=_severity(row["reports"], 2 * threshold, 4 * threshold),
+            figures={
+                "reports_30_days": row["reports"],
+                "communities": row["communities"],
+                "threshold": threshold,
+            },
+        )
+
+
+@rule(Flag.Kind.REFUSAL_HOTSPOT)
+def refusal_hotspot(today: datetime.date) -> Iterable[Finding]:
+    """A department whose tasks communities refuse more than 20% of the time (30 days)."""
+    rules = settings.PORTAL
+    rows = (
+        Assignment.objects.filter(created_at__gte=_start_of(today - datetime.timedelta(days=30)))
+        .values("department_id", "department__code", "department__name")
+        .annotate(total=Count("id"), refused=Count("id", filter=Q(state=Assignment.State.REFUSED)))
+        .filter(total__gte=rules["FLAG_REFUSAL_MIN_ASSIGNMENTS"])
+        .order_by()
+    )
+    for row in rows:
+        rate = row["refused"] / row["total"]
+        if rate <= rules["FLAG_REFUSAL_RATE"]:
+            continue
+        yield Finding(
+            subject_key=f"department:{row['department__code']}",
+            subject=row["department__name"],
+            organisation_id=row["department_id"],
+            severity=_severity(rate, 0.35, 0.5),
+            figures={
+                "assignments": row["total"],
+                "refused": row["refused"],
+                "refusal_rate": round(rate, 3),
+            },
+        )
+
+
+def describe(flag: Flag) -> str:
+    """One line a supervisor reads, in the active language."""
+    f = flag.figures
+    texts = {
+        Flag.Kind.COMMUNITY_OVERLOAD: _(
+            "%(hours)s open hours due within %(days)s days against a capacity of %(capacity)s"
+        ),
+        Flag.Kind.EMERGENCY_NOT_RATIFIED: _("waiting %(days_waiting)s days for ratification"),
+        Flag.Kind.EXPIRING_ADMISSION: _("admission ends on %(valid_until)s"),
+        Flag.Kind.TIGHT_DEADLINE: _(
+            "%(emergencies)s emergencies and %(short_lead)s short "
+            "deadlines in %(dispatches)s dispatches"
+        ),
+        Flag.Kind.UNADMITTED_DEMAND: _("%(reports_30_days)s off-platform demands in 30 days"),
+        Flag.Kind.REFUSAL_HOTSPOT: _("%(refused)s of %(assignments)s tasks refused"),
+    }
+    template = texts.get(flag.kind)
+    if template is None:
+        return ""
+    values = dict(f)
+    values.setdefault("hours", f.get("open_hours"))
+    values.setdefault("days", f.get("window_days"))
+    values.setdefault("capacity", f.get("capacity_hours"))
+    try:
+        return template % values
+    except (KeyError, TypeError, ValueError):
+        return ""

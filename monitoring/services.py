@@ -1,0 +1,194 @@
+"""Writes of the monitoring app: off-platform reports, the flag computation, flag handling."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from monitoring import flags as flag_rules
+from monitoring.models import Flag, OffPlatformReport
+from registry.audit import audit_record
+from registry.errors import IllegalTransition, InvalidInput
+from registry.models import Organisation, User
+from registry.services.common import full_clean, require
+
+# Names the advisory lock that lets only one flag computation run at a time.
+_FLAGS_LOCK_KEY = 7_401_002
+
+
+@transaction.atomic
+def offplatform_report_create(
+    *,
+    actor: User,
+    community: Organisation,
+    department: Organisation,
+    title: str,
+    channel: str,
+    received_on: datetime.date,
+    due_date: datetime.date | None = None,
+    hours: Decimal | None = None,
+    description: str = "",
+) -> OffPlatformReport:
+    """A cadre or liaison records a demand that reached the community off the platform."""
+    require(actor, "offplatform.report", community)
+    errors = {}
+    if community.kind != Organisation.Kind.COMMUNITY:
+        errors["community"] = [_("Choose a community.")]
+    if department.kind != Organisation.Kind.DEPARTMENT:
+        errors["department"] = [_("Choose a department.")]
+    if received_on > timezone.localdate():
+        errors["received_on"] = [_("The date it arrived cannot be in the future.")]
+    if due_date and due_date < received_on:
+        errors["due_date"] = [_("The due date is before the date it arrived.")]
+    if errors:
+        raise InvalidInput(next(iter(errors.values()))[0], fields=errors)
+    report = OffPlatformReport(
+        community=community,
+        department=department,
+        title=title.strip(),
+        channel=channel,
+        received_on=received_on,
+        due_date=due_date,
+        hours=hours,
+        description=description,
+        reported_by=actor,
+    )
+    full_clean(report)
+    report.save()
+    audit_record(
+        actor=actor,
+        action="offplatform.report",
+        obj=report,
+        after={
+            "community": community.code,
+            "department": department.code,
+            "title": report.title,
+            "channel": channel,
+            "received_on": received_on,
+        },
+    )
+    return report
+
+
+@dataclass
+class FlagRunSummary:
+    raised: dict[str, int] = field(default_factory=dict)
+    still_open: dict[str, int] = field(default_factory=dict)
+    resolved: dict[str, int] = field(default_factory=dict)
+
+    def as_dict(self) -> dict:
+        return {"raised": self.raised, "still_open": self.still_open, "resolved": self.resolved}
+
+
+@transaction.atomic
+def flags_compute(
+    *, today: datetime.date | None = None, kinds: list[str] | None = None
+) -> FlagRunSummary:
+    """Recompute every flag kind. Idempotent: a situation keeps its one unresolved flag
+    (figures refreshed); a situation that has gone resolves its flag."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_FLAGS_LOCK_KEY])
+    today = today or timezone.localdate()
+    now = timezone.now()
+    summary = FlagRunSummary()
+    for kind, compute in flag_rules.RULES.items():
+        if kinds and kind not in kinds:
+            continue
+        findings = {f.subject_key: f for f in compute(today)}
+        unresolved = {
+            flag.subject_key: flag
+            for flag in Flag.objects.filter(kind=kind).exclude(status=Flag.Status.RESOLVED)
+        }
+        new = [
+            Flag(
+                kind=kind,
+                subject_key=key,
+                subject=f.subject[:200],
+                organisation_id=f.organisation_id,
+                severity=f.severity,
+                figures=f.figures,
+                first_seen_at=now,
+                last_seen_at=now,
+            )
+            for key, f in findings.items()
+            if key not in unresolved
+        ]
+        Flag.objects.bulk_create(new, batch_size=1000)
+        kept = []
+        for key, flag in unresolved.items():
+            finding = findings.get(key)
+            if finding is not None:
+                flag.figures, flag.severity, flag.last_seen_at = (
+                    finding.figures,
+                    finding.severity,
+                    now,
+                )
+                kept.append(flag)
+        Flag.objects.bulk_update(kept, ["figures", "severity", "last_seen_at"], batch_size=1000)
+        gone = [flag.pk for key, flag in unresolved.items() if key not in findings]
+        Flag.objects.filter(pk__in=gone).update(
+            status=Flag.Status.RESOLVED,
+            resolved_at=now,
+            resolution_note=_("Resolved automatically: the situation is no longer present."),
+        )
+        summary.raised[kind] = len(new)
+        summary.still_open[kind] = len(kept)
+        summary.resolved[kind] = len(gone)
+    return summary
+
+
+def _lock_flag(flag: Flag) -> Flag:
+    return (
+        Flag.objects.select_for_update(of=("self",)).select_related("organisation").get(pk=flag.pk)
+    )
+
+
+@transaction.atomic
+def flag_acknowledge(*, actor: User, flag: Flag) -> Flag:
+    flag = _lock_flag(flag)
+    require(actor, "flag.manage", flag.organisation)
+    if flag.status != Flag.Status.OPEN:
+        raise IllegalTransition(_("Only an open flag can be acknowledged."))
+    flag.status = Flag.Status.ACKNOWLEDGED
+    flag.acknowledged_by = actor
+    flag.acknowledged_at = timezone.now()
+    flag.save(update_fields=["status", "acknowledged_by", "acknowledged_at"])
+    audit_record(
+        actor=actor,
+        action="flag.acknowledge",
+        obj=flag,
+        before={"status": Flag.Status.OPEN},
+        after={"status": flag.status},
+    )
+    return flag
+
+
+@transaction.atomic
+def flag_resolve(*, actor: User, flag: Flag, note: str) -> Flag:
+    flag = _lock_flag(flag)
+    require(actor, "flag.manage", flag.organisation)
+    if flag.status == Flag.Status.RESOLVED:
+        raise IllegalTransition(_("The flag is already resolved."))
+    if not note.strip():
+        message = _("Say how it was resolved.")
+        raise InvalidInput(message, fields={"note": [message]})
+    before = {"status": flag.status}
+    flag.status = Flag.Status.RESOLVED
+    flag.resolved_by = actor
+    flag.resolved_at = timezone.now()
+    flag.resolution_note = note.strip()
+    flag.save(update_fields=["status", "resolved_by", "resolved_at", "resolution_note"])
+    audit_record(
+        actor=actor,
+        action="flag.resolve",
+        obj=flag,
+        before=before,
+        after={"status": flag.status, "note": flag.resolution_note},
+    )
+    return flag

@@ -1,0 +1,149 @@
+"""API views for dispatch and the community inbox. Thin: selectors read, services write."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from registry import selectors, services
+from registry.errors import InvalidInput
+from registry.filters_dispatch import AssignmentFilter, DispatchFilter
+from registry.models import Assignment, Dispatch, WorkItem
+from registry.serializers_dispatch import (
+    AssignmentSerializer,
+    DispatchCreateSerializer,
+    DispatchSerializer,
+    RatifySerializer,
+    RefuseSerializer,
+    RespondSerializer,
+)
+
+
+class DispatchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Tasks departments send to communities through the gate."""
+
+    serializer_class = DispatchSerializer
+    filterset_class = DispatchFilter
+    permission_actions = {
+        "list": "dispatch.view",
+        "retrieve": "dispatch.view",
+        "create": "dispatch.create",
+        "ratify": "dispatch.ratify",
+    }
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Dispatch.objects.none()
+        return selectors.dispatch_list(user=self.request.user).order_by("-created_at", "-id")
+
+    def get_object(self):
+        return selectors.dispatch_get(user=self.request.user, pk=self.kwargs["pk"])
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        page = getattr(self, "_page_ids", None)
+        if page is not None:
+            context["state_counts"] = selectors.dispatch_refusal_counts(page)
+        return context
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        if page is not None:
+            self._page_ids = [d.pk for d in page]
+        return page
+
+    def retrieve(self, request, *args, **kwargs):
+        dispatch = self.get_object()
+        self._page_ids = [dispatch.pk]
+        return Response(self.get_serializer(dispatch).data)
+
+    @extend_schema(request=DispatchCreateSerializer, responses={201: DispatchSerializer})
+    def create(self, request):
+        """Dispatch under an admitted item, or refuse all of it (422 ``dispatch_refused``
+        with every reason and the communities each applies to)."""
+        serializer = DispatchCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        number = data.pop("work_item")
+        work_item = (
+            WorkItem.objects.filter(admission_number=number.strip()).first() if number else None
+        )
+        if number and work_item is None and data["emergency"]:
+            raise InvalidInput(fields={"work_item": [f"{number}?"]})
+        areas = data.pop("areas")
+        communities = list(data.pop("communities"))
+        if areas:
+            communities += list(selectors.communities_in_scope(areas))
+        dispatch = services.dispatch_create(
+            actor=request.user, work_item=work_item, communities=communities, **data
+        )
+        self._page_ids = [dispatch.pk]
+        fresh = selectors.dispatch_get(user=request.user, pk=dispatch.pk)
+        return Response(self.get_serializer(fresh).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=RatifySerializer, responses=DispatchSerializer)
+    @action(detail=True, methods=["post"])
+    def ratify(self, request, pk=None):
+        """A reviewer ratifies an emergency task."""
+        serializer = RatifySerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        dispatch = services.dispatch_ratify(
+            actor=request.user, dispatch=self.get_object(), note=serializer.validated_data["note"]
+        )
+        self._page_ids = [dispatch.pk]
+        return Response(
+            self.get_serializer(selectors.dispatch_get(user=request.user, pk=dispatch.pk)).data
+        )
+
+
+class AssignmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """The inbox: a cadre sees their community's tasks, department staff their department's."""
+
+    serializer_class = AssignmentSerializer
+    filterset_class = AssignmentFilter
+    permission_actions = {
+        "list": "authenticated",
+        "retrieve": "authenticated",
+        "accept": "assignment.respond",
+        "complete": "assignment.respond",
+        "refuse": "assignment.respond",
+    }
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Assignment.objects.none()
+        return selectors.inbox_order(selectors.assignment_list(user=self.request.user))
+
+    def get_object(self):
+        return selectors.assignment_get(user=self.request.user, pk=self.kwargs["pk"])
+
+    def _respond(self, request, action_name: str, serializer_class=RespondSerializer):
+        serializer = serializer_class(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        assignment = services.assignment_respond(
+            actor=request.user,
+            assignment=self.get_object(),
+            action=action_name,
+            **serializer.validated_data,
+        )
+        fresh = selectors.assignment_get(user=request.user, pk=assignment.pk)
+        return Response(AssignmentSerializer(fresh).data)
+
+    @extend_schema(request=RespondSerializer, responses=AssignmentSerializer)
+    @action(detail=True, methods=["post"])
+    def accept(self, request, pk=None):
+        return self._respond(request, "accept")
+
+    @extend_schema(request=RespondSerializer, responses=AssignmentSerializer)
+    @action(detail=True, methods=["post"])
+    def complete(self, request, pk=None):
+        """Complete, optionally with a note on the materials returned."""
+        return self._respond(request, "complete")
+
+    @extend_schema(request=RefuseSerializer, responses=AssignmentSerializer)
+    @action(detail=True, methods=["post"])
+    def refuse(self, request, pk=None):
+        """Refuse with a reason code; the department and the reviewers are told."""
+        return self._respond(request, "refuse", RefuseSerializer)

@@ -1,0 +1,165 @@
+"""Dispatches of tasks to communities, and the assignments in each community's inbox."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from registry.models.admission import WorkItem
+from registry.models.organisations import Organisation, User
+
+
+class Dispatch(models.Model):
+    """One task a department sends, under an admitted work item or as an emergency."""
+
+    department = models.ForeignKey(
+        Organisation,
+        verbose_name=_("department"),
+        on_delete=models.PROTECT,
+        related_name="dispatches",
+    )
+    work_item = models.ForeignKey(
+        WorkItem,
+        verbose_name=_("work item"),
+        on_delete=models.PROTECT,
+        related_name="dispatches",
+        null=True,
+        blank=True,
+    )
+    created_by = models.ForeignKey(
+        User, verbose_name=_("dispatched by"), on_delete=models.PROTECT, related_name="+"
+    )
+    title = models.CharField(_("title"), max_length=200)
+    instructions = models.TextField(_("instructions"), blank=True)
+    materials = models.TextField(_("materials to return"), blank=True)
+    due_date = models.DateField(_("due date"))
+    hours_per_community = models.DecimalField(
+        _("hours per community"),
+        max_digits=7,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    households_per_community = models.PositiveIntegerField(
+        _("households to visit per community"), default=0
+    )
+    lead_working_days = models.PositiveIntegerField(
+        _("working days allowed"), help_text=_("From dispatch to the due date.")
+    )
+    emergency = models.BooleanField(_("emergency task"), default=False)
+    justification = models.TextField(_("justification for the emergency"), blank=True)
+    ratified_at = models.DateTimeField(_("ratified at"), null=True, blank=True)
+    ratified_by = models.ForeignKey(
+        User,
+        verbose_name=_("ratified by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    ratification_note = models.TextField(_("ratification note"), blank=True)
+    community_count = models.PositiveIntegerField(_("communities"), default=0)
+    created_at = models.DateTimeField(_("dispatched at"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("dispatch")
+        verbose_name_plural = _("dispatches")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["department", "-created_at"], name="dispatch_department"),
+            models.Index(
+                fields=["created_at"],
+                condition=models.Q(emergency=True, ratified_at__isnull=True),
+                name="dispatch_unratified",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Assignment(models.Model):
+    """A dispatch as it reached one community: the row in that community's inbox.
+
+    Department, item, due date, hours and the emergency mark are copied from the dispatch
+    so the inbox, the department's list and the flag aggregates read one table.
+    """
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        ACCEPTED = "accepted", _("Accepted")
+        COMPLETED = "completed", _("Completed")
+        REFUSED = "refused", _("Refused")
+
+    class RefusalReason(models.TextChoices):
+        NOT_ADMITTED = "not_admitted", _("Not admitted")
+        OUTSIDE_LIST = "outside_list", _("Outside the lists")
+        UNREASONABLE_DEADLINE = "unreasonable_deadline", _("Unreasonable deadline")
+        DUPLICATE = "duplicate", _("Duplicates data already reported")
+        OTHER = "other", _("Other")
+
+    OPEN_STATES = (State.PENDING, State.ACCEPTED)
+
+    dispatch = models.ForeignKey(Dispatch, on_delete=models.CASCADE, related_name="assignments")
+    community = models.ForeignKey(
+        Organisation,
+        verbose_name=_("community"),
+        on_delete=models.PROTECT,
+        related_name="assignments",
+    )
+    department = models.ForeignKey(
+        Organisation, verbose_name=_("department"), on_delete=models.PROTECT, related_name="+"
+    )
+    work_item = models.ForeignKey(
+        WorkItem,
+        verbose_name=_("work item"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    emergency = models.BooleanField(_("emergency task"), default=False)
+    due_date = models.DateField(_("due date"))
+    hours = models.DecimalField(_("hours"), max_digits=7, decimal_places=2)
+    state = models.CharField(
+        _("state"), max_length=16, choices=State.choices, default=State.PENDING
+    )
+    refusal_reason = models.CharField(
+        _("refusal reason"), max_length=32, choices=RefusalReason.choices, blank=True
+    )
+    note = models.TextField(_("note"), blank=True)
+    responded_by = models.ForeignKey(
+        User,
+        verbose_name=_("answered by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    responded_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("received at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("assignment")
+        verbose_name_plural = _("assignments")
+        ordering = ["due_date", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["dispatch", "community"], name="assignment_once"),
+        ]
+        indexes = [
+            # The inbox: one community's rows by state and due date.
+            models.Index(fields=["community", "state", "due_date"], name="assignment_inbox"),
+            # The department's list and its monthly refusal rate.
+            models.Index(fields=["department", "created_at"], name="assignment_department"),
+            # The frequency rule: earlier assignments of an item to a community.
+            models.Index(
+                fields=["work_item", "community", "created_at"], name="assignment_frequency"
+            ),
+            # Overload: open assignments by due date, across communities.
+            models.Index(fields=["state", "due_date"], name="assignment_open_due"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dispatch} → {self.community}"
