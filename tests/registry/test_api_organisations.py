@@ -104,6 +104,19 @@ def test_filter_under_gives_every_descendant_but_not_itself(world, api_as):
     }
 
 
+@pytest.mark.parametrize("value", ["true", "1"])
+def test_filter_monitoring_points(world, api_as, value):
+    found = codes(api_as(world.a.cadre).get(URL, {"is_monitoring_point": value}))
+    assert found == {world.a.community.code, world.b.community.code}
+
+
+@pytest.mark.parametrize("value", ["false", "0"])
+def test_filter_not_monitoring_points(world, api_as, value):
+    found = codes(api_as(world.a.cadre).get(URL, {"is_monitoring_point": value}))
+    assert world.a.community.code not in found
+    assert world.a.community2.code in found
+
+
 def test_filters_combine(world, api_as):
     found = codes(api_as(world.a.cadre).get(URL, {"under": "9901", "kind": "community"}))
     assert found == {
