@@ -1,0 +1,746 @@
+"""THE permission table: every endpoint x every role -> the HTTP status that role gets.
+
+One row per (endpoint, method). A row names the URL (by its URL name, so the resolver walk
+below can tell when a route has no row), builds the path and body from the ``world``
+fixture, and says what each role gets: ``default`` for every signed-in role not named,
+``anonymous`` for a visitor without credentials, and per-role overrides.
+
+Adding an endpoint? Add its rows here; ``test_every_api_route_has_a_row`` fails until you do.
+The roles act from district A (``world.a``); the outsider is signed in with no membership.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+from rest_framework.test import APIClient
+
+from tests.factories import TEST_PASSWORD, WorkItemFactory
+
+ROLES = [
+    "anonymous",
+    "outsider",
+    "department_staff",
+    "reviewer",
+    "community_cadre",
+    "liaison",
+    "supervisor",
+    "admin",
+]
+ROLE_HOLDERS = ["department_staff", "reviewer", "community_cadre", "liaison", "supervisor"]
+
+
+def user_for(world, role: str):
+    if role == "anonymous":
+        return None
+    if role == "outsider":
+        return world.outsider
+    if role == "admin":
+        return world.admin
+    return world.a.user(role)
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """One (URL name, method) with what every role gets.
+
+    ``url(world, prepared)`` builds the path; ``prepare(world)`` makes what the request
+    needs (an object in a given state) and its result is passed to ``url`` and ``body``;
+    ``body(world, role, prepared)`` is the JSON sent with a write.
+    """
+
+    name: str
+    method: str
+    url: Callable[[Any, Any], str]
+    default: int
+    anonymous: int = 401
+    overrides: dict[str, int] = field(default_factory=dict)
+    body: Callable[[Any, str, Any], Any] | None = None
+    prepare: Callable[[Any], Any] | None = None
+    # Tells two rows apart in test ids when a page and an API route share a URL name.
+    note: str = ""
+
+    def expected(self, role: str) -> int:
+        if role in self.overrides:
+            return self.overrides[role]
+        if role == "anonymous":
+            return self.anonymous
+        return self.default
+
+    @property
+    def label(self) -> str:
+        return f"{self.method.upper()} {self.name}{f' ({self.note})' if self.note else ''}"
+
+
+def only(status: int, *roles: str, default: int = 403, anonymous: int = 401) -> dict:
+    """Keyword arguments for an Endpoint where only ``roles`` get ``status``."""
+    return {"default": default, "anonymous": anonymous, "overrides": dict.fromkeys(roles, status)}
+
+
+def every_role(status: int, denied: int = 403) -> dict:
+    """Every role holder gets ``status``; the outsider and the administrator ``denied``."""
+    return only(status, *ROLE_HOLDERS, default=denied)
+
+
+def fixed(path: str) -> Callable[[Any, Any], str]:
+    return lambda world, prepared: path
+
+
+def new_organisation(world, role, prepared) -> dict:
+    return {"code": "990102001009", "name": "新社区", "kind": "community", "parent": "990102001"}
+
+
+def new_user(world, role, prepared) -> dict:
+    return {
+        "username": "new_cadre",
+        "password": "Lantern-river-42",
+        "memberships": [{"organisation": world.a.community.code, "role": "community_cadre"}],
+    }
+
+
+def own_credentials(world, role, prepared) -> dict:
+    user = user_for(world, role)
+    if user is None:  # a visitor with made-up credentials
+        return {"username": "nobody", "password": "guess"}
+    return {"username": user.username, "password": TEST_PASSWORD}
+
+
+# --- Admission: objects in district A, in the state each action needs --------------------
+
+
+def application_body(world, role=None, prepared=None) -> dict:
+    return {
+        "department": world.a.department.code,
+        "title": "老年人居家安全入户排查",
+        "description": "每月入户排查独居老人居家安全隐患。",
+        "list_kind": "assist",
+        "legal_basis": "《老年人权益保障法》第三十条",
+        "scope": [world.a.street.code],
+        "frequency": "monthly",
+        "hours_per_occurrence": "3",
+        "households_per_occurrence": 20,
+        "ledgers": 1,
+        "data_fields": ["姓名", "住址"],
+        "funding_per_community": "2000",
+    }
+
+
+def draft(world):
+    from registry import services
+
+    fields = application_body(world)
+    fields.pop("department")
+    fields.pop("scope")
+    return services.application_create(
+        actor=world.a.department_staff,
+        department=world.a.department,
+        scope=[world.a.street],
+        **fields,
+    )
+
+
+def submitted(world):
+    from registry import services
+
+    return services.application_submit(actor=world.a.department_staff, application=draft(world))
+
+
+def under_review(world):
+    from registry import services
+
+    return services.application_start_review(actor=world.a.reviewer, application=submitted(world))
+
+
+def in_hearing(world):
+    from registry import services
+
+    return services.application_require_hearing(
+        actor=world.a.reviewer, application=under_review(world), reason="涉及面广"
+    )
+
+
+def work_item(world, status: str = "active"):
+    return WorkItemFactory(
+        jurisdiction=world.a.district,
+        department=world.a.department,
+        scope=[world.a.street],
+        status=status,
+    )
+
+
+def application_url(action: str = ""):
+    suffix = f"{action}/" if action else ""
+    return lambda world, application: f"/api/v1/applications/{application.pk}/{suffix}"
+
+
+def work_item_url(action: str = ""):
+    suffix = f"{action}/" if action else ""
+    return lambda world, item: f"/api/v1/work-items/{item.admission_number}/{suffix}"
+
+
+def reason(world, role, prepared) -> dict:
+    return {"reason": "理由充分"}
+
+
+def hearing_record(world, role, prepared) -> dict:
+    return {
+        "held_on": "2026-01-05",
+        "participants": [{"name": "张三", "organisation": "A一社区", "opinion": "for"}],
+        "reason": "听证已举行",
+    }
+
+
+# Applications are read by the department, and by reviewers and supervisors above it.
+APPLICATION_READERS = ("department_staff", "reviewer", "supervisor")
+
+
+# --- Dispatch, the inbox, off-platform reports and flags (district A) ---------------------
+
+
+def _today():
+    from django.utils import timezone
+
+    return timezone.localdate()
+
+
+def dispatch_body(world, role=None, item=None) -> dict:
+    import datetime
+
+    return {
+        "work_item": item.admission_number,
+        "title": "居民信息核对",
+        "instructions": "请核对附件名单",
+        "communities": [world.a.community.code],
+        "due_date": str(_today() + datetime.timedelta(days=30)),
+        "hours_per_community": 1,
+        "households_per_community": 0,
+        "emergency": False,
+        "justification": "",
+    }
+
+
+def dispatched(world, emergency: bool = False):
+    import datetime
+    from decimal import Decimal
+
+    from registry import services
+
+    return services.dispatch_create(
+        actor=world.a.department_staff,
+        work_item=None if emergency else work_item(world),
+        title="台风应急排查" if emergency else "居民信息核对",
+        communities=[world.a.community],
+        due_date=_today() + datetime.timedelta(days=1 if emergency else 30),
+        hours_per_community=Decimal("1"),
+        emergency=emergency,
+        justification="台风红色预警" if emergency else "",
+    )
+
+
+def assignment(world, accepted: bool = False):
+    from registry import services
+
+    (task,) = dispatched(world).assignments.all()
+    if accepted:
+        task = services.assignment_respond(actor=world.a.cadre, assignment=task, action="accept")
+    return task
+
+
+def offplatform_body(world, role=None, prepared=None) -> dict:
+    return {
+        "community": world.a.community.code,
+        "department": world.a.department.code,
+        "title": "微信群要求三天内上报空置房",
+        "channel": "wechat",
+        "received_on": str(_today()),
+    }
+
+
+def offplatform_report(world):
+    from monitoring import services
+
+    return services.offplatform_report_create(
+        actor=world.a.liaison,
+        community=world.a.community,
+        department=world.a.department,
+        title="电话要求填报表格",
+        channel="phone",
+        received_on=_today(),
+    )
+
+
+def flag(world):
+    import datetime
+
+    from monitoring import services
+    from monitoring.models import Flag
+
+    # An admission about to expire is flagged to the district's reviewers and supervisors.
+    WorkItemFactory(
+        jurisdiction=world.a.district,
+        department=world.a.department,
+        valid_until=_today() + datetime.timedelta(days=10),
+    )
+    services.flags_compute(today=_today())
+    return Flag.objects.get()
+
+
+# Seen from the community side (and the areas above it) or from the department side.
+ASSIGNMENT_READERS = ("community_cadre", "liaison", "reviewer", "supervisor", "department_staff")
+FLAG_HOLDERS = ("reviewer", "supervisor")
+
+# Workbench slug -> the role whose home it is (registry.views.WORKBENCHES).
+WORKBENCH_ROLES = {
+    "department": "department_staff",
+    "reviewer": "reviewer",
+    "community": "community_cadre",
+    "liaison": "liaison",
+    "supervisor": "supervisor",
+}
+
+ENDPOINTS: list[Endpoint] = [
+    # --- Authentication -------------------------------------------------------------------
+    # Anyone may ask; a role's own credentials give a token, a visitor's guess does not.
+    Endpoint(
+        "api-token",
+        "post",
+        fixed("/api/v1/auth/token/"),
+        default=200,
+        anonymous=400,
+        body=own_credentials,
+    ),
+    # --- Organisations: every role reads the tree, only the administrator changes it ------
+    Endpoint(
+        "organisation-list",
+        "get",
+        fixed("/api/v1/organisations/"),
+        **only(200, *ROLE_HOLDERS, "admin"),
+    ),
+    Endpoint(
+        "organisation-list",
+        "post",
+        fixed("/api/v1/organisations/"),
+        body=new_organisation,
+        **only(201, "admin"),
+    ),
+    Endpoint(
+        "organisation-detail",
+        "get",
+        lambda w, p: f"/api/v1/organisations/{w.b.community.code}/",
+        **only(200, *ROLE_HOLDERS, "admin"),
+    ),
+    Endpoint(
+        "organisation-detail",
+        "patch",
+        lambda w, p: f"/api/v1/organisations/{w.a.community.code}/",
+        body=lambda w, r, p: {"staff_count": 12},
+        **only(200, "admin"),
+    ),
+    # --- Users: the administrator's; everyone signed in sees themselves --------------------
+    Endpoint("user-list", "get", fixed("/api/v1/users/"), **only(200, "admin")),
+    Endpoint("user-list", "post", fixed("/api/v1/users/"), body=new_user, **only(201, "admin")),
+    Endpoint(
+        "user-detail",
+        "get",
+        lambda w, p: f"/api/v1/users/{w.a.reviewer.pk}/",
+        **only(200, "admin"),
+    ),
+    Endpoint("user-me", "get", fixed("/api/v1/users/me/"), default=200),
+    # --- Admission applications: the department edits, its district's reviewer decides ---
+    Endpoint(
+        "application-list",
+        "get",
+        fixed("/api/v1/applications/"),
+        **only(200, *APPLICATION_READERS),
+    ),
+    Endpoint(
+        "application-list",
+        "post",
+        fixed("/api/v1/applications/"),
+        body=application_body,
+        **only(201, "department_staff"),
+    ),
+    Endpoint(
+        "application-detail",
+        "get",
+        application_url(),
+        prepare=submitted,
+        **only(200, *APPLICATION_READERS),
+    ),
+    Endpoint(
+        "application-detail",
+        "patch",
+        application_url(),
+        prepare=draft,
+        body=lambda w, r, p: {"title": "改过的标题"},
+        **only(200, "department_staff"),
+    ),
+    Endpoint(
+        "application-submit",
+        "post",
+        application_url("submit"),
+        prepare=draft,
+        **only(200, "department_staff"),
+    ),
+    Endpoint(
+        "application-withdraw",
+        "post",
+        application_url("withdraw"),
+        prepare=submitted,
+        body=reason,
+        **only(200, "department_staff"),
+    ),
+    Endpoint(
+        "application-start-review",
+        "post",
+        application_url("start-review"),
+        prepare=submitted,
+        **only(200, "reviewer"),
+    ),
+    Endpoint(
+        "application-return-",
+        "post",
+        application_url("return"),
+        prepare=under_review,
+        body=reason,
+        **only(200, "reviewer"),
+    ),
+    Endpoint(
+        "application-require-hearing",
+        "post",
+        application_url("require-hearing"),
+        prepare=under_review,
+        body=reason,
+        **only(200, "reviewer"),
+    ),
+    Endpoint(
+        "application-record-hearing",
+        "post",
+        application_url("record-hearing"),
+        prepare=in_hearing,
+        body=hearing_record,
+        **only(200, "reviewer"),
+    ),
+    Endpoint(
+        "application-approve",
+        "post",
+        application_url("approve"),
+        prepare=under_review,
+        body=reason,
+        **only(200, "reviewer"),
+    ),
+    Endpoint(
+        "application-reject",
+        "post",
+        application_url("reject"),
+        prepare=under_review,
+        body=reason,
+        **only(200, "reviewer"),
+    ),
+    # --- Work items: published to every role; the reviewer changes their status -----------
+    Endpoint("work-item-list", "get", fixed("/api/v1/work-items/"), **every_role(200)),
+    Endpoint(
+        "work-item-detail",
+        "get",
+        work_item_url(),
+        prepare=work_item,
+        **every_role(200),
+    ),
+    # Public: anyone may check an admission number, signed in or not.
+    Endpoint(
+        "work-item-verify",
+        "get",
+        lambda w, item: f"/api/v1/work-items/verify/?number={item.admission_number}",
+        prepare=work_item,
+        default=200,
+        anonymous=200,
+    ),
+    Endpoint(
+        "work-item-suspend",
+        "post",
+        work_item_url("suspend"),
+        prepare=work_item,
+        body=reason,
+        **only(200, "reviewer"),
+    ),
+    Endpoint(
+        "work-item-reinstate",
+        "post",
+        work_item_url("reinstate"),
+        prepare=lambda w: work_item(w, status="suspended"),
+        body=reason,
+        **only(200, "reviewer"),
+    ),
+    Endpoint(
+        "work-item-revoke",
+        "post",
+        work_item_url("revoke"),
+        prepare=work_item,
+        body=reason,
+        **only(200, "reviewer"),
+    ),
+    # Public: a jurisdiction's published list, no sign-in.
+    Endpoint(
+        "api-published-list",
+        "get",
+        lambda w, p: f"/api/v1/lists/{w.a.district.code}/assist/",
+        default=200,
+        anonymous=200,
+    ),
+    # The permission gate lets only reviewers through; an upload without a file is then a
+    # 400 (anyone else is stopped before the body is looked at).
+    Endpoint(
+        "work-item-import-",
+        "post",
+        fixed("/api/v1/work-items/import/"),
+        **only(400, "reviewer"),
+    ),
+    # --- Dispatch: departments send, reviewers ratify emergencies --------------------------
+    Endpoint(
+        "dispatch-list",
+        "get",
+        fixed("/api/v1/dispatches/"),
+        **only(200, "department_staff", "reviewer", "supervisor"),
+    ),
+    Endpoint(
+        "dispatch-list",
+        "post",
+        fixed("/api/v1/dispatches/"),
+        prepare=work_item,
+        body=dispatch_body,
+        **only(201, "department_staff"),
+    ),
+    Endpoint(
+        "dispatch-detail",
+        "get",
+        lambda w, d: f"/api/v1/dispatches/{d.pk}/",
+        prepare=dispatched,
+        **only(200, "department_staff", "reviewer", "supervisor"),
+    ),
+    Endpoint(
+        "dispatch-ratify",
+        "post",
+        lambda w, d: f"/api/v1/dispatches/{d.pk}/ratify/",
+        prepare=lambda w: dispatched(w, emergency=True),
+        body=lambda w, r, p: {"note": "属实"},
+        **only(200, "reviewer"),
+    ),
+    # --- The inbox: everyone signed in may ask; each sees only their side's assignments ----
+    Endpoint("assignment-list", "get", fixed("/api/v1/assignments/"), default=200),
+    Endpoint(
+        "assignment-detail",
+        "get",
+        lambda w, a: f"/api/v1/assignments/{a.pk}/",
+        prepare=assignment,
+        **only(200, *ASSIGNMENT_READERS, default=404),
+    ),
+    Endpoint(
+        "assignment-accept",
+        "post",
+        lambda w, a: f"/api/v1/assignments/{a.pk}/accept/",
+        prepare=assignment,
+        **only(200, "community_cadre"),
+    ),
+    Endpoint(
+        "assignment-complete",
+        "post",
+        lambda w, a: f"/api/v1/assignments/{a.pk}/complete/",
+        prepare=lambda w: assignment(w, accepted=True),
+        **only(200, "community_cadre"),
+    ),
+    Endpoint(
+        "assignment-refuse",
+        "post",
+        lambda w, a: f"/api/v1/assignments/{a.pk}/refuse/",
+        prepare=assignment,
+        body=lambda w, r, p: {"reason_code": "duplicate", "note": "已报过"},
+        **only(200, "community_cadre"),
+    ),
+    # --- Off-platform reports: cadres and liaisons report; each side reads its own --------
+    Endpoint("offplatform-report-list", "get", fixed("/api/v1/offplatform-reports/"), default=200),
+    Endpoint(
+        "offplatform-report-list",
+        "post",
+        fixed("/api/v1/offplatform-reports/"),
+        body=offplatform_body,
+        **only(201, "community_cadre", "liaison"),
+    ),
+    Endpoint(
+        "offplatform-report-detail",
+        "get",
+        lambda w, r: f"/api/v1/offplatform-reports/{r.pk}/",
+        prepare=offplatform_report,
+        **only(200, *ASSIGNMENT_READERS, default=404),
+    ),
+    # --- Flags: the district's reviewers and supervisors -----------------------------------
+    Endpoint("flag-list", "get", fixed("/api/v1/flags/"), **only(200, *FLAG_HOLDERS)),
+    Endpoint(
+        "flag-detail",
+        "get",
+        lambda w, f: f"/api/v1/flags/{f.pk}/",
+        prepare=flag,
+        **only(200, *FLAG_HOLDERS),
+    ),
+    Endpoint(
+        "flag-acknowledge",
+        "post",
+        lambda w, f: f"/api/v1/flags/{f.pk}/acknowledge/",
+        prepare=flag,
+        **only(200, *FLAG_HOLDERS),
+    ),
+    Endpoint(
+        "flag-resolve",
+        "post",
+        lambda w, f: f"/api/v1/flags/{f.pk}/resolve/",
+        prepare=flag,
+        body=lambda w, r, p: {"note": "已提醒部门续期"},
+        **only(200, *FLAG_HOLDERS),
+    ),
+    # --- The schema, its docs page and the health probe are public -------------------------
+    Endpoint("api-schema", "get", fixed("/api/schema/"), default=200, anonymous=200),
+    Endpoint("api-docs", "get", fixed("/api/docs/"), default=200, anonymous=200),
+    Endpoint("healthz", "get", fixed("/healthz"), default=200, anonymous=200),
+    # --- Pages: a visitor is sent to sign in (302) -----------------------------------------
+    # Home sends a role holder to their workbench and the administrator to the admin; the
+    # outsider is told they have no role yet.
+    Endpoint("home", "get", fixed("/"), default=302, anonymous=302, overrides={"outsider": 200}),
+    *[
+        Endpoint(
+            "workbench",
+            "get",
+            fixed(f"/workbench/{slug}/"),
+            **only(200, role, anonymous=302),
+        )
+        for slug, role in WORKBENCH_ROLES.items()
+    ],
+    # A work item's page: every role holder; not the outsider or the administrator (404,
+    # "not visible").
+    Endpoint(
+        "work-item-detail",
+        "get",
+        lambda w, item: f"/work-items/{item.admission_number}/",
+        prepare=work_item,
+        note="page",
+        **only(200, *ROLE_HOLDERS, default=404, anonymous=302),
+    ),
+    # Public: anyone may check an admission number on the verify page.
+    Endpoint("verify", "get", fixed("/verify/"), default=200, anonymous=200),
+    # Not staff: the admin sends you to its own sign-in page.
+    Endpoint(
+        "admin:index", "get", fixed("/admin/"), default=302, anonymous=302, overrides={"admin": 200}
+    ),
+    # Signed in already: the sign-in page sends you home.
+    Endpoint("login", "get", fixed("/accounts/login/"), default=302, anonymous=200),
+    Endpoint("logout", "post", fixed("/accounts/logout/"), default=302, anonymous=302),
+    Endpoint(
+        "set_language",
+        "post",
+        fixed("/i18n/setlang/"),
+        default=302,
+        anonymous=302,
+        body=lambda w, r, p: {"language": "en", "next": "/"},
+    ),
+]
+
+
+def _client_for(world, role: str) -> APIClient:
+    client = APIClient()
+    user = user_for(world, role)
+    if user is not None:
+        # A browser session: it works for the pages and the API alike.
+        client.force_login(user)
+    return client
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("endpoint", ENDPOINTS, ids=lambda e: e.label)
+def test_permission_table(world, endpoint: Endpoint, role: str):
+    prepared = endpoint.prepare(world) if endpoint.prepare else None
+    client = _client_for(world, role)
+    path = endpoint.url(world, prepared)
+    kwargs: dict[str, Any] = {}
+    if endpoint.body is not None:
+        body = endpoint.body(world, role, prepared)
+        kwargs = {"data": body}
+        if path.startswith("/api/"):
+            kwargs["format"] = "json"
+    response = getattr(client, endpoint.method)(path, **kwargs)
+    expected = endpoint.expected(role)
+    assert response.status_code == expected, (
+        f"{endpoint.label} as {role}: got {response.status_code}, expected {expected}: "
+        f"{response.content[:300]!r}"
+    )
+    if path.startswith("/api/v1/") and response.status_code >= 400:
+        # Every refusal speaks the API's error format.
+        assert {"detail", "code"} <= set(response.json())
+
+
+# --- The table covers every route ---------------------------------------------------------
+
+# Routes that are deliberately not in the table, with why.
+NOT_IN_TABLE = {
+    "javascript-catalog": "static translations for scripts, public",
+}
+
+
+def _routes(patterns, prefix: str = "", namespace: str = ""):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            yield from _routes(pattern.url_patterns, prefix + str(pattern.pattern), inner)
+        elif isinstance(pattern, URLPattern):
+            yield prefix + str(pattern.pattern), f"{namespace}{pattern.name}", pattern.callback
+
+
+def _methods(callback) -> set[str]:
+    """The HTTP methods a view answers (besides HEAD and OPTIONS)."""
+    cls = getattr(callback, "cls", None) or getattr(callback, "view_class", None)
+    allowed = set(getattr(cls, "http_method_names", ["get", "post", "put", "patch", "delete"]))
+    actions = getattr(callback, "actions", None)  # a DRF viewset route: method -> action
+    if actions is not None:
+        methods = {m for m in actions if m in allowed}
+    elif cls is not None:
+        methods = {m for m in allowed if hasattr(cls, m)}
+    else:
+        methods = {"get"}  # a function view; its row says which method matters
+    return methods - {"head", "options"}
+
+
+def _table_rows() -> set[tuple[str, str]]:
+    return {(endpoint.name, endpoint.method) for endpoint in ENDPOINTS}
+
+
+def test_every_api_route_has_a_row():
+    rows = _table_rows()
+    missing = sorted(
+        (name, method)
+        for route, name, callback in _routes(get_resolver().url_patterns)
+        if route.startswith("api/v1/")
+        for method in _methods(callback)
+        if (name, method) not in rows
+    )
+    assert not missing, f"API routes without a row in ENDPOINTS: {missing}"
+
+
+def test_every_page_has_a_row():
+    rows = {name for name, _method in _table_rows()}
+    missing = sorted(
+        {
+            name
+            for route, name, _callback in _routes(get_resolver().url_patterns)
+            if not route.startswith(("api/v1/", "admin/"))
+            and name not in rows
+            and name not in NOT_IN_TABLE
+        }
+    )
+    assert not missing, f"Pages without a row in ENDPOINTS: {missing}"
+
+
+def test_every_row_names_a_route_that_exists():
+    names = {name for _route, name, _callback in _routes(get_resolver().url_patterns)}
+    stale = sorted({e.name for e in ENDPOINTS} - names)
+    assert not stale, f"Rows for routes that no longer exist: {stale}"
