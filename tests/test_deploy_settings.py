@@ -7,6 +7,7 @@ once per process: the test process itself runs with the demo defaults.
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -81,3 +82,12 @@ def test_models_and_migrations_agree(tmp_path):
     env = production_env(tmp_path, DEBUG="true", DATABASE_URL=f"sqlite:///{tmp_path / 'm.db'}")
     result = manage("makemigrations", "--check", "--dry-run", env=env)
     assert result.returncode == 0, "missing migrations:\n" + result.stdout + result.stderr
+
+
+def test_readme_documents_every_environment_variable_the_settings_read():
+    source = (ROOT / "config" / "settings.py").read_text(encoding="utf-8")
+    names = set(re.findall(r'env(?:_secret)?(?:\.\w+)?\(\s*"([A-Z][A-Z0-9_]*)"', source))
+    assert {"DATABASE_URL", "REDIS_URL", "SECRET_KEY", "DEBUG"} <= names
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    undocumented = sorted(name for name in names if f"`{name}`" not in readme)
+    assert not undocumented, f"add these to README.md's variable tables: {undocumented}"
