@@ -209,6 +209,9 @@ SPECTACULAR_SETTINGS = {
         "WorkItemStatusEnum": "registry.models.admission.WorkItem.Status",
         "AssignmentStateEnum": "registry.models.dispatch.Assignment.State",
         "RefusalReasonEnum": "registry.models.dispatch.Assignment.RefusalReason",
+        # Organisations and flags both have a "kind"; name each enum after its model.
+        "OrganisationKindEnum": "registry.models.organisations.Organisation.Kind",
+        "FlagKindEnum": "monitoring.models.Flag.Kind",
     },
 }
 
