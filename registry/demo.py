@@ -422,17 +422,32 @@ STEPS: list[Step] = [
 ]
 
 
+def _activity_steps() -> list[Step]:
+    # Imported late: the activity module builds on this one's constants and context.
+    from registry import demo_activity
+
+    return [
+        Step("lists", demo_activity.seed_lists),
+        Step("applications", demo_activity.seed_applications),
+        Step("history", demo_activity.seed_history),
+        Step("current tasks", demo_activity.seed_current),
+        Step("off-platform reports", demo_activity.seed_offplatform),
+        Step("flags", demo_activity.seed_flags),
+    ]
+
+
 @transaction.atomic
 def seed(write: Callable[[str], None] = lambda message: None) -> DemoContext:
     """Run every step in order, reporting per step what was created and what already was.
 
     All or nothing: a step that fails leaves the database as it was before the run."""
     ctx = DemoContext(write=write)
-    for number, step in enumerate(STEPS, start=1):
+    steps = [*STEPS, *_activity_steps()]
+    for number, step in enumerate(steps, start=1):
         created_before, existing_before = ctx.created, ctx.existing
         step.run(ctx)
         write(
-            f"[{number}/{len(STEPS)}] {step.name}: {ctx.created - created_before} created, "
+            f"[{number}/{len(steps)}] {step.name}: {ctx.created - created_before} created, "
             f"{ctx.existing - existing_before} already there"
         )
     return ctx
