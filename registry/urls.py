@@ -1,7 +1,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from registry import api, api_admission, api_dispatch, views_admission
+from registry import api, api_admission, api_dispatch, urls_admission, urls_dispatch
 
 router = SimpleRouter()
 router.register("organisations", api.OrganisationViewSet, basename="organisation")
@@ -21,11 +21,4 @@ api_urlpatterns = [
     *router.urls,
 ]
 
-page_urlpatterns = [
-    path("verify/", views_admission.verify, name="verify"),
-    path(
-        "work-items/<str:admission_number>/",
-        views_admission.work_item_detail,
-        name="work-item-detail",
-    ),
-]
+page_urlpatterns = [*urls_admission.urlpatterns, *urls_dispatch.urlpatterns]

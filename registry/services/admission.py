@@ -18,6 +18,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from registry import checks, permissions
 from registry.audit import audit_record
@@ -685,6 +686,11 @@ admission_subject_register(
 
 # --- Reviewer actions on admitted items -------------------------------------------------------
 
+WORK_ITEM_ACTION_LABELS = {
+    "suspend": gettext_lazy("Suspend"),
+    "reinstate": gettext_lazy("Reinstate"),
+    "revoke": gettext_lazy("Revoke"),
+}
 # action -> (states it may start from, state it leads to)
 WORK_ITEM_ACTIONS: dict[str, tuple[frozenset[str], str]] = {
     "suspend": (frozenset({WorkItem.Status.ACTIVE}), WorkItem.Status.SUSPENDED),
@@ -708,8 +714,8 @@ def work_item_change_status(*, actor: User, item: WorkItem, action: str, reason:
     require(actor, "work_item.manage", item.jurisdiction)
     if item.status not in sources:
         raise IllegalTransition(
-            _("The item is %(status)s; it cannot be %(action)s.")
-            % {"status": item.get_status_display(), "action": action}
+            _("“%(action)s” is not possible while the item is “%(status)s”.")
+            % {"status": item.get_status_display(), "action": WORK_ITEM_ACTION_LABELS[action]}
         )
     if not (reason or "").strip():
         message = _("Give a reason.")

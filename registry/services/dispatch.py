@@ -17,6 +17,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from registry import permissions
 from registry.audit import audit_record
@@ -337,6 +338,11 @@ def dispatch_ratify(*, actor: User, dispatch: Dispatch, note: str = "") -> Dispa
 
 # --- The inbox -------------------------------------------------------------------------------
 
+ASSIGNMENT_ACTION_LABELS = {
+    "accept": gettext_lazy("Accept"),
+    "complete": gettext_lazy("Complete"),
+    "refuse": gettext_lazy("Refuse"),
+}
 # action -> (states it may start from, the state it leads to)
 ASSIGNMENT_ACTIONS = {
     "accept": ({Assignment.State.PENDING}, Assignment.State.ACCEPTED),
@@ -364,8 +370,8 @@ def assignment_respond(
     require(actor, "assignment.respond", assignment.community)
     if assignment.state not in sources:
         raise IllegalTransition(
-            _("The task is %(state)s; it cannot be %(action)s.")
-            % {"state": assignment.get_state_display(), "action": action}
+            _("“%(action)s” is not possible while the task is “%(state)s”.")
+            % {"state": assignment.get_state_display(), "action": ASSIGNMENT_ACTION_LABELS[action]}
         )
     if action == "refuse":
         if reason_code not in Assignment.RefusalReason.values:

@@ -1,0 +1,3 @@
+"""Pages of monitoring: off-platform reports and flags."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Pages of dispatch and the community inbox."""
+
+urlpatterns: list = []
