@@ -1,4 +1,8 @@
-"""The demo city that `make demo` seeds: big enough to look real, and safe to seed twice."""
+"""The demo city that `make demo` seeds: big enough to look real, and safe to seed twice.
+
+Seeding takes seconds, so the module seeds once (``seeded``) inside a transaction that is
+rolled back when the module ends; each test runs in a savepoint inside it, as usual.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +13,8 @@ import pytest
 from django.contrib.auth import authenticate
 from django.contrib.auth.password_validation import validate_password
 from django.core.management import CommandError, call_command
+from django.db import transaction
+from django.test import override_settings
 
 from registry import demo, permissions
 from registry.audit import audit_chain_verify
@@ -17,18 +23,37 @@ from registry.models import AuditEntry, Membership, Organisation, Role, User
 README = Path(__file__).resolve().parents[2] / "README.md"
 
 
+# pytest-django runs tests with DEBUG off, which seed_demo takes for production; and the
+# demo hashes several passwords per run, which the default hasher makes take seconds.
+DEMO_SETTINGS = {
+    "DEBUG": True,
+    "PASSWORD_HASHERS": ["django.contrib.auth.hashers.MD5PasswordHasher"],
+}
+
+
 @pytest.fixture(autouse=True)
 def demo_settings(settings):
-    # pytest-django runs tests with DEBUG off, which seed_demo takes for production.
-    settings.DEBUG = True
-    # The demo hashes seven passwords per run; the default hasher would take seconds.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    for name, value in DEMO_SETTINGS.items():
+        setattr(settings, name, value)
 
 
 def seed_demo() -> str:
     out = StringIO()
     call_command("seed_demo", stdout=out)
     return out.getvalue()
+
+
+@pytest.fixture(scope="module")
+def seeded_output(django_db_setup, django_db_blocker):
+    """The output of seeding an empty database, once per module; undone afterwards."""
+    with django_db_blocker.unblock(), override_settings(**DEMO_SETTINGS), transaction.atomic():
+        yield seed_demo()
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def seeded(seeded_output, db) -> str:
+    return seeded_output
 
 
 def counts() -> dict[str, int]:
@@ -40,8 +65,7 @@ def counts() -> dict[str, int]:
     }
 
 
-def test_demo_city_is_big_enough_to_look_real(db):
-    seed_demo()
+def test_demo_city_is_big_enough_to_look_real(seeded):
     areas = Organisation.objects.areas()
     assert areas.filter(level="district").count() >= 3
     assert areas.filter(level="street").count() >= 10
@@ -57,8 +81,7 @@ def test_demo_city_is_big_enough_to_look_real(db):
     assert departments.filter(parent__level="district").count() >= 9
 
 
-def test_communities_and_villages_have_plausible_figures(db):
-    seed_demo()
+def test_communities_and_villages_have_plausible_figures(seeded):
     for community in Organisation.objects.communities():
         if community.level == Organisation.Level.VILLAGE:
             assert 3 <= community.staff_count <= 7, community
@@ -69,8 +92,7 @@ def test_communities_and_villages_have_plausible_figures(db):
         assert 2.3 <= community.population / community.households <= 2.9, community
 
 
-def test_every_community_sits_under_a_street_under_a_district(db):
-    seed_demo()
+def test_every_community_sits_under_a_street_under_a_district(seeded):
     for community in Organisation.objects.communities().select_related("parent__parent__parent"):
         street = community.parent
         assert street.kind == "area" and street.level == "street", community
@@ -83,25 +105,23 @@ def test_every_community_sits_under_a_street_under_a_district(db):
         )
 
 
-def test_villages_sit_under_towns_and_communities_under_streets_in_the_city(db):
-    seed_demo()
+def test_villages_sit_under_towns_and_communities_under_streets_in_the_city(seeded):
     for village in Organisation.objects.filter(level="village").select_related("parent"):
         assert village.parent.name.endswith(("镇", "乡")), village
     dongcheng = Organisation.objects.get(code="990102")
     assert not Organisation.objects.under(dongcheng).filter(level="village").exists()
 
 
-def test_seeding_twice_changes_nothing(db):
-    seed_demo()
+def test_seeding_twice_changes_nothing(seeded):
+    assert "Demo ready: 0 created" not in seeded
     before = counts()
     output = seed_demo()
     assert counts() == before
-    assert "0 created" in output
+    assert "Demo ready: 0 created" in output
     assert audit_chain_verify().ok
 
 
-def test_everything_seeded_is_audited(db):
-    seed_demo()
+def test_everything_seeded_is_audited(seeded):
     created = AuditEntry.objects.filter(action__in=["organisation.create", "user.create"])
     assert created.count() == Organisation.objects.count() + User.objects.count()
     # The administrator builds the city; the lists, applications and tasks are the demo
@@ -112,8 +132,8 @@ def test_everything_seeded_is_audited(db):
     assert AuditEntry.objects.filter(action="work_item.import", actor_name="reviewer").exists()
 
 
-def test_each_demo_user_signs_in_with_the_printed_password(db):
-    output = seed_demo()
+def test_each_demo_user_signs_in_with_the_printed_password(seeded):
+    output = seeded
     for username in ["admin", *(user.username for user in demo.DEMO_USERS)]:
         row = next(line for line in output.splitlines() if line.startswith(f"{username} "))
         password = row.split()[1]
@@ -121,8 +141,7 @@ def test_each_demo_user_signs_in_with_the_printed_password(db):
         assert user is not None, username
 
 
-def test_each_demo_user_holds_their_role_where_the_table_says(db):
-    seed_demo()
+def test_each_demo_user_holds_their_role_where_the_table_says(seeded):
     for demo_user in demo.DEMO_USERS:
         user = User.objects.get(username=demo_user.username)
         grants = permissions.grants_of(user)
@@ -139,8 +158,7 @@ def test_demo_password_passes_the_password_validators(db):
         validate_password(demo.DEMO_PASSWORD, User(username=username))
 
 
-def test_seeding_repairs_a_missing_membership_without_touching_the_rest(db):
-    seed_demo()
+def test_seeding_repairs_a_missing_membership_without_touching_the_rest(seeded):
     Membership.objects.filter(user__username="cadre").delete()
     seed_demo()
     cadre = User.objects.get(username="cadre")
@@ -150,9 +168,10 @@ def test_seeding_repairs_a_missing_membership_without_touching_the_rest(db):
 
 def test_seed_demo_refuses_to_run_in_production(db, settings):
     settings.DEBUG = False
+    before = counts()
     with pytest.raises(CommandError, match="allow-production"):
         call_command("seed_demo", stdout=StringIO())
-    assert Organisation.objects.count() == 0
+    assert counts() == before
 
 
 def test_readme_shows_the_demo_logins():
