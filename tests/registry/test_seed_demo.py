@@ -174,8 +174,10 @@ def test_seed_demo_refuses_to_run_in_production(db, settings):
     assert counts() == before
 
 
-def test_readme_shows_the_demo_logins():
+def test_readme_shows_the_demo_logins_as_seed_demo_prints_them():
     readme = README.read_text(encoding="utf-8")
-    assert demo.DEMO_PASSWORD in readme
-    for username in ["admin", *(user.username for user in demo.DEMO_USERS)]:
-        assert f"`{username}`" in readme, username
+    password = demo.DEMO_PASSWORD
+    assert f"| `admin` | `{password}` | 系统管理员 Administrator |" in readme
+    for user in demo.DEMO_USERS:
+        row = f"| `{user.username}` | `{password}` | {user.role_label} | {user.who} |"
+        assert row in readme, row
