@@ -6,6 +6,8 @@ fixture, and says what each role gets: ``default`` for every signed-in role not 
 ``anonymous`` for a visitor without credentials, and per-role overrides.
 
 Adding an endpoint? Add its rows here; ``test_every_api_route_has_a_row`` fails until you do.
+Pages have rows too (the foundation's: home, workbenches, admin, sign-in); the resolver walk
+is enforced for /api/v1/ only, so a new page's row is up to its author.
 The roles act from district A (``world.a``); the outsider is signed in with no membership.
 """
 
@@ -681,11 +683,6 @@ def test_permission_table(world, endpoint: Endpoint, role: str):
 
 # --- The table covers every route ---------------------------------------------------------
 
-# Routes that are deliberately not in the table, with why.
-NOT_IN_TABLE = {
-    "javascript-catalog": "static translations for scripts, public",
-}
-
 
 def _routes(patterns, prefix: str = "", namespace: str = ""):
     for pattern in patterns:
@@ -724,20 +721,6 @@ def test_every_api_route_has_a_row():
         if (name, method) not in rows
     )
     assert not missing, f"API routes without a row in ENDPOINTS: {missing}"
-
-
-def test_every_page_has_a_row():
-    rows = {name for name, _method in _table_rows()}
-    missing = sorted(
-        {
-            name
-            for route, name, _callback in _routes(get_resolver().url_patterns)
-            if not route.startswith(("api/v1/", "admin/"))
-            and name not in rows
-            and name not in NOT_IN_TABLE
-        }
-    )
-    assert not missing, f"Pages without a row in ENDPOINTS: {missing}"
 
 
 def test_every_row_names_a_route_that_exists():
