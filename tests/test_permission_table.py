@@ -622,11 +622,10 @@ ENDPOINTS: list[Endpoint] = [
     # A work item's page: every role holder; not the outsider or the administrator (404,
     # "not visible").
     Endpoint(
-        "work-item-detail",
+        "work-item-page",
         "get",
         lambda w, item: f"/work-items/{item.admission_number}/",
         prepare=work_item,
-        note="page",
         **only(200, *ROLE_HOLDERS, default=404, anonymous=302),
     ),
     # Public: anyone may check an admission number on the verify page.
