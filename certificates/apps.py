@@ -5,3 +5,17 @@ from django.utils.translation import gettext_lazy as _
 class CertificatesConfig(AppConfig):
     name = "certificates"
     verbose_name = _("Certificates")
+
+    def ready(self) -> None:
+        from certificates import permissions as certificate_permissions
+        from certificates import services
+        from registry.services.admission import AdmissionSubject, admission_subject_register
+
+        certificate_permissions.register()
+        # A retained type is admitted through the registry's review, like a work item.
+        admission_subject_register(
+            services.CERTIFICATE_TYPE_SUBJECT,
+            AdmissionSubject(
+                admit=services.certificate_type_admit, checks=services.certificate_type_checks
+            ),
+        )

@@ -1,0 +1,64 @@
+"""Admin for certificates: read-only. Changes go through the services (and the pages or
+the API), so every one is validated and audited; the admin is for looking things up."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+
+from certificates.models import (
+    CertificateIssuance,
+    CertificateRefusal,
+    CertificateType,
+    CertificateTypeProposal,
+)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(CertificateType)
+class CertificateTypeAdmin(ReadOnlyAdmin):
+    list_display = ["name", "status", "jurisdiction", "effective_from", "effective_until"]
+    list_filter = ["status"]
+    search_fields = ["name", "search_text"]
+    list_select_related = ["jurisdiction"]
+    exclude = ["search_text"]
+
+
+@admin.register(CertificateTypeProposal)
+class CertificateTypeProposalAdmin(ReadOnlyAdmin):
+    list_display = ["__str__", "application"]
+    list_select_related = ["application"]
+
+
+@admin.register(CertificateIssuance)
+class CertificateIssuanceAdmin(ReadOnlyAdmin):
+    list_display = [
+        "serial_number",
+        "community",
+        "certificate_type",
+        "applicant_name",
+        "applicant_id_masked",
+        "requested_by",
+        "issued_on",
+    ]
+    list_filter = ["year"]
+    search_fields = ["applicant_name", "requested_by", "community__name"]
+    list_select_related = ["community", "certificate_type"]
+    exclude = ["applicant_id_hash"]
+
+
+@admin.register(CertificateRefusal)
+class CertificateRefusalAdmin(ReadOnlyAdmin):
+    list_display = ["refused_on", "community", "certificate_type", "requested_by"]
+    search_fields = ["requested_by", "community__name"]
+    list_select_related = ["community", "certificate_type"]
+    exclude = ["applicant_id_hash"]

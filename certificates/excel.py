@@ -1,0 +1,319 @@
+"""The catalogue and the register as Excel workbooks.
+
+Reading never writes: ``read_catalogue`` returns clean rows or row-level errors, and the
+import service writes only when every row is clean.
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+import re
+import zipfile
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils.exceptions import InvalidFileException
+
+from certificates import search
+from certificates.models import CertificateIssuance, CertificateType
+from registry.errors import InvalidInput
+from registry.excel import MAX_IMPORT_BYTES, MAX_IMPORT_ROWS, XLSX_CONTENT_TYPE
+
+__all__ = ["XLSX_CONTENT_TYPE", "catalogue_workbook", "read_catalogue", "register_workbook"]
+
+Status = CertificateType.Status
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    header: Any  # lazy: the header in the active language
+    width: int = 16
+    aliases: tuple[str, ...] = ()
+
+
+CATALOGUE_COLUMNS = [
+    Column("name", gettext_lazy("Certificate"), 28, ("证明名称", "证明事项", "名称", "事项名称")),
+    Column("status", gettext_lazy("Status"), 12, ("类别", "状态", "是否保留")),
+    # Exported for the reader; an import goes into the area it is made for.
+    Column("jurisdiction", gettext_lazy("Catalogue of"), 14, ("所属区域", "发布区域")),
+    Column(
+        "verification",
+        gettext_lazy("What the committee verifies"),
+        36,
+        ("核实内容", "核查内容", "出具条件"),
+    ),
+    Column("materials", gettext_lazy("What the resident brings"), 30, ("所需材料", "申请材料")),
+    Column(
+        "redirect",
+        gettext_lazy("Where to go instead"),
+        36,
+        ("替代途径", "办理途径", "取消后的办理方式", "去向"),
+    ),
+    Column("legal_basis", gettext_lazy("Legal basis"), 36, ("依据", "法律依据", "设定依据")),
+    Column("effective_from", gettext_lazy("Effective from"), 12, ("生效日期", "起始日期")),
+    Column("effective_until", gettext_lazy("Effective until"), 12, ("失效日期", "截止日期")),
+    Column("synonyms", gettext_lazy("Other names"), 28, ("其他叫法", "别名", "同义词")),
+]
+READ_ONLY_KEYS = {"jurisdiction"}
+STATUS_ALIASES = {
+    "保留": Status.RETAINED,
+    "保留事项": Status.RETAINED,
+    "可出具": Status.RETAINED,
+    "可以出具": Status.RETAINED,
+    "取消": Status.PROHIBITED,
+    "取消事项": Status.PROHIBITED,
+    "禁止": Status.PROHIBITED,
+    "不出具": Status.PROHIBITED,
+    "不应出具": Status.PROHIBITED,
+    "不予出具": Status.PROHIBITED,
+}
+
+REGISTER_COLUMNS = [
+    Column("serial_number", gettext_lazy("Serial number"), 12),
+    Column("issued_on", gettext_lazy("Issued on"), 12),
+    Column("certificate_type", gettext_lazy("Certificate"), 24),
+    Column("applicant_name", gettext_lazy("Applicant"), 12),
+    Column("applicant_id_masked", gettext_lazy("ID number (masked)"), 22),
+    Column("purpose", gettext_lazy("Purpose"), 24),
+    Column("requested_by", gettext_lazy("Asked for by"), 24),
+    Column("issued_by", gettext_lazy("Issued by"), 12),
+    Column("community", gettext_lazy("Community"), 16),
+]
+
+
+def _sheet(title: str, columns: list[Column]) -> tuple[Workbook, Any]:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = re.sub(r"[\[\]:*?/\\]", "", title)[:31] or "sheet"
+    sheet.append([str(c.header) for c in columns])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(wrap_text=True, vertical="center")
+    for index, column in enumerate(columns, start=1):
+        sheet.column_dimensions[sheet.cell(row=1, column=index).column_letter].width = column.width
+    sheet.freeze_panes = "A2"
+    return workbook, sheet
+
+
+def _bytes(workbook: Workbook) -> bytes:
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def catalogue_workbook(types: Iterable[CertificateType], *, title: str) -> bytes:
+    """The catalogue as .xlsx, one type per row; it imports back unchanged."""
+    workbook, sheet = _sheet(title, CATALOGUE_COLUMNS)
+    for certificate_type in types:
+        sheet.append(
+            [
+                certificate_type.name,
+                certificate_type.get_status_display(),
+                certificate_type.jurisdiction_label,
+                certificate_type.verification,
+                certificate_type.materials,
+                certificate_type.redirect,
+                certificate_type.legal_basis,
+                certificate_type.effective_from,
+                certificate_type.effective_until,
+                "、".join(certificate_type.synonyms or []),
+            ]
+        )
+    return _bytes(workbook)
+
+
+def register_workbook(issuances: Iterable[CertificateIssuance], *, title: str) -> bytes:
+    """The issuance register as .xlsx (ID numbers masked, as stored)."""
+    workbook, sheet = _sheet(title, REGISTER_COLUMNS)
+    for issuance in issuances:
+        sheet.append(
+            [
+                issuance.serial_number,
+                issuance.issued_on,
+                issuance.certificate_type.name,
+                issuance.applicant_name,
+                issuance.applicant_id_masked,
+                issuance.purpose,
+                issuance.requested_by,
+                str(issuance.issued_by),
+                issuance.community.name,
+            ]
+        )
+    return _bytes(workbook)
+
+
+# --- Reading an import --------------------------------------------------------------------
+
+
+@dataclass
+class ParsedRow:
+    row: int
+    values: dict[str, Any]
+
+
+@dataclass
+class ParseResult:
+    rows: list[ParsedRow]
+    errors: list[dict[str, Any]]
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def _date(value: Any) -> datetime.date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    return datetime.date.fromisoformat(str(value).strip().replace("/", "-"))
+
+
+def _header_aliases() -> dict[str, str]:
+    aliases: dict[str, str] = {}
+    for language in ("zh-hans", "en"):
+        with translation.override(language):
+            for column in CATALOGUE_COLUMNS:
+                aliases[str(column.header).strip().lower()] = column.key
+    for column in CATALOGUE_COLUMNS:
+        aliases[column.key] = column.key
+        aliases.update({alias.lower(): column.key for alias in column.aliases})
+    return aliases
+
+
+def _status_aliases() -> dict[str, str]:
+    aliases: dict[str, str] = {}
+    for language in ("zh-hans", "en"):
+        with translation.override(language):
+            for value, label in Status.choices:
+                aliases[str(label).strip().lower()] = value
+                aliases[str(value)] = value
+    aliases.update(STATUS_ALIASES)
+    return aliases
+
+
+def _load_rows(upload) -> list[tuple]:
+    if getattr(upload, "size", 0) > MAX_IMPORT_BYTES:
+        raise InvalidInput(
+            _("The file is larger than %(mb)s MB.") % {"mb": MAX_IMPORT_BYTES // (1024 * 1024)},
+            code="file_too_large",
+        )
+    try:
+        workbook = load_workbook(upload, read_only=True, data_only=True)
+        sheet = workbook.worksheets[0]
+        rows = list(sheet.iter_rows(values_only=True, max_row=MAX_IMPORT_ROWS + 2))
+    except (
+        InvalidFileException,
+        zipfile.BadZipFile,
+        KeyError,
+        OSError,
+        ValueError,
+        IndexError,
+        TypeError,
+    ) as exc:
+        raise InvalidInput(
+            _("The file could not be read. Upload an Excel workbook (.xlsx)."),
+            code="unreadable_file",
+        ) from exc
+    if len(rows) > MAX_IMPORT_ROWS + 1:
+        raise InvalidInput(
+            _("At most %(n)s rows can be imported at once.") % {"n": MAX_IMPORT_ROWS},
+            code="too_many_rows",
+        )
+    if not rows:
+        raise InvalidInput(_("The workbook is empty."), code="empty_file")
+    return rows
+
+
+def read_catalogue(upload) -> ParseResult:
+    """Validate every row of a catalogue workbook on its own; nothing is written here."""
+    raw_rows = _load_rows(upload)
+    aliases = _header_aliases()
+    header = [aliases.get(_text(cell).lower()) for cell in raw_rows[0]]
+    missing = [c for c in CATALOGUE_COLUMNS if c.key in {"name", "status"} and c.key not in header]
+    if missing:
+        raise InvalidInput(
+            _("The first row must name the columns; missing: %(columns)s")
+            % {"columns": "、".join(str(c.header) for c in missing)},
+            code="missing_columns",
+        )
+    statuses = _status_aliases()
+    rows: list[ParsedRow] = []
+    errors: list[dict[str, Any]] = []
+    seen: dict[str, int] = {}
+
+    def error(number: int, key: str, message: str) -> None:
+        errors.append({"row": number, "column": key, "message": message})
+
+    for number, cells in enumerate(raw_rows[1:], start=2):
+        if not any(_text(c) for c in cells):
+            continue
+        cell = dict(zip(header, cells, strict=False))
+        values: dict[str, Any] = {}
+        name = " ".join(_text(cell.get("name")).split())
+        if not name:
+            error(number, "name", _("The name is missing."))
+        elif len(name) > 100:
+            error(number, "name", _("A certificate's name has at most 100 characters."))
+        elif name in seen:
+            error(
+                number,
+                "name",
+                _("“%(name)s” is already on row %(row)s.") % {"name": name, "row": seen[name]},
+            )
+        else:
+            seen[name] = number
+        values["name"] = name
+        status_text = _text(cell.get("status"))
+        status = statuses.get(status_text.lower())
+        if status is None:
+            error(
+                number,
+                "status",
+                _("Unknown status “%(value)s”: write 保留 (may be issued) or 取消 (must not).")
+                % {"value": status_text},
+            )
+        values["status"] = status
+        for key in ("verification", "materials", "redirect", "legal_basis"):
+            values[key] = _text(cell.get(key))
+        if status == Status.RETAINED and not values["verification"]:
+            error(number, "verification", _("Say what the committee verifies before issuing it."))
+        if status == Status.PROHIBITED and not values["redirect"]:
+            error(
+                number, "redirect", _("Say where the resident goes instead, or why none is needed.")
+            )
+        for key in ("effective_from", "effective_until"):
+            try:
+                values[key] = _date(cell.get(key))
+            except (ValueError, TypeError):
+                error(
+                    number,
+                    key,
+                    _("“%(value)s” is not a date (YYYY-MM-DD).") % {"value": _text(cell.get(key))},
+                )
+                values[key] = None
+        if (
+            values["effective_from"]
+            and values["effective_until"]
+            and values["effective_until"] < values["effective_from"]
+        ):
+            error(number, "effective_until", _("It stops being effective before it starts."))
+        values["synonyms"] = search.clean_synonyms(_text(cell.get("synonyms")), name=name)
+        rows.append(ParsedRow(row=number, values=values))
+    if not rows and not errors:
+        raise InvalidInput(_("The workbook has no rows to import."), code="empty_file")
+    return ParseResult(rows=rows, errors=errors)

@@ -1,0 +1,256 @@
+"""Reads for the certificates app: the public catalogue and lookup, and the registers and
+refusals scoped to what the user may see."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db.models import Count, Max, Q, QuerySet
+from django.utils import timezone
+
+from certificates import search
+from certificates.models import (
+    CertificateIssuance,
+    CertificateRefusal,
+    CertificateType,
+    CertificateTypeProposal,
+)
+from certificates.permissions import CATALOGUE_MANAGE, ISSUE, REGISTER
+from registry import permissions
+from registry import selectors as registry_selectors
+from registry.checks import path_prefixes
+from registry.errors import NotFound
+from registry.models import Application, Organisation, User
+
+Status = CertificateType.Status
+# Below this likeness a "did you mean" suggestion is noise.
+SUGGESTION_LIKENESS = 0.4
+MAX_SUGGESTIONS = 5
+
+
+# --- The public catalogue -------------------------------------------------------------------
+
+
+def certificate_types_public(
+    *,
+    status: str | None = None,
+    area: Organisation | None = None,
+    today: datetime.date | None = None,
+) -> QuerySet[CertificateType]:
+    """Every type in effect today (all areas', or those that apply in ``area``)."""
+    today = today or timezone.localdate()
+    types = CertificateType.objects.effective_on(today).select_related("jurisdiction")
+    if status:
+        types = types.filter(status=status)
+    if area is not None:
+        types = types.applying_to(area)
+    return types.order_by("status", "national_seq", "jurisdiction__path", "name", "id")
+
+
+def _rank(certificate_type: CertificateType, terms: list[str]) -> tuple:
+    name = search.normalise(certificate_type.name)
+    joined = "".join(terms)
+    synonyms = {search.normalise(s) for s in certificate_type.synonyms}
+    if joined == name or joined in synonyms:
+        closeness = 0
+    elif name.startswith(joined):
+        closeness = 1
+    elif joined in name:
+        closeness = 2
+    else:
+        closeness = 3
+    return (closeness, certificate_type.status != Status.PROHIBITED, len(name))
+
+
+def certificate_type_search(
+    *,
+    q: str = "",
+    status: str | None = None,
+    area: Organisation | None = None,
+    today: datetime.date | None = None,
+) -> tuple[QuerySet[CertificateType] | list[CertificateType], bool]:
+    """The types a resident's words find: (types, exact).
+
+    Every word must be part of the name, another name, or their pinyin or pinyin initials
+    (one query). When nothing matches, the closest names are suggested instead and
+    ``exact`` is False.
+    """
+    types = certificate_types_public(status=status, area=area, today=today)
+    terms = search.query_terms(q)
+    if not terms:
+        return types, True  # the whole catalogue: paginated in the database
+    matching = types
+    for term in terms:
+        matching = matching.filter(search_text__contains=term)
+    found = sorted(matching, key=lambda t: _rank(t, terms))
+    if found:
+        return found, True
+    scored = [(search.likeness("".join(terms), t.name, t.synonyms), t) for t in types]
+    suggestions = [
+        t for score, t in sorted(scored, key=lambda p: -p[0]) if score >= SUGGESTION_LIKENESS
+    ]
+    return suggestions[:MAX_SUGGESTIONS], False
+
+
+def certificate_type_get_public(*, pk: int) -> CertificateType:
+    """Any type, also one no longer in effect (its page says so): the QR codes on printed
+    notices must keep working."""
+    try:
+        return CertificateType.objects.select_related("jurisdiction").get(pk=pk)
+    except (CertificateType.DoesNotExist, ValueError, TypeError):
+        raise NotFound() from None
+
+
+def certificate_types_for_catalogue(*, user: User) -> QuerySet[CertificateType]:
+    """A reviewer's catalogue: national, their areas' and those above and below them."""
+    grants = [
+        g
+        for g in permissions.grants_of(user)
+        if g.role in permissions.ACTION_ROLES[CATALOGUE_MANAGE]
+    ]
+    if not grants:
+        return CertificateType.objects.none()
+    query = Q(jurisdiction__isnull=True)
+    for grant in grants:
+        query |= Q(jurisdiction__path__in=path_prefixes(grant.path))
+        query |= Q(jurisdiction__path__startswith=grant.path)
+    return (
+        CertificateType.objects.filter(query)
+        .select_related("jurisdiction")
+        .order_by("status", "national_seq", "jurisdiction__path", "name", "id")
+    )
+
+
+def catalogue_areas(*, user: User) -> QuerySet[Organisation]:
+    """The areas whose catalogue the user manages (for the import form)."""
+    return Organisation.objects.areas().filter(permissions.scope_q(user, CATALOGUE_MANAGE, ""))
+
+
+def applicable_types(
+    *, communities: list[Organisation], today: datetime.date | None = None
+) -> QuerySet[CertificateType]:
+    """What a resident may ask these communities for: retained types to issue and
+    prohibited ones to refuse, in effect today (one query)."""
+    today = today or timezone.localdate()
+    if not communities:
+        return CertificateType.objects.none()
+    prefixes = {prefix for c in communities for prefix in path_prefixes(c.path)}
+    return (
+        CertificateType.objects.filter(
+            Q(jurisdiction__isnull=True) | Q(jurisdiction__path__in=sorted(prefixes))
+        )
+        .effective_on(today)
+        .select_related("jurisdiction")
+        .order_by("status", "national_seq", "name", "id")
+    )
+
+
+# --- Proposals ------------------------------------------------------------------------------
+
+
+def proposal_list(*, user: User) -> QuerySet[CertificateTypeProposal]:
+    """Proposals whose applications the user may see (registry scoping)."""
+    applications = registry_selectors.application_list(user=user)
+    return (
+        CertificateTypeProposal.objects.filter(application__in=applications.values("pk"))
+        .select_related("application__department", "application__jurisdiction")
+        .prefetch_related("application__certificate_types")
+        .order_by("-application__created_at", "-id")
+    )
+
+
+def proposal_get(*, user: User, application_id: int) -> CertificateTypeProposal:
+    try:
+        return proposal_list(user=user).get(application_id=application_id)
+    except (CertificateTypeProposal.DoesNotExist, ValueError, TypeError):
+        raise NotFound() from None
+
+
+def pending_proposals(*, user: User) -> QuerySet[CertificateTypeProposal]:
+    return proposal_list(user=user).filter(
+        application__state__in=[
+            Application.State.DRAFT,
+            Application.State.SUBMITTED,
+            Application.State.UNDER_REVIEW,
+            Application.State.HEARING,
+            Application.State.RETURNED,
+        ]
+    )
+
+
+# --- Registers and refusals -------------------------------------------------------------------
+
+
+def issuing_communities(*, user: User) -> QuerySet[Organisation]:
+    """The communities whose register the user keeps (a cadre's own)."""
+    return Organisation.objects.communities().filter(
+        permissions.scope_q(user, ISSUE, ""), is_active=True
+    )
+
+
+def register_communities(*, user: User) -> QuerySet[Organisation]:
+    """The communities whose register the user may read."""
+    return Organisation.objects.communities().filter(permissions.scope_q(user, REGISTER, ""))
+
+
+def issuance_list(*, user: User) -> QuerySet[CertificateIssuance]:
+    """A cadre sees their community's register; reviewers and supervisors those under them."""
+    return CertificateIssuance.objects.filter(
+        permissions.scope_q(user, REGISTER, "community")
+    ).select_related("community", "certificate_type", "issued_by")
+
+
+def issuance_get(*, user: User, pk: int) -> CertificateIssuance:
+    try:
+        return issuance_list(user=user).select_related("community__parent").get(pk=pk)
+    except (CertificateIssuance.DoesNotExist, ValueError, TypeError):
+        raise NotFound() from None
+
+
+def refusal_list(*, user: User) -> QuerySet[CertificateRefusal]:
+    return CertificateRefusal.objects.filter(
+        permissions.scope_q(user, REGISTER, "community")
+    ).select_related("community", "certificate_type__jurisdiction", "refused_by")
+
+
+def refusal_get(*, user: User, pk: int) -> CertificateRefusal:
+    try:
+        return refusal_list(user=user).get(pk=pk)
+    except (CertificateRefusal.DoesNotExist, ValueError, TypeError):
+        raise NotFound() from None
+
+
+def _demand(refusals: QuerySet[CertificateRefusal]) -> QuerySet:
+    return (
+        refusals.values("requested_by")
+        .annotate(
+            refusals=Count("id"),
+            communities=Count("community", distinct=True),
+            last_on=Max("refused_on"),
+        )
+        .order_by("-refusals", "requested_by")
+    )
+
+
+def prohibited_demand_by_institution(
+    *, since: datetime.date, area: Organisation | None = None
+) -> QuerySet:
+    """Who keeps asking residents for prohibited certificates: one aggregate query.
+
+    Rows ``{"requested_by", "refusals", "communities", "last_on"}``, most refusals first,
+    counting refusals on or after ``since`` (in communities under ``area`` if given).
+    Unscoped: for the flag computation; people read it through
+    ``prohibited_demand_for_user``.
+    """
+    refusals = CertificateRefusal.objects.filter(refused_on__gte=since)
+    if area is not None:
+        refusals = refusals.filter(community__path__startswith=area.path)
+    return _demand(refusals)
+
+
+def prohibited_demand_for_user(*, user: User, since: datetime.date) -> QuerySet:
+    """The same figures over the refusals the user may see."""
+    refusals = CertificateRefusal.objects.filter(
+        permissions.scope_q(user, REGISTER, "community"), refused_on__gte=since
+    )
+    return _demand(refusals)
