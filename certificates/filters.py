@@ -1,0 +1,58 @@
+"""Filters for the register and the refusals; the querysets are scoped before filtering."""
+
+from __future__ import annotations
+
+import django_filters
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from certificates.models import CertificateIssuance, CertificateRefusal
+from registry.errors import InvalidInput
+from registry.models import Organisation
+
+
+def _known_organisation(code: str) -> None:
+    """An unknown code is a mistake worth saying (400), not an empty register."""
+    if not Organisation.objects.filter(code=code).exists():
+        message = _("No organisation has the code %(code)s.") % {"code": code}
+        raise InvalidInput(message, fields={"community": [message]})
+
+
+class IssuanceFilter(django_filters.FilterSet):
+    community = django_filters.CharFilter(method="filter_community")
+    year = django_filters.NumberFilter(field_name="year")
+    certificate_type = django_filters.NumberFilter(field_name="certificate_type_id")
+    issued_from = django_filters.DateFilter(field_name="issued_on", lookup_expr="gte")
+    issued_until = django_filters.DateFilter(field_name="issued_on", lookup_expr="lte")
+    requested_by = django_filters.CharFilter(
+        field_name="requested_by",
+        lookup_expr="icontains",
+        label=gettext_lazy("institution name contains"),
+    )
+
+    class Meta:
+        model = CertificateIssuance
+        fields = ["community", "year", "certificate_type", "issued_from", "issued_until"]
+
+    def filter_community(self, queryset, name, value):
+        _known_organisation(value)
+        return queryset.filter(community__code=value)
+
+
+class RefusalFilter(django_filters.FilterSet):
+    community = django_filters.CharFilter(method="filter_community")
+    year = django_filters.NumberFilter(field_name="refused_on", lookup_expr="year")
+    certificate_type = django_filters.NumberFilter(field_name="certificate_type_id")
+    requested_by = django_filters.CharFilter(
+        field_name="requested_by",
+        lookup_expr="icontains",
+        label=gettext_lazy("institution name contains"),
+    )
+
+    class Meta:
+        model = CertificateRefusal
+        fields = ["community", "year", "certificate_type", "requested_by"]
+
+    def filter_community(self, queryset, name, value):
+        _known_organisation(value)
+        return queryset.filter(community__code=value)
