@@ -125,7 +125,7 @@ class ApplicationViewSet(
         return self._transition(request, services.application_start_review)
 
     @extend_schema(request=ReasonSerializer, responses=ApplicationSerializer)
-    @action(detail=True, methods=["post"], url_path="return")
+    @action(detail=True, methods=["post"], url_path="return", url_name="return")
     def return_(self, request, pk=None):
         """Return to the department for changes (reason required)."""
         return self._transition(request, services.application_return)
@@ -224,7 +224,13 @@ class WorkItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         request={"multipart/form-data": ImportRequestSerializer},
         responses={201: WorkItemSerializer(many=True)},
     )
-    @action(detail=False, methods=["post"], url_path="import", parser_classes=[MultiPartParser])
+    @action(
+        detail=False,
+        methods=["post"],
+        url_path="import",
+        url_name="import",
+        parser_classes=[MultiPartParser],
+    )
     def import_(self, request):
         """Import a list from an .xlsx workbook: all rows or none (400 lists row errors)."""
         serializer = ImportRequestSerializer(data=request.data)

@@ -156,3 +156,21 @@ def api_as(api):
         return api
 
     return act_as
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Throttle counters live in the cache; one test's requests must not slow another's."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
+def pytest_configure(config):
+    # A fast hasher for the users tests create (PBKDF2 takes a second under load); PBKDF2
+    # stays listed to check hashes made with it.
+    settings.PASSWORD_HASHERS = [
+        "django.contrib.auth.hashers.MD5PasswordHasher",
+        "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import functools
 from decimal import Decimal
 
 import factory
@@ -11,8 +12,12 @@ from django.contrib.auth.hashers import make_password
 from registry.models import Frequency, ListKind, Membership, Organisation, User, WorkItem
 
 TEST_PASSWORD = "correct-horse-9"
-# Hashing once keeps the suite fast; every factory user shares this password.
-_TEST_PASSWORD_HASH = make_password(TEST_PASSWORD)
+
+
+@functools.cache
+def hashed_test_password() -> str:
+    """Hashed once, with the fast hasher tests/conftest.py puts first; every user shares it."""
+    return make_password(TEST_PASSWORD)
 
 
 class OrganisationFactory(factory.django.DjangoModelFactory):
@@ -64,7 +69,7 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     username = factory.Sequence(lambda n: f"user{n}")
     display_name = factory.Sequence(lambda n: f"用户{n}")
-    password = _TEST_PASSWORD_HASH
+    password = factory.LazyFunction(hashed_test_password)
 
 
 class MembershipFactory(factory.django.DjangoModelFactory):

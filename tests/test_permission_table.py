@@ -404,7 +404,7 @@ ENDPOINTS: list[Endpoint] = [
         **only(200, "reviewer"),
     ),
     Endpoint(
-        "application-return-",
+        "application-return",
         "post",
         application_url("return"),
         prepare=under_review,
@@ -496,7 +496,7 @@ ENDPOINTS: list[Endpoint] = [
     # The permission gate lets only reviewers through; an upload without a file is then a
     # 400 (anyone else is stopped before the body is looked at).
     Endpoint(
-        "work-item-import-",
+        "work-item-import",
         "post",
         fixed("/api/v1/work-items/import/"),
         **only(400, "reviewer"),
