@@ -275,6 +275,7 @@ PORTAL.update(
         "FLAG_REFUSAL_RATE": env.float("FLAG_REFUSAL_RATE", default=0.2),
         "FLAG_REFUSAL_MIN_ASSIGNMENTS": env.int("FLAG_REFUSAL_MIN_ASSIGNMENTS", default=10),
         "FLAG_PROHIBITED_DEMAND_MIN": env.int("FLAG_PROHIBITED_DEMAND_MIN", default=3),
+        "FLAG_PROHIBITED_WINDOW_DAYS": env.int("FLAG_PROHIBITED_WINDOW_DAYS", default=90),
         # Send notifications by email too (members with an address), besides in-app.
         "EMAIL_NOTIFICATIONS": env.bool("EMAIL_NOTIFICATIONS", default=False),
     }
