@@ -52,3 +52,12 @@ lint: $(STAMP_DEV)
 check: $(STAMP_APP)
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) manage.py check
+
+# The province-scale benchmark (docs/performance.md). Fills BENCH_DATABASE_URL with a
+# province the first time (a few minutes), then measures and writes bench-out/*.json, *.md.
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/portal_bench
+BENCH_ARGS ?=
+.PHONY: bench
+bench: $(STAMP_APP)
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py bench_data --if-empty
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py bench $(BENCH_ARGS)

@@ -120,17 +120,18 @@ def flags_compute(
             if key not in unresolved
         ]
         Flag.objects.bulk_create(new, batch_size=1000)
-        kept = []
+        kept, changed = [], []
         for key, flag in unresolved.items():
             finding = findings.get(key)
             if finding is not None:
-                flag.figures, flag.severity, flag.last_seen_at = (
-                    finding.figures,
-                    finding.severity,
-                    now,
-                )
-                kept.append(flag)
-        Flag.objects.bulk_update(kept, ["figures", "severity", "last_seen_at"], batch_size=1000)
+                kept.append(flag.pk)
+                if (flag.figures, flag.severity) != (finding.figures, finding.severity):
+                    flag.figures, flag.severity = finding.figures, finding.severity
+                    changed.append(flag)
+        # Every flag still seen is touched in one UPDATE; only those whose figures moved are
+        # rewritten (bulk_update builds a CASE per row, slow for thousands of flags).
+        Flag.objects.filter(pk__in=kept).update(last_seen_at=now)
+        Flag.objects.bulk_update(changed, ["figures", "severity"], batch_size=1000)
         gone = [flag.pk for key, flag in unresolved.items() if key not in findings]
         Flag.objects.filter(pk__in=gone).update(
             status=Flag.Status.RESOLVED,

@@ -21,14 +21,36 @@ def is_working_day(day: datetime.date) -> bool:
         return day.weekday() < 5
 
 
-def working_days_between(start: datetime.date, end: datetime.date) -> int:
-    """Working days after ``start`` up to and including ``end`` (0 if end <= start)."""
-    count = 0
-    day = start + datetime.timedelta(days=1)
-    while day <= end:
-        count += is_working_day(day)
+@lru_cache(maxsize=64)
+def _running_counts(year: int) -> tuple[int, ...]:
+    """Working days from 1 January of ``year`` up to and including each day of it."""
+    counts, total = [], 0
+    day = datetime.date(year, 1, 1)
+    while day.year == year:
+        total += is_working_day(day)
+        counts.append(total)
         day += datetime.timedelta(days=1)
-    return count
+    return tuple(counts)
+
+
+def _through(day: datetime.date) -> int:
+    return _running_counts(day.year)[day.timetuple().tm_yday - 1]
+
+
+def working_days_between(start: datetime.date, end: datetime.date) -> int:
+    """Working days after ``start`` up to and including ``end`` (0 if end <= start).
+
+    A difference of running counts per year, not a walk over the days: the inbox asks this
+    for every row, and a closed task can be years old (benchmark: docs/performance.md).
+    """
+    if end <= start:
+        return 0
+    if start.year == end.year:
+        return _through(end) - _through(start)
+    total = _running_counts(start.year)[-1] - _through(start)
+    for year in range(start.year + 1, end.year):
+        total += _running_counts(year)[-1]
+    return total + _through(end)
 
 
 def add_working_days(start: datetime.date, days: int) -> datetime.date:

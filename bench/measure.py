@@ -1,0 +1,219 @@
+"""In-process measurements: dispatch through the gate, and the flag computation beside
+the same aggregation written as one raw SQL query."""
+
+from __future__ import annotations
+
+import datetime
+import statistics
+import time
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from bench.targets import Targets
+from monitoring import flags as flag_rules
+from monitoring import services as monitoring_services
+from monitoring.models import Flag
+from registry import services
+from registry.models import Organisation, User
+from registry.selectors import communities_in_scope
+from registry.workdays import add_working_days
+
+
+def _summary(seconds: list[float]) -> dict:
+    ordered = sorted(seconds)
+    p95 = ordered[min(len(ordered) - 1, max(0, round(0.95 * len(ordered) + 0.5) - 1))]
+    return {
+        "runs": len(ordered),
+        "median_s": round(statistics.median(ordered), 4),
+        "p95_s": round(p95, 4),
+        "min_s": round(ordered[0], 4),
+        "max_s": round(ordered[-1], 4),
+    }
+
+
+# --- Dispatch ----------------------------------------------------------------------------
+
+
+def dispatch(targets: Targets, *, size: int, repeats: int) -> dict:
+    """Send one task to ``size`` communities through ``dispatch_create`` (the gate, the
+    fan-out, notifications, audit), ``repeats`` times after one warm-up run.
+
+    Timed: resolving the community codes (what the API's serializer does) and the service.
+    Each run is rolled back afterwards, so every run meets the same database and the
+    frequency rule never refuses a repeat; the commit itself is therefore not included.
+    """
+    item = targets.bench_item
+    codes = list(
+        communities_in_scope(item.scope.all()).order_by("path").values_list("code", flat=True)
+    )[:size]
+    today = timezone.localdate()
+    due = min(add_working_days(today, 10), item.valid_until or datetime.date.max)
+    seconds: list[float] = []
+    queries: list[int] = []
+    sent = 0
+    for run in range(repeats + 1):
+        actor = User.objects.get(pk=targets.dispatcher.pk)  # fresh: grants load each time
+        with transaction.atomic(), CaptureQueriesContext(connection) as captured:
+            began = time.perf_counter()
+            communities = list(
+                Organisation.objects.filter(code__in=codes, kind=Organisation.Kind.COMMUNITY)
+            )
+            result = services.dispatch_create(
+                actor=actor,
+                work_item=item,
+                title=f"基准测试派单 {run}",
+                communities=communities,
+                due_date=due,
+                hours_per_community=Decimal("2"),
+                households_per_community=10,
+                instructions="基准测试：请忽略。",
+            )
+            elapsed = time.perf_counter() - began
+            sent = result.community_count
+            transaction.set_rollback(True)
+        if run:  # the first run warms caches and connections
+            seconds.append(elapsed)
+            queries.append(len(captured))
+    return {
+        "communities": sent,
+        "work_item": item.admission_number,
+        "queries": max(queries),
+        **_summary(seconds),
+    }
+
+
+# --- Flags -------------------------------------------------------------------------------
+
+# The kinds monitoring/flags.py computes with one aggregate query each; RAW_SQL is the same
+# aggregation, all of it, in one statement.
+RAW_KINDS = [
+    Flag.Kind.COMMUNITY_OVERLOAD,
+    Flag.Kind.EMERGENCY_NOT_RATIFIED,
+    Flag.Kind.EXPIRING_ADMISSION,
+    Flag.Kind.TIGHT_DEADLINE,
+    Flag.Kind.UNADMITTED_DEMAND,
+    Flag.Kind.REFUSAL_HOTSPOT,
+]
+
+RAW_SQL = """
+SELECT 'community_overload', 'community:' || o.code, o.id, SUM(a.hours), COUNT(*)
+FROM registry_assignment a JOIN registry_organisation o ON o.id = a.community_id
+WHERE a.state IN ('pending', 'accepted') AND a.due_date BETWEEN %(today)s AND %(window_end)s
+GROUP BY o.id, o.code, o.name, o.staff_count
+HAVING SUM(a.hours) > o.staff_count * %(per_staff)s * %(ratio)s
+UNION ALL
+SELECT 'emergency_not_ratified', 'dispatch:' || d.id, d.department_id, d.community_count, 0
+FROM registry_dispatch d JOIN registry_organisation o ON o.id = d.department_id
+WHERE d.emergency AND d.ratified_at IS NULL AND d.created_at < %(ratify_cutoff)s
+UNION ALL
+SELECT 'expiring_admission', 'work_item:' || w.admission_number,
+       COALESCE(w.department_id, w.jurisdiction_id), w.valid_until - %(today)s, 0
+FROM registry_workitem w
+WHERE w.status = 'active' AND w.valid_until BETWEEN %(today)s AND %(expiring_end)s
+  AND w.list_kind <> 'negative'
+UNION ALL
+SELECT 'tight_deadline', 'department:' || o.code, o.id, COUNT(*),
+       COUNT(*) FILTER (WHERE d.emergency)
+FROM registry_dispatch d JOIN registry_organisation o ON o.id = d.department_id
+WHERE d.created_at >= %(tight_since)s
+GROUP BY o.id, o.code, o.name
+HAVING COUNT(*) >= %(tight_min)s
+   AND (COUNT(*) FILTER (WHERE d.emergency)::float / COUNT(*) > %(tight_share)s
+        OR COUNT(*) FILTER (WHERE d.lead_working_days < %(min_lead)s) >= %(tight_short)s)
+UNION ALL
+SELECT 'unadmitted_demand', 'department:' || o.code, o.id, COUNT(*),
+       COUNT(DISTINCT r.community_id)
+FROM monitoring_offplatformreport r JOIN registry_organisation o ON o.id = r.department_id
+WHERE r.received_on > %(month_ago)s AND r.received_on <= %(today)s
+GROUP BY o.id, o.code, o.name
+HAVING COUNT(*) > %(unadmitted)s
+UNION ALL
+SELECT 'refusal_hotspot', 'department:' || o.code, o.id, COUNT(*),
+       COUNT(*) FILTER (WHERE a.state = 'refused')
+FROM registry_assignment a JOIN registry_organisation o ON o.id = a.department_id
+WHERE a.created_at >= %(refusal_since)s
+GROUP BY o.id, o.code, o.name
+HAVING COUNT(*) >= %(refusal_min)s
+   AND COUNT(*) FILTER (WHERE a.state = 'refused')::float / COUNT(*) > %(refusal_rate)s
+"""
+
+
+def raw_params(today: datetime.date) -> dict:
+    rules = settings.PORTAL
+    window = rules["FLAG_OVERLOAD_WINDOW_DAYS"]
+
+    def start_of(days_ago: int) -> datetime.datetime:
+        day = today - datetime.timedelta(days=days_ago)
+        return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+    return {
+        "today": today,
+        "window_end": today + datetime.timedelta(days=window),
+        "per_staff": Decimal(str(rules["STAFF_WEEKLY_HOURS"])) * Decimal(window) / Decimal(7),
+        "ratio": Decimal(str(rules["FLAG_OVERLOAD_RATIO"])),
+        "ratify_cutoff": start_of(rules["EMERGENCY_RATIFY_DAYS"]),
+        "expiring_end": today + datetime.timedelta(days=rules["FLAG_EXPIRING_DAYS"]),
+        "tight_since": start_of(rules["FLAG_TIGHT_WINDOW_DAYS"]),
+        "tight_min": rules["FLAG_TIGHT_MIN_DISPATCHES"],
+        "tight_share": rules["FLAG_TIGHT_EMERGENCY_SHARE"],
+        "tight_short": rules["FLAG_TIGHT_SHORT_LEAD_COUNT"],
+        "min_lead": rules["DISPATCH_MIN_LEAD_WORKING_DAYS"],
+        "month_ago": today - datetime.timedelta(days=30),
+        "unadmitted": rules["FLAG_UNADMITTED_PER_MONTH"],
+        "refusal_since": start_of(30),
+        "refusal_min": rules["FLAG_REFUSAL_MIN_ASSIGNMENTS"],
+        "refusal_rate": rules["FLAG_REFUSAL_RATE"],
+    }
+
+
+def raw_flags(today: datetime.date) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(RAW_SQL, raw_params(today))
+        return cursor.fetchall()
+
+
+def _timed(function, *args, **kwargs) -> tuple[float, object]:
+    began = time.perf_counter()
+    result = function(*args, **kwargs)
+    return time.perf_counter() - began, result
+
+
+def flags(*, repeats: int) -> dict:
+    """``flags_compute`` over everything (every registered kind), then the kinds the raw
+    query covers, beside that raw query; steady state (flags already open) unless said."""
+    today = timezone.localdate()
+    first, summary = _timed(monitoring_services.flags_compute, today=today)
+    everything = [_timed(monitoring_services.flags_compute, today=today)[0] for _ in range(repeats)]
+    same_kinds = [
+        _timed(monitoring_services.flags_compute, today=today, kinds=RAW_KINDS)[0]
+        for _ in range(repeats)
+    ]
+    raw_flags(today)  # warm-up, like the ORM's first run
+    raw_runs = [_timed(raw_flags, today)[0] for _ in range(repeats)]
+    rows = raw_flags(today)
+    found = {(str(kind), key) for kind, key, *_rest in rows}
+    open_flags = set(
+        Flag.objects.filter(kind__in=RAW_KINDS)
+        .exclude(status=Flag.Status.RESOLVED)
+        .values_list("kind", "subject_key")
+    )
+    orm = statistics.median(same_kinds)
+    raw = statistics.median(raw_runs)
+    return {
+        "kinds_registered": sorted(flag_rules.RULES),
+        "kinds_in_raw_sql": [str(k) for k in RAW_KINDS],
+        "first_run_s": round(first, 3),
+        "first_run_raised": sum(summary.raised.values()),
+        "open_flags": Flag.objects.exclude(status=Flag.Status.RESOLVED).count(),
+        "all_kinds": _summary(everything),
+        "same_kinds": _summary(same_kinds),
+        "raw_sql": _summary(raw_runs),
+        "ratio": round(orm / raw, 2) if raw else None,
+        "raw_rows": len(rows),
+        # The baseline is only fair if it finds exactly the flags the rules keep open.
+        "raw_matches_flags": found == open_flags,
+    }

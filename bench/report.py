@@ -1,0 +1,189 @@
+"""The goals of docs/performance.md, checked against a run, and the JSON and markdown
+reports of the run."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+SECTIONS = ["meta", "dispatch", "http", "flags", "query_counts", "goals"]
+MARKDOWN_HEADINGS = [
+    "## Machine and data",
+    "## Goals",
+    "## Dispatch to 1,000 communities",
+    "## List APIs over HTTP",
+    "## Flag computation",
+    "## Queries per request",
+]
+
+
+def goals(result: dict) -> list[dict]:
+    """Each goal: the target, what was measured, and whether it was met (None: not run)."""
+    out = []
+
+    def goal(name: str, target: str, measured, met: bool | None) -> None:
+        out.append({"goal": name, "target": target, "measured": measured, "met": met})
+
+    d = result.get("dispatch") or {}
+    goal(
+        f"dispatch to {d.get('communities', 1000):,} communities",
+        "median < 0.5 s",
+        f"{d['median_s']} s median, {d['p95_s']} s p95" if d else None,
+        d["median_s"] < 0.5 if d else None,
+    )
+    endpoints = (result.get("http") or {}).get("endpoints") or {}
+    inbox = (endpoints.get("inbox") or {}).get("loaded")
+    trivial = (endpoints.get("trivial") or {}).get("loaded")
+    goal(
+        "community inbox latency",
+        "p95 < 50 ms (under load)",
+        f"{inbox['p95_ms']} ms p95, {inbox['p99_ms']} ms p99" if inbox else None,
+        inbox["p95_ms"] < 50 if inbox else None,
+    )
+    ratio = (
+        round(inbox["rps"] / trivial["rps"], 2) if inbox and trivial and trivial["rps"] else None
+    )
+    goal(
+        "inbox throughput vs the trivial endpoint",
+        ">= 0.5",
+        f"{ratio} ({inbox['rps']} / {trivial['rps']} req/s)" if ratio is not None else None,
+        ratio >= 0.5 if ratio is not None else None,
+    )
+    f = result.get("flags") or {}
+    goal(
+        "flag computation vs one raw SQL query",
+        "<= 1.5x, and < 30 s",
+        f"{f['ratio']}x ({f['same_kinds']['median_s']} s vs {f['raw_sql']['median_s']} s); "
+        f"all kinds {f['all_kinds']['median_s']} s"
+        if f
+        else None,
+        (f["ratio"] <= 1.5 and f["all_kinds"]["median_s"] < 30) if f else None,
+    )
+    counts = [q for q in result.get("query_counts") or [] if q.get("measured")]
+    goal(
+        "queries per request flat (10 vs 1,000 rows)",
+        "equal for every list endpoint",
+        f"{sum(q['flat'] for q in counts)} of {len(counts)} endpoints flat" if counts else None,
+        all(q["flat"] for q in counts) if counts else None,
+    )
+    return out
+
+
+def _mark(met: bool | None) -> str:
+    return {True: "met", False: "**missed**", None: "not run"}[met]
+
+
+def markdown(result: dict) -> str:
+    meta = result["meta"]
+    host = meta["host"]
+    lines = [
+        f"# Benchmark run {meta['started']}",
+        "",
+        f"Mode: **{meta['mode']}**. Database `{meta['database']}`. "
+        f"Took {meta.get('seconds', '?')} s.",
+        "",
+        "## Machine and data",
+        "",
+        f"- CPU: {host['nproc']} cores ({host['cpu']}); RAM {host['ram_gb']} GB",
+        f"- {host['postgresql']}",
+        f"- Python {host['python']}, Django {host['django']}, gunicorn {host['gunicorn']}",
+        f"- Load average (1, 5, 15 min) at the start {meta.get('load_average_start')}, "
+        f"at the end {meta.get('load_average_end')}: anything above ~{host['nproc']} means "
+        "other work competed for the CPUs and every absolute figure is pessimistic.",
+        "- Rows: " + ", ".join(f"{k} {v:,}" for k, v in meta["rows"].items()),
+        "",
+        "## Goals",
+        "",
+        "| goal | target | measured | |",
+        "|---|---|---|---|",
+    ]
+    lines += [
+        f"| {g['goal']} | {g['target']} | {g['measured'] or '-'} | {_mark(g['met'])} |"
+        for g in result["goals"]
+    ]
+    d = result.get("dispatch")
+    lines += ["", "## Dispatch to 1,000 communities", ""]
+    if d:
+        lines += [
+            f"One task under {d['work_item']} to {d['communities']:,} communities through "
+            f"`dispatch_create` (gate, fan-out, notifications, audit), {d['runs']} runs "
+            f"after a warm-up, each rolled back: median {d['median_s']} s, p95 {d['p95_s']} s, "
+            f"min {d['min_s']} s, max {d['max_s']} s; {d['queries']} queries per dispatch.",
+        ]
+    else:
+        lines.append("Not run.")
+    h = result.get("http")
+    lines += ["", "## List APIs over HTTP", ""]
+    if h:
+        lines += [
+            f"gunicorn, {h['workers']} sync workers, DEBUG off; load from {h['tool']} in a "
+            f"second process, {h['duration_s']} s per measurement after {h['warmup_s']} s "
+            f"warm-up. 'loaded': {h['connections']} connections; 'single': 1 connection.",
+            "",
+            "| endpoint | users | rows per user | connections | req/s | p50 ms | p95 ms "
+            "| p99 ms | errors |",
+            "|---|---|---|---|---|---|---|---|---|",
+        ]
+        for name, e in h["endpoints"].items():
+            for mode in ("loaded", "single"):
+                r = e.get(mode)
+                if r:
+                    lines.append(
+                        f"| {name} `{e['path']}` | {e['users']} | {e['rows']} | "
+                        f"{r['connections']} | {r['rps']} | {r['p50_ms']} | {r['p95_ms']} | "
+                        f"{r['p99_ms']} | {r['errors']} |"
+                    )
+        lines += ["", "Ratios of throughput to the trivial endpoint (loaded): "]
+        lines += [f"- {k}: {v}" for k, v in h["ratios"].items()]
+    else:
+        lines.append("Not run.")
+    f = result.get("flags")
+    lines += ["", "## Flag computation", ""]
+    if f:
+        lines += [
+            f"`flags_compute` first run (raising {f['first_run_raised']:,} flags): "
+            f"{f['first_run_s']} s. Steady state, {f['all_kinds']['runs']} runs each:",
+            "",
+            "| what | median s | max s |",
+            "|---|---|---|",
+            f"| flags_compute, every registered kind ({len(f['kinds_registered'])}) | "
+            f"{f['all_kinds']['median_s']} | {f['all_kinds']['max_s']} |",
+            f"| flags_compute, the kinds of the raw query ({len(f['kinds_in_raw_sql'])}) | "
+            f"{f['same_kinds']['median_s']} | {f['same_kinds']['max_s']} |",
+            f"| the same aggregation as one raw SQL query | {f['raw_sql']['median_s']} | "
+            f"{f['raw_sql']['max_s']} |",
+            "",
+            f"Ratio {f['ratio']}x. The raw query returns {f['raw_rows']:,} rows, "
+            f"{'exactly' if f['raw_matches_flags'] else '**not**'} the flags left open; "
+            f"{f['open_flags']:,} flags open in all.",
+        ]
+    else:
+        lines.append("Not run.")
+    lines += ["", "## Queries per request", ""]
+    counts = result.get("query_counts")
+    if counts:
+        lines += [
+            "| endpoint | as | rows seen | queries @ rows | queries @ rows | flat |",
+            "|---|---|---|---|---|---|",
+        ]
+        for q in counts:
+            if not q["measured"]:
+                lines.append(f"| `{q['endpoint']}` | - | - | - | - | not measured |")
+                continue
+            lines.append(
+                f"| `{q['endpoint']}` | {q['user']} | {q['total_rows']:,} | "
+                f"{q['small_queries']} @ {q['small_rows']} | "
+                f"{q['large_queries']} @ {q['large_rows']} | {'yes' if q['flat'] else '**no**'} |"
+            )
+    else:
+        lines.append("Not run.")
+    return "\n".join(lines) + "\n"
+
+
+def write(result: dict, out_dir: Path, stem: str) -> tuple[Path, Path]:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    json_path = out_dir / f"{stem}.json"
+    md_path = out_dir / f"{stem}.md"
+    json_path.write_text(json.dumps(result, ensure_ascii=False, indent=2, default=str) + "\n")
+    md_path.write_text(markdown(result), encoding="utf-8")
+    return json_path, md_path

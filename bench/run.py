@@ -1,0 +1,215 @@
+"""One benchmark run: dispatch, the list APIs over real HTTP, the flag computation, query
+counts; then the goals, and the JSON and markdown reports (``manage.py bench``)."""
+
+from __future__ import annotations
+
+import datetime
+import importlib.metadata
+import os
+import platform
+import statistics
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import django
+from django.apps import apps
+from django.conf import settings
+from django.db import connection
+from django.test.utils import override_settings
+from django.utils import timezone
+
+from bench import measure, queries, report, targets, web
+
+Progress = Callable[[str], None]
+SECTIONS = ("dispatch", "http", "flags", "query_counts")
+
+
+@dataclass
+class Options:
+    quick: bool = False  # tiny figures, seconds not minutes: the smoke test's mode
+    out_dir: Path = field(default_factory=lambda: Path(settings.BASE_DIR) / "bench-out")
+    stem: str = ""  # report file names; default: bench-<mode>-<time>
+    skip: frozenset[str] = frozenset()
+    dispatch_size: int = 1_000
+    # None: the mode's default.
+    dispatch_repeats: int | None = None
+    flag_repeats: int | None = None
+    duration: float | None = None  # seconds of load per HTTP measurement
+    warmup: float | None = None  # seconds of load before it, not measured
+    workers: int | None = None
+    connections: int | None = None
+    loader: str = "auto"  # wrk, python or auto
+
+    def __post_init__(self) -> None:
+        def default(value, quick, full):
+            return value if value is not None else quick if self.quick else full
+
+        self.dispatch_repeats = default(self.dispatch_repeats, 2, 15)
+        self.flag_repeats = default(self.flag_repeats, 1, 3)
+        self.duration = default(self.duration, 1.0, 15.0)
+        self.warmup = default(self.warmup, 0.0, 3.0)
+        self.workers = default(self.workers, 2, 2 * (os.cpu_count() or 1) + 1)
+        self.connections = default(self.connections, self.workers, self.workers)
+
+
+def _host() -> dict:
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor() or "?",
+    )
+    kb = next(
+        int(line.split()[1])
+        for line in Path("/proc/meminfo").read_text().splitlines()
+        if line.startswith("MemTotal")
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT version()")
+        pg = cursor.fetchone()[0].split(" on ")[0]
+    return {
+        "nproc": os.cpu_count(),
+        "cpu": cpu,
+        "ram_gb": round(kb / 1024 / 1024, 1),
+        "postgresql": pg,
+        "python": platform.python_version(),
+        "django": django.get_version(),
+        "gunicorn": importlib.metadata.version("gunicorn"),
+        "platform": platform.platform(),
+    }
+
+
+def _rows() -> dict:
+    names = [
+        ("organisations", "registry", "Organisation"),
+        ("work_items", "registry", "WorkItem"),
+        ("dispatches", "registry", "Dispatch"),
+        ("assignments", "registry", "Assignment"),
+        ("offplatform_reports", "monitoring", "OffPlatformReport"),
+        ("certificate_issuances", "certificates", "CertificateIssuance"),
+        ("users", "registry", "User"),
+    ]
+    rows = {}
+    for label, app, model in names:
+        if apps.is_installed(app) or app == "registry":
+            try:
+                rows[label] = apps.get_model(app, model).objects.count()
+            except LookupError:
+                continue
+    return rows
+
+
+def _spread(actors: list[targets.Actor]) -> str:
+    rows = [a.rows for a in actors]
+    return f"{min(rows):,}–{int(statistics.median(rows)):,}–{max(rows):,}"
+
+
+def _http(found: targets.Targets, options: Options, progress: Progress) -> dict:
+    tool = web.loader_available(options.loader)
+    endpoints = {
+        "trivial": ("/bench/ping/", found.cadres),
+        "inbox": ("/api/v1/assignments/", found.cadres),
+        "department_list": ("/api/v1/assignments/", found.staff),
+        "dispatch_list": ("/api/v1/dispatches/", found.staff),
+    }
+    out: dict = {
+        "tool": tool,
+        "workers": options.workers,
+        "connections": options.connections,
+        "duration_s": options.duration,
+        "warmup_s": options.warmup,
+        "endpoints": {},
+    }
+    log_path = options.out_dir / f"{options.stem}-gunicorn.log"
+    with web.gunicorn(
+        workers=options.workers, log_path=log_path, probe_token=found.cadres[0].token
+    ) as base:
+        progress(f"gunicorn up at {base} with {options.workers} workers; load from {tool}")
+        for name, (path, actors) in endpoints.items():
+            for actor in actors:  # every user gets a real answer before anything is timed
+                status, _body = web.get_json(base + path, actor.token)
+                if status != 200:
+                    raise RuntimeError(f"{path} answered {status} to {actor.user.username}")
+            tokens = [a.token for a in actors]
+            url = base + path
+            if options.warmup:
+                web.load(url, tokens, duration=options.warmup, connections=options.connections,
+                         tool=tool)  # fmt: skip
+            loaded = web.load(
+                url, tokens, duration=options.duration, connections=options.connections, tool=tool
+            )
+            single = web.load(url, tokens, duration=options.duration, connections=1, tool=tool)
+            out["endpoints"][name] = {
+                "path": path,
+                "users": len(actors),
+                "rows": "-" if name == "trivial" else _spread(actors),
+                "loaded": loaded.as_dict(),
+                "single": single.as_dict(),
+            }
+            progress(
+                f"{name}: {loaded.rps} req/s, p95 {loaded.p95_ms} ms loaded; "
+                f"p95 {single.p95_ms} ms single"
+            )
+    trivial = out["endpoints"]["trivial"]["loaded"]["rps"]
+    out["ratios"] = {
+        name: round(e["loaded"]["rps"] / trivial, 2) if trivial else None
+        for name, e in out["endpoints"].items()
+        if name != "trivial"
+    }
+    return out
+
+
+def run(options: Options, progress: Progress = print) -> tuple[dict, Path, Path]:
+    if connection.vendor != "postgresql":
+        raise RuntimeError("The benchmark needs PostgreSQL: set DATABASE_URL=postgres://...")
+    began = time.monotonic()
+    mode = "quick" if options.quick else "full"
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
+    options.stem = options.stem or f"bench-{mode}-{stamp}"
+    options.out_dir.mkdir(parents=True, exist_ok=True)
+    result: dict = {
+        "meta": {
+            "started": timezone.localtime().isoformat(timespec="seconds"),
+            "mode": mode,
+            "database": connection.settings_dict["NAME"],
+            "host": _host(),
+            # Other work on the machine skews every figure: the 1/5/15-minute load averages.
+            "load_average_start": [round(x, 2) for x in os.getloadavg()],
+            "rows": _rows(),
+            "options": {
+                k: (sorted(v) if isinstance(v, frozenset) else str(v) if isinstance(v, Path) else v)
+                for k, v in options.__dict__.items()
+            },
+        }
+    }
+    progress("finding the bench users (two grouped scans of the assignments)")
+    found = targets.find(staff=3 if options.quick else 10, cadres=5 if options.quick else 50)
+    if "dispatch" not in options.skip:
+        progress(f"dispatch to {options.dispatch_size} communities x {options.dispatch_repeats}")
+        with override_settings(DEBUG=False):
+            result["dispatch"] = measure.dispatch(
+                found, size=options.dispatch_size, repeats=options.dispatch_repeats
+            )
+        progress(f"dispatch: median {result['dispatch']['median_s']} s")
+    if "http" not in options.skip:
+        result["http"] = _http(found, options, progress)
+    if "flags" not in options.skip:
+        progress(f"flags x {options.flag_repeats}")
+        with override_settings(DEBUG=False):
+            result["flags"] = measure.flags(repeats=options.flag_repeats)
+        progress(f"flags: {result['flags']['ratio']}x the raw query")
+    if "query_counts" not in options.skip:
+        progress("queries per request")
+        # The busiest department's staff, the heaviest community's cadre, province roles.
+        actors = [found.staff[0], found.cadres[0], *found.others]
+        result["query_counts"] = queries.query_counts(actors)
+    result["goals"] = report.goals(result)
+    result["meta"]["load_average_end"] = [round(x, 2) for x in os.getloadavg()]
+    result["meta"]["seconds"] = round(time.monotonic() - began, 1)
+    result["meta"]["finished"] = datetime.datetime.now().astimezone().isoformat(timespec="seconds")
+    json_path, md_path = report.write(result, options.out_dir, options.stem)
+    return result, json_path, md_path

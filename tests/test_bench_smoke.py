@@ -1,0 +1,44 @@
+"""The benchmark harness runs end to end on a tiny province, so it cannot rot.
+
+No timings are asserted here (they belong to the benchmark's report, not to a test that
+runs beside others on a busy machine): only that every measurement ran and the reports
+have every section. Needs PostgreSQL (COPY) and starts gunicorn against the test database.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from bench import data, report, run
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+
+def test_quick_benchmark_on_a_tiny_province_writes_every_section(tmp_path):
+    summary = data.generate(data.TINY, progress=lambda message: None)
+    assert summary["rows"]["assignments"] == data.TINY.assignments
+
+    # The Python load generator: always there, unlike wrk (real runs use wrk when it is).
+    options = run.Options(quick=True, out_dir=tmp_path, stem="smoke", loader="python")
+    result, json_path, md_path = run.run(options, progress=lambda message: None)
+
+    saved = json.loads(json_path.read_text())
+    assert set(report.SECTIONS) <= set(saved) and saved["goals"] == result["goals"]
+    markdown = md_path.read_text(encoding="utf-8")
+    assert all(heading in markdown for heading in report.MARKDOWN_HEADINGS)
+
+    assert saved["dispatch"]["communities"] > 0 and saved["dispatch"]["runs"] == 2
+    for name, endpoint in saved["http"]["endpoints"].items():
+        for mode in ("loaded", "single"):
+            assert endpoint[mode]["requests"] > 0, (name, mode)
+            assert endpoint[mode]["errors"] == 0, (name, mode)
+    assert set(saved["http"]["ratios"]) == {"inbox", "department_list", "dispatch_list"}
+    # The raw-SQL baseline finds exactly the flags the rules keep open: when a rule
+    # changes, bench/measure.py's RAW_SQL must change with it.
+    assert saved["flags"]["raw_matches_flags"]
+    measured = [q for q in saved["query_counts"] if q["measured"]]
+    assert any(q["endpoint"] == "/api/v1/assignments/" for q in measured)
+    assert all(q["small_queries"] == q["large_queries"] for q in measured), measured
+    assert [g["met"] is not None for g in saved["goals"]] == [True] * 5
