@@ -133,6 +133,7 @@ class ApplicationListSerializer(serializers.ModelSerializer):
         model = Application
         fields = [
             "id",
+            "subject",
             "department",
             "department_name",
             "jurisdiction",
