@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, Playwright, sync_playwright
+from playwright.sync_api import Browser, Page, Playwright, expect, sync_playwright
 
 # Playwright's sync API runs an asyncio loop in the main thread; without this Django would
 # refuse the ORM calls that fixtures (world, live_server) make from the same thread.
@@ -31,6 +31,11 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+# Generous waits: on a two-core CI machine two test processes and their live servers share
+# the CPU; a slow page is not a failure, a missing one still is (after this long).
+ACTION_TIMEOUT_MS = 30_000
+expect.set_options(timeout=15_000)
+
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
 
 
@@ -64,7 +69,7 @@ def browser(playwright: Playwright) -> Iterator[Browser]:
 
 def _open_page(browser: Browser, request: pytest.FixtureRequest, **context_options) -> Page:
     context = browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai", **context_options)
-    context.set_default_timeout(10_000)
+    context.set_default_timeout(ACTION_TIMEOUT_MS)
     page = context.new_page()
 
     def finish() -> None:
