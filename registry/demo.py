@@ -5,9 +5,12 @@ idempotent: it looks rows up by code or username and creates only what is missin
 the services, so every row is validated and audited exactly like one an administrator
 makes, and a second run changes nothing (no rows, no audit entries).
 
-Later features add their own step (work items, applications, dispatches, certificates ...)
-by appending a ``Step`` to ``STEPS``; a step receives the ``DemoContext`` with the actor
-and every organisation and user created so far.
+Later features add their own steps (work items, applications, dispatches ...): in
+registry, by adding a ``Step`` to the list ``seed()`` runs; in another app, by defining
+``DEMO_STEPS = [Step(...), ...]`` in ``<app>/demo.py``, which ``seed()`` finds by name
+after registry's own steps (in ``INSTALLED_APPS`` order), so registry imports no other
+app. A step receives the ``DemoContext`` with the actor and every organisation and user
+created so far.
 
 Codes follow the shape of real administrative division codes (GB/T 2260 and the statistical
 division codes): province ``990000``, city ``990100``, districts ``9901xx`` (counties from
@@ -21,7 +24,9 @@ import random
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from importlib import import_module
 
+from django.apps import apps
 from django.db import transaction
 
 from registry import services
@@ -436,13 +441,30 @@ def _activity_steps() -> list[Step]:
     ]
 
 
+def app_steps() -> list[Step]:
+    """The ``DEMO_STEPS`` of every other installed app's ``demo`` module, if it has one."""
+    steps: list[Step] = []
+    for config in apps.get_app_configs():
+        if config.name == "registry":
+            continue
+        module_name = f"{config.name}.demo"
+        try:
+            module = import_module(module_name)
+        except ModuleNotFoundError as exc:
+            if exc.name != module_name:
+                raise  # the demo module exists but something it imports does not
+            continue
+        steps.extend(getattr(module, "DEMO_STEPS", ()))
+    return steps
+
+
 @transaction.atomic
 def seed(write: Callable[[str], None] = lambda message: None) -> DemoContext:
     """Run every step in order, reporting per step what was created and what already was.
 
     All or nothing: a step that fails leaves the database as it was before the run."""
     ctx = DemoContext(write=write)
-    steps = [*STEPS, *_activity_steps()]
+    steps = [*STEPS, *_activity_steps(), *app_steps()]
     for number, step in enumerate(steps, start=1):
         created_before, existing_before = ctx.created, ctx.existing
         step.run(ctx)

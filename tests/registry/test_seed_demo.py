@@ -6,8 +6,10 @@ rolled back when the module ends; each test runs in a savepoint inside it, as us
 
 from __future__ import annotations
 
+import sys
 from io import StringIO
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from django.contrib.auth import authenticate
@@ -181,3 +183,12 @@ def test_readme_shows_the_demo_logins_as_seed_demo_prints_them():
     for user in demo.DEMO_USERS:
         row = f"| `{user.username}` | `{password}` | {user.role_label} | {user.who} |"
         assert row in readme, row
+
+
+def test_other_apps_add_demo_steps_without_registry_importing_them(monkeypatch):
+    def seed_plaques(ctx: demo.DemoContext) -> None:
+        ctx.created += 1
+
+    plaques = demo.Step("plaques", seed_plaques)
+    monkeypatch.setitem(sys.modules, "signage.demo", SimpleNamespace(DEMO_STEPS=[plaques]))
+    assert plaques in demo.app_steps()
