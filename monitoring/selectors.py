@@ -31,3 +31,116 @@ def flag_get(*, user: User, pk: int) -> Flag:
         return flag_list(user=user).get(pk=pk)
     except (Flag.DoesNotExist, ValueError, TypeError):
         raise NotFound() from None
+
+
+# --- Pages: the report form, the report list, flags and the supervisor's workbench ----------
+
+
+def reporting_communities(*, user: User) -> QuerySet:
+    """Communities the user may report off-platform demands for (cadre or liaison)."""
+    from registry.models import Organisation
+
+    return (
+        Organisation.objects.communities()
+        .filter(permissions.scope_q(user, "offplatform.report", ""), is_active=True)
+        .order_by("path")
+    )
+
+
+def reporting_departments(*, communities) -> QuerySet:
+    """Departments that can demand something of these communities: those hung off any
+    area above them (city and district departments alike), in tree order (one query)."""
+    from registry.checks import path_prefixes
+    from registry.models import Organisation
+
+    prefixes = {prefix for c in communities for prefix in path_prefixes(c.path)}
+    return (
+        Organisation.objects.departments()
+        .filter(parent__path__in=prefixes, is_active=True)
+        .select_related("parent")
+        .order_by("path")
+    )
+
+
+def offplatform_departments(queryset: QuerySet[OffPlatformReport]) -> list[tuple[str, str]]:
+    """(code, name) of the departments named in these reports, for a filter (one query)."""
+    return list(
+        queryset.order_by("department__path")
+        .values_list("department__code", "department__name")
+        .distinct()
+    )
+
+
+def flag_areas(*, user: User) -> QuerySet:
+    """The areas whose flags the user sees: their own and every area under them."""
+    from registry.models import Organisation
+
+    return (
+        Organisation.objects.areas()
+        .filter(permissions.scope_q(user, "flag.view", ""), is_active=True)
+        .order_by("path")
+    )
+
+
+def flag_counts_by_kind(*, user: User) -> dict[str, int]:
+    """kind -> how many unresolved flags the user sees (one grouped query)."""
+    from django.db.models import Count
+
+    return dict(
+        flag_list(user=user)
+        .exclude(status=Flag.Status.RESOLVED)
+        .order_by()
+        .values_list("kind")
+        .annotate(n=Count("id"))
+    )
+
+
+def community_load_ranking(*, user: User, today, limit: int = 10) -> list[dict]:
+    """The communities (of the user's area) with the heaviest open load: hours of open
+    assignments due in the overload window against the committee's capacity (brief:
+    "community overload"), heaviest first. One aggregate query."""
+    import datetime
+    from decimal import Decimal
+
+    from django.conf import settings
+    from django.db.models import Count, F, FloatField, Sum, Value
+    from django.db.models.functions import Cast, NullIf
+
+    from registry.models import Assignment
+
+    rules = settings.PORTAL
+    window = rules["FLAG_OVERLOAD_WINDOW_DAYS"]
+    per_staff = float(rules["STAFF_WEEKLY_HOURS"]) * window / 7
+    rows = (
+        Assignment.objects.filter(
+            permissions.scope_q(user, "assignment.view_community", "community"),
+            state__in=Assignment.OPEN_STATES,
+            due_date__gte=today,
+            due_date__lte=today + datetime.timedelta(days=window),
+        )
+        .values("community__code", "community__name", "community__staff_count")
+        .annotate(
+            open_hours=Sum("hours"),
+            tasks=Count("id"),
+            load=Cast(Sum("hours"), FloatField())
+            / NullIf(
+                Cast(F("community__staff_count"), FloatField()) * Value(per_staff),
+                Value(0.0),
+            ),
+        )
+        .order_by(F("load").desc(nulls_first=True), "-open_hours", "community__code")[:limit]
+    )
+    threshold = float(rules["FLAG_OVERLOAD_RATIO"])
+    return [
+        {
+            "code": row["community__code"],
+            "name": row["community__name"],
+            "staff_count": row["community__staff_count"],
+            "hours": Decimal(row["open_hours"]).quantize(Decimal("0.1")),
+            "tasks": row["tasks"],
+            "capacity": round(row["community__staff_count"] * per_staff, 1),
+            "load": row["load"],
+            "overloaded": row["load"] is None or row["load"] > threshold,
+        }
+        for row in rows
+    ]

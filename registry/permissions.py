@@ -53,6 +53,8 @@ ACTION_ROLES: dict[str, frozenset[Role]] = {
     "offplatform.view_department": frozenset({Role.DEPARTMENT_STAFF}),
     "flag.view": frozenset({Role.REVIEWER, Role.SUPERVISOR}),
     "flag.manage": frozenset({Role.REVIEWER, Role.SUPERVISOR}),
+    # Recomputing every flag now, instead of waiting for the scheduled job.
+    "flag.compute": frozenset({Role.SUPERVISOR}),
     "workbench.department": frozenset({Role.DEPARTMENT_STAFF}),
     "workbench.reviewer": frozenset({Role.REVIEWER}),
     "workbench.community": frozenset({Role.COMMUNITY_CADRE}),

@@ -273,3 +273,127 @@ def dispatch_refusal_counts(dispatch_ids: Iterable[int]) -> dict[int, dict[str, 
     ):
         counts.setdefault(dispatch_id, {})[state] = n
     return counts
+
+
+# --- Pages of dispatch, the community inbox and notifications --------------------------------
+# (Appended for the pages; imports are local so the section stays self-contained.)
+
+
+def dispatch_departments(*, user: User) -> QuerySet[Organisation]:
+    """The departments the user may dispatch for (department-staff memberships)."""
+    return (
+        Organisation.objects.departments()
+        .filter(permissions.scope_q(user, "dispatch.create", ""), is_active=True)
+        .select_related("parent")
+        .order_by("path")
+    )
+
+
+def dispatchable_work_items(
+    *, user: User, today: datetime.date | None = None
+) -> QuerySet[WorkItem]:
+    """Admitted items in force today of the departments the user dispatches for."""
+    today = today or timezone.localdate()
+    return (
+        WorkItem.objects.filter(
+            permissions.scope_q(user, "dispatch.create", "department"),
+            Q(valid_from__isnull=True) | Q(valid_from__lte=today),
+            Q(valid_until__isnull=True) | Q(valid_until__gte=today),
+            status=WorkItem.Status.ACTIVE,
+            admission_number__isnull=False,
+        )
+        .exclude(list_kind=ListKind.NEGATIVE)
+        .select_related("department")
+        .prefetch_related("scope")
+        .order_by("admission_number")
+    )
+
+
+def dispatch_target_organisations(*, departments: Iterable[Organisation]) -> list[Organisation]:
+    """The areas and communities a department may address: everything under the area the
+    department hangs off, in tree order (one query)."""
+    query = Q()
+    for department in departments:
+        if department.parent_id is not None:
+            query |= Q(path__startswith=department.parent.path)
+    if not query:
+        return []
+    return list(
+        Organisation.objects.filter(query, is_active=True)
+        .exclude(kind=Organisation.Kind.DEPARTMENT)
+        .only("id", "code", "name", "kind", "level", "path", "parent_id", "depth")
+        .order_by("path")
+    )
+
+
+def dispatch_refusal_reasons(dispatch_ids: Iterable[int]) -> dict[int, dict[str, int]]:
+    """Per dispatch: how many refusals gave each reason code (one grouped query)."""
+    reasons: dict[int, dict[str, int]] = {}
+    for dispatch_id, reason, n in (
+        Assignment.objects.filter(
+            dispatch_id__in=list(dispatch_ids), state=Assignment.State.REFUSED
+        )
+        .values_list("dispatch_id", "refusal_reason")
+        .annotate(n=Count("id"))
+        .order_by()
+    ):
+        reasons.setdefault(dispatch_id, {})[reason] = n
+    return reasons
+
+
+def ratification_queue(*, user: User) -> QuerySet[Dispatch]:
+    """Emergency tasks the user may ratify and nobody has yet, oldest first."""
+    return (
+        dispatch_list(user=user)
+        .filter(
+            permissions.scope_q(user, "dispatch.ratify", "department"),
+            emergency=True,
+            ratified_at__isnull=True,
+        )
+        .order_by("created_at", "id")
+    )
+
+
+def inbox_list(*, user: User) -> QuerySet[Assignment]:
+    """Assignments seen from the community side only: the user's communities' inbox (and,
+    for reviewers and supervisors, the communities of their area)."""
+    return Assignment.objects.filter(
+        permissions.scope_q(user, "assignment.view_community", "community")
+    ).select_related("dispatch", "community", "department", "work_item")
+
+
+def inbox_get(*, user: User, pk: int) -> Assignment:
+    try:
+        return inbox_list(user=user).get(pk=pk)
+    except (Assignment.DoesNotExist, ValueError, TypeError):
+        raise NotFound() from None
+
+
+def assignment_state_counts(queryset: QuerySet[Assignment]) -> dict[str, int]:
+    """state -> how many, for a (scoped) queryset of assignments (one grouped query)."""
+    return dict(queryset.order_by().values_list("state").annotate(n=Count("id")))
+
+
+def notification_list(*, user: User) -> QuerySet:
+    """Notifications addressed to the organisations the user is a member of, newest first."""
+    from registry.models import Notification
+
+    organisations = {grant.organisation_id for grant in permissions.grants_of(user)}
+    return (
+        Notification.objects.filter(recipient_id__in=organisations)
+        .select_related("recipient")
+        .order_by("-created_at", "-id")
+    )
+
+
+def notification_get(*, user: User, pk: int):
+    from registry.models import Notification
+
+    try:
+        return notification_list(user=user).get(pk=pk)
+    except (Notification.DoesNotExist, ValueError, TypeError):
+        raise NotFound() from None
+
+
+def notification_unread_count(*, user: User) -> int:
+    return notification_list(user=user).filter(read_at__isnull=True).count()

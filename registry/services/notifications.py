@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.mail import send_mass_mail
 from django.db import transaction
 
-from registry.models import Membership, Notification, Organisation
+from registry.models import Membership, Notification, Organisation, User
 
 
 def notify_organisations(
@@ -57,3 +57,27 @@ def notifications_email(*, notification_ids: list[int]) -> int:
         if addresses.get(n.recipient_id)
     ]
     return send_mass_mail(messages, fail_silently=False) if messages else 0
+
+
+@transaction.atomic
+def notifications_mark_read(*, actor: User, notification_ids: Iterable[int] | None = None) -> int:
+    """Mark notifications of the actor's organisations read: the given ones, or every unread
+    one when ``notification_ids`` is None. Returns how many changed.
+
+    Not audited, unlike the domain's services: reading a notification changes no state of
+    the domain (no task, item or flag moves), only what the notification list highlights.
+    A notification belongs to an organisation, so it is read for all of its members.
+    """
+    from django.utils import timezone
+
+    from registry import permissions
+    from registry.errors import NotFound
+
+    own = {grant.organisation_id for grant in permissions.grants_of(actor)}
+    visible = Notification.objects.filter(recipient_id__in=own)
+    if notification_ids is not None:
+        wanted = set(notification_ids)
+        visible = visible.filter(pk__in=wanted)
+        if visible.count() != len(wanted):
+            raise NotFound()
+    return visible.filter(read_at__isnull=True).update(read_at=timezone.now())
