@@ -1,0 +1,292 @@
+"""Pages of monitoring: off-platform reports, flags and the supervisor's workbench section.
+
+Thin: selectors read (already scoped to the user), services write; NotFound and
+PermissionDenied go on to registry.middleware.DomainErrorMiddleware.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from monitoring import flags as flag_rules
+from monitoring import selectors, services
+from monitoring.forms import (
+    UNRESOLVED,
+    FlagFilterForm,
+    FlagResolveForm,
+    OffPlatformFilterForm,
+    OffPlatformReportForm,
+)
+from monitoring.models import Flag
+from registry import permissions
+from registry.errors import IllegalTransition, InvalidInput, PermissionDenied
+
+PAGE_SIZE = 25
+SECTION_SIZE = 5
+SEVERITY_TONES = {
+    Flag.Severity.HIGH: "danger",
+    Flag.Severity.MEDIUM: "warning",
+    Flag.Severity.LOW: "neutral",
+}
+STATUS_TONES = {
+    Flag.Status.OPEN: "danger",
+    Flag.Status.ACKNOWLEDGED: "warning",
+    Flag.Status.RESOLVED: "success",
+}
+
+
+def _require(request: HttpRequest, *actions: str) -> None:
+    if not permissions.may_any(request.user, *actions):
+        raise PermissionDenied()
+
+
+def _safe_next(request: HttpRequest, default: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default
+
+
+# --- Off-platform reports ----------------------------------------------------------------------
+
+
+def _report_form(request: HttpRequest, data=None) -> OffPlatformReportForm:
+    communities = list(selectors.reporting_communities(user=request.user))
+    if not communities:
+        raise PermissionDenied()
+    return OffPlatformReportForm(
+        data,
+        communities=communities,
+        departments=selectors.reporting_departments(communities=communities),
+    )
+
+
+@login_required
+def offplatform_new(request: HttpRequest) -> HttpResponse:
+    """A cadre or liaison records a demand that reached the community off the platform."""
+    _require(request, "offplatform.report")
+    back = _safe_next(request, reverse("offplatform-reports"))
+    if request.method == "POST":
+        form = _report_form(request, request.POST)
+        if form.is_valid():
+            try:
+                report = services.offplatform_report_create(actor=request.user, **form.cleaned_data)
+            except InvalidInput as exc:
+                for name, errors in (exc.extra.get("fields") or {}).items():
+                    for error in errors:
+                        form.add_error(name if name in form.fields else None, str(error))
+                if not exc.extra.get("fields"):
+                    form.add_error(None, str(exc.message))
+            else:
+                messages.success(
+                    request,
+                    _("Recorded: “%(title)s” from %(department)s.")
+                    % {"title": report.title, "department": report.department.name},
+                )
+                return redirect(back)
+    else:
+        form = _report_form(request)
+    communities = list(form.fields["community"].queryset)
+    return render(
+        request,
+        "monitoring/report_new.html",
+        {
+            "title": _("Report a demand received off the platform"),
+            "form": form,
+            "community": communities[0] if len(communities) == 1 else None,
+            "next": back,
+        },
+    )
+
+
+@login_required
+@require_GET
+def offplatform_reports(request: HttpRequest) -> HttpResponse:
+    """Reports the user sees: their community's, against their department, or in their area."""
+    _require(request, "offplatform.view_community", "offplatform.view_department")
+    visible = selectors.offplatform_list(user=request.user)
+    form = OffPlatformFilterForm(
+        request.GET or None, departments=selectors.offplatform_departments(visible)
+    )
+    reports = visible
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        if data["department"]:
+            reports = reports.filter(department__code=data["department"])
+        if data["channel"]:
+            reports = reports.filter(channel=data["channel"])
+        if data["month"]:
+            start, end = data["month"]
+            reports = reports.filter(received_on__gte=start, received_on__lt=end)
+    page = Paginator(reports.order_by("-received_on", "-id"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "monitoring/reports.html",
+        {
+            "title": _("Off-platform demands"),
+            "form": form,
+            "page_obj": page,
+            "may_report": permissions.may(request.user, "offplatform.report"),
+        },
+    )
+
+
+@login_required
+@require_GET
+def offplatform_section(request: HttpRequest) -> HttpResponse:
+    """The liaison workbench's section (loaded by htmx): the report form and the
+    community's recent reports."""
+    _require(request, "offplatform.report")
+    form = _report_form(request)
+    recent = (
+        selectors.offplatform_list(user=request.user)
+        .filter(community__in=form.fields["community"].queryset)
+        .order_by("-received_on", "-id")[:SECTION_SIZE]
+    )
+    return render(
+        request,
+        "monitoring/_liaison_section.html",
+        {"form": form, "recent": recent, "next": reverse("workbench", args=["liaison"])},
+    )
+
+
+# --- Flags ---------------------------------------------------------------------------------
+
+
+def _flag_rows(flags) -> list[dict]:
+    return [
+        {
+            "flag": flag,
+            "summary": flag_rules.describe(flag),
+            "severity_tone": SEVERITY_TONES.get(flag.severity, "neutral"),
+            "status_tone": STATUS_TONES.get(flag.status, "neutral"),
+        }
+        for flag in flags
+    ]
+
+
+@login_required
+@require_GET
+def flag_index(request: HttpRequest) -> HttpResponse:
+    """Flags of the user's area: filters, acknowledge, resolve with a note, recompute."""
+    _require(request, "flag.view")
+    areas = list(selectors.flag_areas(user=request.user))
+    form = FlagFilterForm(request.GET or None, areas=areas)
+    flags = selectors.flag_list(user=request.user)
+    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    status = data.get("status") or UNRESOLVED
+    if status == UNRESOLVED:
+        flags = flags.exclude(status=Flag.Status.RESOLVED)
+    elif status in Flag.Status.values:
+        flags = flags.filter(status=status)
+    if data.get("kind"):
+        flags = flags.filter(kind=data["kind"])
+    if data.get("severity"):
+        flags = flags.filter(severity=data["severity"])
+    if data.get("area"):
+        flags = flags.filter(organisation__path__startswith=form.areas[data["area"]].path)
+    page = Paginator(flags.order_by("-last_seen_at", "-id"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "monitoring/flags.html",
+        {
+            "title": _("Flags"),
+            "form": form,
+            "page_obj": page,
+            "rows": _flag_rows(page),
+            "may_manage": permissions.may(request.user, "flag.manage"),
+            "may_compute": permissions.may(request.user, "flag.compute"),
+        },
+    )
+
+
+@login_required
+@require_POST
+def flag_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
+    flag = selectors.flag_get(user=request.user, pk=pk)
+    try:
+        services.flag_acknowledge(actor=request.user, flag=flag)
+    except IllegalTransition as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, _("Acknowledged: %(flag)s") % {"flag": flag})
+    return redirect(_safe_next(request, reverse("flags")))
+
+
+@login_required
+@require_POST
+def flag_resolve(request: HttpRequest, pk: int) -> HttpResponse:
+    flag = selectors.flag_get(user=request.user, pk=pk)
+    form = FlagResolveForm(request.POST)
+    back = _safe_next(request, reverse("flags"))
+    if not form.is_valid():
+        messages.error(request, _("Say how the flag was resolved before resolving it."))
+        return redirect(back)
+    try:
+        services.flag_resolve(actor=request.user, flag=flag, note=form.cleaned_data["note"])
+    except (IllegalTransition, InvalidInput) as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, _("Resolved: %(flag)s") % {"flag": flag})
+    return redirect(back)
+
+
+@login_required
+@require_POST
+def flag_recompute(request: HttpRequest) -> HttpResponse:
+    """Run the flag job now (it also runs on its schedule) and say what it found."""
+    _require(request, "flag.compute")
+    summary = services.flags_compute()
+    labels = dict(Flag.Kind.choices)
+    changed = [
+        _("%(kind)s: %(raised)s new, %(resolved)s resolved")
+        % {"kind": labels.get(kind, kind), "raised": raised, "resolved": summary.resolved[kind]}
+        for kind, raised in summary.raised.items()
+        if raised or summary.resolved.get(kind)
+    ]
+    message = _(
+        "Flags recomputed: %(raised)s raised, %(still_open)s still open, %(resolved)s resolved."
+    ) % {
+        "raised": sum(summary.raised.values()),
+        "still_open": sum(summary.still_open.values()),
+        "resolved": sum(summary.resolved.values()),
+    }
+    if changed:
+        message = f"{message}{'；'.join(changed)}。"
+    messages.success(request, message)
+    return redirect(_safe_next(request, reverse("flags")))
+
+
+@login_required
+@require_GET
+def supervisor_section(request: HttpRequest) -> HttpResponse:
+    """The supervisor workbench's section (loaded by htmx): open flags by kind, and the
+    communities with the heaviest load."""
+    _require(request, "flag.view")
+    counts = selectors.flag_counts_by_kind(user=request.user)
+    by_kind = [(kind, label, counts[kind]) for kind, label in Flag.Kind.choices if kind in counts]
+    ranking = selectors.community_load_ranking(
+        user=request.user, today=timezone.localdate(), limit=SECTION_SIZE * 2
+    )
+    for row in ranking:
+        row["percent"] = min(round((row["load"] or 1) * 100), 100)
+    return render(
+        request,
+        "monitoring/_supervisor_section.html",
+        {"by_kind": by_kind, "total": sum(counts.values()), "ranking": ranking},
+    )

@@ -1,0 +1,547 @@
+"""Pages of dispatch and the community inbox.
+
+Thin: selectors read (already scoped to the user), services write. The gate's refusal and
+bad input come back on the same page with everything the person typed; NotFound and
+PermissionDenied go on to registry.middleware.DomainErrorMiddleware (the 404 and 403 pages).
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Page, Paginator
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+from django.views.decorators.http import require_GET, require_POST
+
+from registry import permissions, selectors, services
+from registry.errors import (
+    IllegalTransition,
+    InvalidInput,
+    NotFound,
+    PermissionDenied,
+    RuleRefused,
+)
+from registry.forms_dispatch import (
+    GATE_REASON_LABELS,
+    CompleteForm,
+    DispatchForm,
+    RatifyForm,
+    RefuseForm,
+    build_target_tree,
+)
+from registry.models import Assignment, Dispatch, Organisation, WorkItem
+from registry.workdays import working_days_between
+
+PAGE_SIZE = 20
+INBOX_SECTION_SIZE = 5
+
+# Filters of the inbox: "" is everything (open first), "open" pending and accepted.
+INBOX_FILTERS = [
+    ("", gettext_lazy("All")),
+    ("open", gettext_lazy("Unfinished")),
+    *Assignment.State.choices,
+]
+RESPOND_ACTIONS = {"accept", "complete", "refuse"}
+
+
+def _grants(user, action: str) -> list[permissions.Grant]:
+    """The user's memberships that allow ``action``."""
+    roles = permissions.ACTION_ROLES[action]
+    return [grant for grant in permissions.grants_of(user) if grant.role in roles]
+
+
+def _require(request: HttpRequest, action: str) -> None:
+    if not permissions.may(request.user, action):
+        raise PermissionDenied()
+
+
+def _paginate(request: HttpRequest, queryset, size: int = PAGE_SIZE) -> Page:
+    return Paginator(queryset, size).get_page(request.GET.get("page"))
+
+
+def _safe_next(request: HttpRequest, default: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default
+
+
+# --- Time left ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TimeLeft:
+    """How long until a due date, in Chinese working days (holidays and 调休 counted)."""
+
+    due_date: datetime.date
+    working_days: int
+    overdue_days: int
+    minimum: int
+
+    @property
+    def overdue(self) -> bool:
+        return self.overdue_days > 0
+
+    @property
+    def urgent(self) -> bool:
+        """Red on the page: overdue, or two working days or fewer left."""
+        return self.overdue or self.working_days <= 2
+
+    @property
+    def below_minimum(self) -> bool:
+        return self.working_days < self.minimum
+
+
+def time_left(due_date: datetime.date | None, today: datetime.date) -> TimeLeft | None:
+    if due_date is None:
+        return None
+    return TimeLeft(
+        due_date=due_date,
+        working_days=working_days_between(today, due_date),
+        overdue_days=max((today - due_date).days, 0),
+        minimum=settings.PORTAL["DISPATCH_MIN_LEAD_WORKING_DAYS"],
+    )
+
+
+# --- Department: the dispatch form -------------------------------------------------------------
+
+
+def _initial_from_query(query: QueryDict) -> dict[str, Any]:
+    """What htmx sends when the item or the due date changes, as the form's initial data."""
+    initial: dict[str, Any] = {
+        key: query.get(key) for key in ("work_item", "due_date", "department") if query.get(key)
+    }
+    for key in ("communities", "areas"):
+        if query.getlist(key):
+            initial[key] = query.getlist(key)
+    return initial
+
+
+def _chosen_item(form: DispatchForm, items: list[WorkItem]) -> WorkItem | None:
+    value = form.data.get("work_item") if form.is_bound else form.initial.get("work_item")
+    return next((item for item in items if str(item.pk) == str(value)), None)
+
+
+def _chosen_due_date(form: DispatchForm) -> datetime.date | None:
+    value = form.data.get("due_date") if form.is_bound else form.initial.get("due_date")
+    try:
+        return form.fields["due_date"].to_python(value)
+    except Exception:  # an unfinished date while typing: no hint yet
+        return None
+
+
+def _in_scope(item: WorkItem | None, targets: list[Organisation]) -> set[str]:
+    """Codes of the tree's organisations inside the item's admitted scope."""
+    if item is None:
+        return set()
+    paths = [organisation.path for organisation in item.scope.all()]
+    return {o.code for o in targets if any(o.path.startswith(path) for path in paths)}
+
+
+def _areas_holding(codes: set[str], targets: list[Organisation]) -> set[str]:
+    """Codes of the areas above any ticked organisation (their branches open on the page)."""
+    paths = [o.path for o in targets if o.code in codes]
+    return {part for path in paths for part in path.strip("/").split("/")}
+
+
+def _refusal_rows(exc: RuleRefused, targets: list[Organisation]) -> list[dict]:
+    """The gate's reasons in words, each with the names of the communities it applies to
+    (the communities named are among those ticked, so the tree knows their names)."""
+    reasons = exc.extra.get("reasons", [])
+    names = {organisation.code: organisation.name for organisation in targets}
+    return [
+        {
+            "code": reason["code"],
+            "label": GATE_REASON_LABELS.get(reason["code"], reason["code"]),
+            "detail": reason["detail"],
+            "communities": [names.get(code, code) for code in reason.get("communities", [])],
+        }
+        for reason in reasons
+    ]
+
+
+def _add_service_errors(form: DispatchForm, exc: InvalidInput) -> None:
+    fields = exc.extra.get("fields") or {}
+    if not fields:
+        form.add_error(None, str(exc.message))
+    for name, errors in fields.items():
+        for error in errors:
+            form.add_error(name if name in form.fields else None, str(error))
+
+
+@login_required
+def dispatch_new(request: HttpRequest) -> HttpResponse:
+    """Send a task under an admitted item (or an emergency task) to communities."""
+    _require(request, "dispatch.create")
+    user = request.user
+    today = timezone.localdate()
+    departments = list(selectors.dispatch_departments(user=user))
+    if not departments:
+        raise PermissionDenied()
+    items = list(selectors.dispatchable_work_items(user=user, today=today))
+    targets = selectors.dispatch_target_organisations(departments=departments)
+    options = {
+        "work_items": selectors.dispatchable_work_items(user=user, today=today),
+        "departments": departments,
+        "targets": targets,
+    }
+    refusal: list[dict] = []
+    if request.method == "POST":
+        form = DispatchForm(request.POST, **options)
+        if form.is_valid():
+            data = form.cleaned_data
+            communities, areas = form.chosen_targets()
+            if areas:
+                communities += list(selectors.communities_in_scope(areas))
+            try:
+                dispatch = services.dispatch_create(
+                    actor=user,
+                    work_item=data["work_item"],
+                    department=data.get("department"),
+                    title=data["title"],
+                    instructions=data["instructions"],
+                    materials=data["materials"],
+                    communities=communities,
+                    due_date=data["due_date"],
+                    hours_per_community=data["hours_per_community"],
+                    households_per_community=data["households_per_community"],
+                    emergency=data["emergency"],
+                    justification=data["justification"],
+                )
+            except RuleRefused as exc:
+                refusal = _refusal_rows(exc, targets)
+            except InvalidInput as exc:
+                _add_service_errors(form, exc)
+            else:
+                messages.success(
+                    request,
+                    ngettext(
+                        "The task “%(title)s” reached %(count)s community.",
+                        "The task “%(title)s” reached %(count)s communities.",
+                        dispatch.community_count,
+                    )
+                    % {"title": dispatch.title, "count": dispatch.community_count},
+                )
+                return redirect("dispatch-show", pk=dispatch.pk)
+    else:
+        form = DispatchForm(initial=_initial_from_query(request.GET), **options)
+    item = _chosen_item(form, items)
+    selected = form.selected_codes()
+    tree = build_target_tree(targets)
+    return render(
+        request,
+        "registry/dispatch/new.html",
+        {
+            "title": _("Dispatch a task"),
+            "form": form,
+            "item": item,
+            "has_items": bool(items),
+            "refusal": refusal,
+            "tree": tree,
+            "selected": selected,
+            "open_codes": _areas_holding(selected, targets),
+            # A small jurisdiction shows every community at once.
+            "expand_all": sum(node.community_count for node in tree) <= 60,
+            "in_scope": _in_scope(item, targets),
+            "time_left": time_left(_chosen_due_date(form), today),
+            "minimum_days": settings.PORTAL["DISPATCH_MIN_LEAD_WORKING_DAYS"],
+        },
+    )
+
+
+# --- Department, reviewer, supervisor: dispatches ---------------------------------------------
+
+
+def _reason_words(reasons: dict[str, int]) -> list[tuple[str, int]]:
+    labels = dict(Assignment.RefusalReason.choices)
+    return [(labels.get(code, code), n) for code, n in sorted(reasons.items())]
+
+
+@login_required
+@require_GET
+def dispatch_index(request: HttpRequest) -> HttpResponse:
+    """The department's dispatches (reviewers and supervisors: those of their area)."""
+    _require(request, "dispatch.view")
+    dispatches = selectors.dispatch_list(user=request.user).order_by("-created_at", "-id")
+    kind = request.GET.get("kind", "")
+    if kind == "emergency":
+        dispatches = dispatches.filter(emergency=True)
+    elif kind == "admitted":
+        dispatches = dispatches.filter(emergency=False)
+    else:
+        kind = ""
+    query = request.GET.get("q", "").strip()[:100]
+    if query:
+        dispatches = dispatches.filter(title__icontains=query)
+    page = _paginate(request, dispatches)
+    ids = [dispatch.pk for dispatch in page]
+    counts = selectors.dispatch_refusal_counts(ids)
+    reasons = selectors.dispatch_refusal_reasons(ids)
+    for dispatch in page:
+        dispatch.state_counts = counts.get(dispatch.pk, {})
+        dispatch.refusal_words = _reason_words(reasons.get(dispatch.pk, {}))
+    return render(
+        request,
+        "registry/dispatch/index.html",
+        {
+            "title": _("My dispatches")
+            if permissions.may(request.user, "dispatch.create")
+            else _("Dispatches"),
+            "page_obj": page,
+            "kind": kind,
+            "query": query,
+            "may_dispatch": permissions.may(request.user, "dispatch.create"),
+            "may_ratify": permissions.may(request.user, "dispatch.ratify"),
+            # A department's own list need not repeat its name on every row.
+            "show_department": len(_grants(request.user, "dispatch.view")) != 1
+            or not permissions.may(request.user, "dispatch.create"),
+        },
+    )
+
+
+@login_required
+@require_GET
+def dispatch_show(request: HttpRequest, pk: int) -> HttpResponse:
+    """One dispatch and every community it reached, with their answers."""
+    dispatch = selectors.dispatch_get(user=request.user, pk=pk)
+    assignments = dispatch.assignments.select_related("community", "responded_by").order_by(
+        "community__path"
+    )
+    state = request.GET.get("state", "")
+    if state in Assignment.State.values:
+        assignments = assignments.filter(state=state)
+    else:
+        state = ""
+    counts = selectors.dispatch_refusal_counts([dispatch.pk]).get(dispatch.pk, {})
+    reasons = selectors.dispatch_refusal_reasons([dispatch.pk]).get(dispatch.pk, {})
+    may_ratify = (
+        dispatch.emergency
+        and dispatch.ratified_at is None
+        and permissions.may(request.user, "dispatch.ratify", dispatch.department)
+    )
+    return render(
+        request,
+        "registry/dispatch/show.html",
+        {
+            "title": dispatch.title,
+            "dispatch": dispatch,
+            "page_obj": _paginate(request, assignments, 50),
+            "state": state,
+            "states": Assignment.State.choices,
+            "counts": counts,
+            "refusal_words": _reason_words(reasons),
+            "may_ratify": may_ratify,
+            "ratify_form": RatifyForm(),
+            "days_waiting": _days_waiting(dispatch, timezone.localdate()),
+        },
+    )
+
+
+def _days_waiting(dispatch: Dispatch, today: datetime.date) -> int:
+    return (today - timezone.localtime(dispatch.created_at).date()).days
+
+
+@login_required
+@require_GET
+def ratification_queue(request: HttpRequest) -> HttpResponse:
+    """Emergency tasks waiting for the admission office's ratification, oldest first."""
+    _require(request, "dispatch.ratify")
+    page = _paginate(request, selectors.ratification_queue(user=request.user))
+    today = timezone.localdate()
+    limit = settings.PORTAL["EMERGENCY_RATIFY_DAYS"]
+    for dispatch in page:
+        dispatch.days_waiting = _days_waiting(dispatch, today)
+        dispatch.late = dispatch.days_waiting > limit
+    return render(
+        request,
+        "registry/dispatch/ratification.html",
+        {
+            "title": _("Emergency tasks awaiting ratification"),
+            "page_obj": page,
+            "limit": limit,
+            "form": RatifyForm(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def dispatch_ratify(request: HttpRequest, pk: int) -> HttpResponse:
+    dispatch = selectors.dispatch_get(user=request.user, pk=pk)
+    back = _safe_next(request, reverse("dispatch-ratification"))
+    form = RatifyForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("The note is too long."))
+        return redirect(back)
+    try:
+        services.dispatch_ratify(
+            actor=request.user, dispatch=dispatch, note=form.cleaned_data["note"]
+        )
+    except IllegalTransition as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(
+            request, _("The emergency task “%(title)s” is ratified.") % {"title": dispatch.title}
+        )
+    return redirect(back)
+
+
+# --- The community inbox -----------------------------------------------------------------------
+
+
+def _covers_several_communities(user) -> bool:
+    grants = _grants(user, "assignment.view_community")
+    return not (len(grants) == 1 and grants[0].kind == Organisation.Kind.COMMUNITY)
+
+
+def _cards(assignments, user, today: datetime.date) -> list[dict]:
+    return [
+        {
+            "assignment": assignment,
+            "time_left": time_left(assignment.due_date, today),
+            "may_respond": permissions.may(user, "assignment.respond", assignment.community),
+        }
+        for assignment in assignments
+    ]
+
+
+@login_required
+@require_GET
+def inbox(request: HttpRequest) -> HttpResponse:
+    """What reached the community: open first, emergencies first, nearest due date."""
+    _require(request, "assignment.view_community")
+    everything = selectors.inbox_list(user=request.user)
+    counts = selectors.assignment_state_counts(everything)
+    state = request.GET.get("state", "")
+    shown = everything
+    if state == "open":
+        shown = shown.filter(state__in=Assignment.OPEN_STATES)
+    elif state in Assignment.State.values:
+        shown = shown.filter(state=state)
+    else:
+        state = ""
+    page = _paginate(request, selectors.inbox_order(shown))
+    filters = [
+        (
+            value,
+            label,
+            sum(counts.values())
+            if value == ""
+            else sum(counts.get(s, 0) for s in Assignment.OPEN_STATES)
+            if value == "open"
+            else counts.get(value, 0),
+        )
+        for value, label in INBOX_FILTERS
+    ]
+    return render(
+        request,
+        "registry/dispatch/inbox.html",
+        {
+            "title": _("Inbox"),
+            "page_obj": page,
+            "cards": _cards(page, request.user, timezone.localdate()),
+            "state": state,
+            "filters": filters,
+            "show_community": _covers_several_communities(request.user),
+            "may_report": permissions.may(request.user, "offplatform.report"),
+        },
+    )
+
+
+@login_required
+@require_GET
+def inbox_section(request: HttpRequest) -> HttpResponse:
+    """The community workbench's inbox section (loaded by htmx): the open tasks on top."""
+    _require(request, "assignment.view_community")
+    opened = selectors.inbox_list(user=request.user).filter(state__in=Assignment.OPEN_STATES)
+    shown = list(selectors.inbox_order(opened)[: INBOX_SECTION_SIZE + 1])
+    return render(
+        request,
+        "registry/dispatch/_inbox_section.html",
+        {
+            "cards": _cards(shown[:INBOX_SECTION_SIZE], request.user, timezone.localdate()),
+            "more": len(shown) > INBOX_SECTION_SIZE,
+            "show_community": _covers_several_communities(request.user),
+        },
+    )
+
+
+def _render_task(request: HttpRequest, assignment: Assignment, **forms_: Any) -> HttpResponse:
+    today = timezone.localdate()
+    return render(
+        request,
+        "registry/dispatch/task.html",
+        {
+            "title": assignment.dispatch.title,
+            "card": _cards([assignment], request.user, today)[0],
+            "assignment": assignment,
+            "dispatch": assignment.dispatch,
+            "complete_form": forms_.get("complete_form") or CompleteForm(),
+            "refuse_form": forms_.get("refuse_form") or RefuseForm(),
+            "show_community": _covers_several_communities(request.user),
+        },
+    )
+
+
+@login_required
+@require_GET
+def inbox_task(request: HttpRequest, pk: int) -> HttpResponse:
+    """One task as the community sees it: instructions, materials, and the answers."""
+    return _render_task(request, selectors.inbox_get(user=request.user, pk=pk))
+
+
+@login_required
+@require_POST
+def inbox_respond(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """Accept, complete (with an optional note on what was returned) or refuse (a reason)."""
+    assignment = selectors.inbox_get(user=request.user, pk=pk)
+    if action not in RESPOND_ACTIONS:
+        raise NotFound()
+    fields: dict[str, str] = {}
+    if action == "complete":
+        form = CompleteForm(request.POST)
+        if not form.is_valid():
+            return _render_task(request, assignment, complete_form=form)
+        fields = {"note": form.cleaned_data["note"]}
+    elif action == "refuse":
+        form = RefuseForm(request.POST)
+        if not form.is_valid():
+            return _render_task(request, assignment, refuse_form=form)
+        fields = {
+            "reason_code": form.cleaned_data["reason_code"],
+            "note": form.cleaned_data["note"],
+        }
+    try:
+        services.assignment_respond(
+            actor=request.user, assignment=assignment, action=action, **fields
+        )
+    except IllegalTransition as exc:
+        messages.error(request, str(exc.message))
+        return redirect("inbox-task", pk=assignment.pk)
+    except InvalidInput as exc:
+        form = RefuseForm(request.POST)
+        form.is_valid()
+        for name, errors in (exc.extra.get("fields") or {"__all__": [exc.message]}).items():
+            for error in errors:
+                form.add_error(name if name in form.fields else None, str(error))
+        return _render_task(request, assignment, refuse_form=form)
+    done = {
+        "accept": _("You accepted “%(title)s”."),
+        "complete": _("You marked “%(title)s” as completed."),
+        "refuse": _("You refused “%(title)s”; the department has been told why."),
+    }[action]
+    messages.success(request, done % {"title": assignment.dispatch.title})
+    return redirect(_safe_next(request, reverse("inbox")))
