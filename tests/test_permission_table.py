@@ -907,6 +907,162 @@ ENDPOINTS: list[Endpoint] = [
         anonymous=302,
         body=lambda w, r, p: {"language": "en", "next": "/"},
     ),
+    # --- Pages of dispatch and the inbox (registry/urls_dispatch.py) -------------------------
+    Endpoint(
+        "dispatch-index",
+        "get",
+        fixed("/dispatch/"),
+        **only(200, "department_staff", "reviewer", "supervisor", anonymous=302),
+    ),
+    Endpoint(
+        "dispatch-new",
+        "get",
+        fixed("/dispatch/new/"),
+        **only(200, "department_staff", anonymous=302),
+    ),
+    # A valid dispatch goes to its page (302); the form is the department's alone.
+    Endpoint(
+        "dispatch-new",
+        "post",
+        fixed("/dispatch/new/"),
+        prepare=work_item,
+        body=lambda w, r, item: {
+            "work_item": item.pk,
+            "title": "居民信息核对",
+            "due_date": str(_today() + __import__("datetime").timedelta(days=30)),
+            "hours_per_community": "1",
+            "households_per_community": "0",
+            "communities": [w.a.community.code],
+        },
+        **only(302, "department_staff", anonymous=302),
+    ),
+    # Not visible outside the department and the areas above it: 404.
+    Endpoint(
+        "dispatch-show",
+        "get",
+        lambda w, d: f"/dispatch/{d.pk}/",
+        prepare=dispatched,
+        **only(200, "department_staff", "reviewer", "supervisor", default=404, anonymous=302),
+    ),
+    Endpoint(
+        "dispatch-ratification",
+        "get",
+        fixed("/dispatch/ratification/"),
+        **only(200, "reviewer", anonymous=302),
+    ),
+    # The department and the supervisor see the dispatch but may not ratify it (403);
+    # for everyone else it is not visible (404).
+    Endpoint(
+        "dispatch-ratify-page",
+        "post",
+        lambda w, d: f"/dispatch/{d.pk}/ratify/",
+        prepare=lambda w: dispatched(w, emergency=True),
+        body=lambda w, r, p: {"note": "属实"},
+        default=404,
+        anonymous=302,
+        overrides={"reviewer": 302, "department_staff": 403, "supervisor": 403},
+    ),
+    Endpoint(
+        "inbox",
+        "get",
+        fixed("/inbox/"),
+        **only(200, "community_cadre", "liaison", "reviewer", "supervisor", anonymous=302),
+    ),
+    Endpoint(
+        "inbox-section",
+        "get",
+        fixed("/inbox/section/"),
+        **only(200, "community_cadre", "liaison", "reviewer", "supervisor", anonymous=302),
+    ),
+    Endpoint(
+        "inbox-task",
+        "get",
+        lambda w, a: f"/inbox/{a.pk}/",
+        prepare=assignment,
+        **only(
+            200, "community_cadre", "liaison", "reviewer", "supervisor", default=404, anonymous=302
+        ),
+    ),
+    # Seen from the community side by liaisons and the areas above, answered by the cadre.
+    Endpoint(
+        "inbox-respond",
+        "post",
+        lambda w, a: f"/inbox/{a.pk}/accept/",
+        prepare=assignment,
+        default=404,
+        anonymous=302,
+        overrides={"community_cadre": 302, "liaison": 403, "reviewer": 403, "supervisor": 403},
+    ),
+    # Notifications: everyone signed in reads their organisations' (none for the outsider).
+    Endpoint("notifications", "get", fixed("/notifications/"), default=200, anonymous=302),
+    Endpoint(
+        "notifications-read", "post", fixed("/notifications/read/"), default=302, anonymous=302
+    ),
+    Endpoint(
+        "notifications-badge", "get", fixed("/notifications/badge/"), default=200, anonymous=302
+    ),
+    # --- Pages of monitoring (monitoring/urls_pages.py) -------------------------------------
+    Endpoint(
+        "offplatform-reports",
+        "get",
+        fixed("/monitoring/reports/"),
+        **only(200, *ASSIGNMENT_READERS, anonymous=302),
+    ),
+    Endpoint(
+        "offplatform-new",
+        "get",
+        fixed("/monitoring/reports/new/"),
+        **only(200, "community_cadre", "liaison", anonymous=302),
+    ),
+    Endpoint(
+        "offplatform-new",
+        "post",
+        fixed("/monitoring/reports/new/"),
+        body=lambda w, r, p: {
+            "community": w.a.community.pk,
+            "department": w.a.department.pk,
+            "title": "微信群要求三天内上报空置房",
+            "channel": "wechat",
+            "received_on": str(_today()),
+        },
+        **only(302, "community_cadre", "liaison", anonymous=302),
+    ),
+    Endpoint(
+        "offplatform-section",
+        "get",
+        fixed("/monitoring/reports/section/"),
+        **only(200, "community_cadre", "liaison", anonymous=302),
+    ),
+    Endpoint(
+        "flags", "get", fixed("/monitoring/flags/"), **only(200, *FLAG_HOLDERS, anonymous=302)
+    ),
+    Endpoint(
+        "flags-section",
+        "get",
+        fixed("/monitoring/flags/section/"),
+        **only(200, *FLAG_HOLDERS, anonymous=302),
+    ),
+    Endpoint(
+        "flags-recompute",
+        "post",
+        fixed("/monitoring/flags/recompute/"),
+        **only(302, "supervisor", anonymous=302),
+    ),
+    Endpoint(
+        "flags-acknowledge",
+        "post",
+        lambda w, f: f"/monitoring/flags/{f.pk}/acknowledge/",
+        prepare=flag,
+        **only(302, *FLAG_HOLDERS, default=404, anonymous=302),
+    ),
+    Endpoint(
+        "flags-resolve",
+        "post",
+        lambda w, f: f"/monitoring/flags/{f.pk}/resolve/",
+        prepare=flag,
+        body=lambda w, r, p: {"note": "已提醒部门续期"},
+        **only(302, *FLAG_HOLDERS, default=404, anonymous=302),
+    ),
     *CERTIFICATE_ENDPOINTS,
 ]
 
