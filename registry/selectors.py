@@ -397,3 +397,84 @@ def notification_get(*, user: User, pk: int):
 
 def notification_unread_count(*, user: User) -> int:
     return notification_list(user=user).filter(read_at__isnull=True).count()
+
+
+# --- Pages of the admission workflow and the published lists --------------------------------
+
+
+def departments_for_applications(*, user: User) -> QuerySet[Organisation]:
+    """The departments in which the user may draft applications, with their parent area."""
+    ids = [
+        grant.organisation_id
+        for grant in permissions.grants_of(user)
+        if grant.role in permissions.ACTION_ROLES["application.edit"]
+        and grant.kind == Organisation.Kind.DEPARTMENT
+    ]
+    return (
+        Organisation.objects.departments()
+        .filter(pk__in=ids, is_active=True)
+        .select_related("parent")
+        .order_by("path")
+    )
+
+
+def application_scope_options(*, department: Organisation) -> QuerySet[Organisation]:
+    """What an application of ``department`` may cover: the areas and communities of its
+    jurisdiction (the department's parent area, itself included), in tree order."""
+    jurisdiction = department.parent
+    return (
+        Organisation.objects.filter(path__startswith=jurisdiction.path, is_active=True)
+        .exclude(kind=Organisation.Kind.DEPARTMENT)
+        .order_by("path")
+    )
+
+
+def areas_managed_by(*, user: User) -> QuerySet[Organisation]:
+    """Areas whose lists the user manages (reviewers: their area and the areas under it)."""
+    return (
+        Organisation.objects.areas()
+        .filter(permissions.scope_q(user, "work_item.manage", ""), is_active=True)
+        .order_by("path")
+    )
+
+
+def departments_with_items() -> QuerySet[Organisation]:
+    """Departments responsible for at least one work item (for list filters)."""
+    return (
+        Organisation.objects.departments()
+        .filter(pk__in=WorkItem.objects.exclude(department=None).values("department_id"))
+        .order_by("path")
+    )
+
+
+def organisation_names(codes: Iterable[str]) -> dict[str, str]:
+    """code -> name for the given codes (one query)."""
+    return dict(Organisation.objects.filter(code__in=set(codes)).values_list("code", "name"))
+
+
+def published_list_index() -> list[dict]:
+    """Every area with items on a list, and how many are active today per list kind.
+
+    Public: two queries (the counts grouped by area and kind, then the areas)."""
+    today = timezone.localdate()
+    active_today = Q(status=WorkItem.Status.ACTIVE) & (
+        Q(list_kind=ListKind.NEGATIVE) | (Q(valid_from__lte=today) & Q(valid_until__gte=today))
+    )
+    counts: dict[int, dict[str, int]] = {}
+    for jurisdiction_id, list_kind, n in (
+        WorkItem.objects.filter(active_today)
+        .values_list("jurisdiction_id", "list_kind")
+        .annotate(n=Count("id"))
+        .order_by()
+    ):
+        counts.setdefault(jurisdiction_id, {})[list_kind] = n
+    areas = Organisation.objects.areas().filter(pk__in=list(counts)).order_by("path")
+    return [
+        {
+            "area": area,
+            "counts": [
+                (kind, label, counts[area.pk].get(kind, 0)) for kind, label in ListKind.choices
+            ],
+        }
+        for area in areas
+    ]
