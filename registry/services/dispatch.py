@@ -15,6 +15,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -239,6 +240,21 @@ def dispatch_create(
         if not justification.strip():
             message = _("An emergency task needs a written justification.")
             raise InvalidInput(message, fields={"justification": [message]})
+        # The gate is skipped, not the map: a department reaches only its own jurisdiction.
+        jurisdiction = department.parent
+        outside = [c.code for c in unique if not c.path.startswith(jurisdiction.path)]
+        if outside:
+            reason = GateReason(
+                "out_of_scope",
+                _("%(n)s communities are outside %(jurisdiction)s, where %(department)s works.")
+                % {
+                    "n": len(outside),
+                    "jurisdiction": jurisdiction.name,
+                    "department": department.name,
+                },
+                outside,
+            )
+            raise RuleRefused(reason.detail, code="dispatch_refused", reasons=[reason.as_dict()])
         if due_date < today:
             message = _("The due date is in the past.")
             raise InvalidInput(message, fields={"due_date": [message]})
@@ -274,7 +290,7 @@ def dispatch_create(
         justification=justification.strip(),
         community_count=len(unique),
     )
-    Assignment.objects.bulk_create(
+    assignments = Assignment.objects.bulk_create(
         [
             Assignment(
                 dispatch=dispatch,
@@ -292,6 +308,8 @@ def dispatch_create(
     notify_organisations(
         organisations=unique,
         kind="assignment.received",
+        # Each community's notification opens its own task in the inbox.
+        links={a.community_id: reverse("inbox-task", args=[a.pk]) for a in assignments},
         title=(_("Emergency task: %(title)s") if emergency else _("New task: %(title)s"))
         % {"title": dispatch.title},
         body=_("From %(department)s, due %(due)s.")
@@ -383,7 +401,8 @@ def assignment_respond(
         assignment.refusal_reason = reason_code
     before = {"state": assignment.state}
     assignment.state = target
-    assignment.note = note.strip()
+    if note.strip():  # an answer without a note keeps the note given before
+        assignment.note = note.strip()
     assignment.responded_by = actor
     assignment.responded_at = timezone.now()
     assignment.save(
@@ -404,6 +423,7 @@ def assignment_respond(
         notify_organisations(
             organisations=recipients,
             kind="assignment.refused",
+            link=reverse("dispatch-show", args=[assignment.dispatch_id]),
             title=_("%(community)s refused “%(title)s”: %(reason)s")
             % {
                 "community": assignment.community.name,

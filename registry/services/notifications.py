@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from django.conf import settings
 from django.core.mail import send_mass_mail
@@ -18,10 +18,17 @@ def notify_organisations(
     title: str,
     body: str = "",
     link: str = "",
+    links: Mapping[int, str] | None = None,
 ) -> int:
-    """One notification per organisation, in one bulk insert; email follows after commit."""
+    """One notification per organisation, in one bulk insert; email follows after commit.
+
+    ``links`` (organisation id -> URL) gives each recipient its own page, ``link`` the rest.
+    """
+    links = links or {}
     rows = [
-        Notification(recipient=org, kind=kind, title=title[:200], body=body, link=link)
+        Notification(
+            recipient=org, kind=kind, title=title[:200], body=body, link=links.get(org.pk, link)
+        )
         for org in organisations
     ]
     created = Notification.objects.bulk_create(rows, batch_size=1000)

@@ -6,11 +6,12 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from certificates import services as certificate_services
 from certificates.services import CertificateProhibited
 from monitoring import services
+from monitoring.flags import describe
 from monitoring.models import Flag
 from tests.certificates.helpers import id_number, national
 
@@ -40,6 +41,9 @@ def test_an_institution_asking_three_times_is_flagged_where_it_asked(world):
     (flag,) = Flag.objects.filter(kind="prohibited_certificate_demand")
     assert flag.subject == "某商业银行示范支行"
     assert flag.figures["refusals"] == 3 and flag.figures["communities"] == 2
+    with translation.override("en"):
+        summary = describe(flag)
+    assert summary == "asked residents for prohibited certificates 3 times in 2 communities"
     # Refused in two districts: the flag belongs to the city, above both.
     assert flag.organisation == world.city
 

@@ -38,9 +38,13 @@ def on_a_known_monday():
 @pytest.fixture
 def item(world):
     return WorkItemFactory(
-        jurisdiction=world.a.district, department=world.a.department,
-        frequency="monthly", hours_per_occurrence=Decimal("3"), households_per_occurrence=20,
-        valid_from=datetime.date(2026, 1, 1), valid_until=datetime.date(2028, 12, 31),
+        jurisdiction=world.a.district,
+        department=world.a.department,
+        frequency="monthly",
+        hours_per_occurrence=Decimal("3"),
+        households_per_occurrence=20,
+        valid_from=datetime.date(2026, 1, 1),
+        valid_until=datetime.date(2028, 12, 31),
         scope=[world.a.street],
     )
 
@@ -72,7 +76,9 @@ def test_valid_dispatch_reaches_every_community_once(world, item):
     sent = dispatch(world, item)
     assert sent.community_count == 2
     assert set(Assignment.objects.values_list("community__code", flat=True)) == {
-        world.a.community.code, world.a.community2.code}
+        world.a.community.code,
+        world.a.community2.code,
+    }
     assert set(Assignment.objects.values_list("state", flat=True)) == {"pending"}
     assert Notification.objects.filter(kind="assignment.received").count() == 2
     assert AuditEntry.objects.get(action="dispatch.create").after["communities"] == 2
@@ -83,8 +89,12 @@ def test_no_work_item_is_not_admitted(world, item):
 
 
 def test_a_negative_list_entry_is_not_admitted(world, item):
-    negative = WorkItemFactory(jurisdiction=world.a.district, list_kind=ListKind.NEGATIVE,
-                               admission_number=None, department=world.a.department)
+    negative = WorkItemFactory(
+        jurisdiction=world.a.district,
+        list_kind=ListKind.NEGATIVE,
+        admission_number=None,
+        department=world.a.department,
+    )
     assert set(refusal(world, negative)) == {"not_admitted"}
 
 
@@ -142,21 +152,41 @@ def test_lead_time_counts_chinese_working_days(world, item):
 
 def test_every_broken_rule_is_reported_at_once(world, item):
     reasons = refusal(
-        world, item, actor=world.b.department_staff, communities=[world.b.community],
-        hours_per_community=Decimal("9"), due_date=MONDAY + datetime.timedelta(days=2),
+        world,
+        item,
+        actor=world.b.department_staff,
+        communities=[world.b.community],
+        hours_per_community=Decimal("9"),
+        due_date=MONDAY + datetime.timedelta(days=2),
     )
-    assert set(reasons) == {"not_item_department", "out_of_scope", "burden_exceeded",
-                            "lead_time_too_short"}
+    assert set(reasons) == {
+        "not_item_department",
+        "out_of_scope",
+        "burden_exceeded",
+        "lead_time_too_short",
+    }
 
 
 def test_whole_district_by_area_gets_one_assignment_each(world, item):
     item.scope.set([world.a.district])
-    street2 = Organisation.objects.create(code="990102002", name="A第二街道", kind="area",
-                                          level="street", parent=world.a.district,
-                                          path=f"{world.a.district.path}990102002/", depth=2)
-    Organisation.objects.create(code="990102002001", name="A三社区", kind="community",
-                                level="community", parent=street2,
-                                path=f"{street2.path}990102002001/", depth=3)
+    street2 = Organisation.objects.create(
+        code="990102002",
+        name="A第二街道",
+        kind="area",
+        level="street",
+        parent=world.a.district,
+        path=f"{world.a.district.path}990102002/",
+        depth=2,
+    )
+    Organisation.objects.create(
+        code="990102002001",
+        name="A三社区",
+        kind="community",
+        level="community",
+        parent=street2,
+        path=f"{street2.path}990102002001/",
+        depth=3,
+    )
     from registry.selectors import communities_in_scope
 
     sent = dispatch(world, item, communities=list(communities_in_scope([world.a.district])))
@@ -167,12 +197,20 @@ def test_whole_district_by_area_gets_one_assignment_each(world, item):
 @pytest.mark.postgres  # SQLite splits bulk inserts into batches of its variable limit
 def test_fan_out_to_a_thousand_communities_takes_the_same_queries_as_to_two(world, item):
     street = world.a.street
-    Organisation.objects.bulk_create([
-        Organisation(code=f"9901020019{n:02d}"[:12] + f"{n}", name=f"批量社区{n}",
-                     kind="community", level="community", parent=street,
-                     path=f"{street.path}X{n:04d}/", depth=3)
-        for n in range(1000)
-    ])
+    Organisation.objects.bulk_create(
+        [
+            Organisation(
+                code=f"9901020019{n:02d}"[:12] + f"{n}",
+                name=f"批量社区{n}",
+                kind="community",
+                level="community",
+                parent=street,
+                path=f"{street.path}X{n:04d}/",
+                depth=3,
+            )
+            for n in range(1000)
+        ]
+    )
     many = list(Organisation.objects.filter(name__startswith="批量社区"))
     grants_of(world.a.department_staff)  # loaded once per request; not what is measured
     with CaptureQueriesContext(connection) as two:
@@ -190,15 +228,27 @@ def test_emergency_skips_the_gate_but_needs_a_justification(world, item):
     with pytest.raises(InvalidInput) as err:
         dispatch(world, None, emergency=True, due_date=MONDAY + datetime.timedelta(days=1))
     assert "justification" in err.value.extra["fields"]
-    sent = dispatch(world, None, emergency=True, justification="台风过境，紧急排查危房",
-                    due_date=MONDAY + datetime.timedelta(days=1), department=world.a.department)
+    sent = dispatch(
+        world,
+        None,
+        emergency=True,
+        justification="台风过境，紧急排查危房",
+        due_date=MONDAY + datetime.timedelta(days=1),
+        department=world.a.department,
+    )
     assert sent.emergency
     assert set(Assignment.objects.values_list("emergency", flat=True)) == {True}
 
 
 def test_reviewer_ratifies_an_emergency_once(world, item):
-    sent = dispatch(world, None, emergency=True, justification="防汛",
-                    due_date=MONDAY + datetime.timedelta(days=1), department=world.a.department)
+    sent = dispatch(
+        world,
+        None,
+        emergency=True,
+        justification="防汛",
+        due_date=MONDAY + datetime.timedelta(days=1),
+        department=world.a.department,
+    )
     with pytest.raises(PermissionDenied):
         services.dispatch_ratify(actor=world.a.department_staff, dispatch=sent)
     with pytest.raises(PermissionDenied):
@@ -221,12 +271,14 @@ def test_cadre_accepts_then_completes(world, item):
     dispatch(world, item)
     assignment = Assignment.objects.get(community=world.a.community)
     services.assignment_respond(actor=world.a.cadre, assignment=assignment, action="accept")
-    done = services.assignment_respond(actor=world.a.cadre, assignment=assignment,
-                                       action="complete", note="已上报核对表")
+    done = services.assignment_respond(
+        actor=world.a.cadre, assignment=assignment, action="complete", note="已上报核对表"
+    )
     assert (done.state, done.note) == ("completed", "已上报核对表")
     with pytest.raises(IllegalTransition):
-        services.assignment_respond(actor=world.a.cadre, assignment=assignment, action="refuse",
-                                    reason_code="duplicate")
+        services.assignment_respond(
+            actor=world.a.cadre, assignment=assignment, action="refuse", reason_code="duplicate"
+        )
 
 
 def test_refusal_needs_a_reason_and_reaches_department_and_reviewers(world, item):
@@ -235,14 +287,22 @@ def test_refusal_needs_a_reason_and_reaches_department_and_reviewers(world, item
     with pytest.raises(InvalidInput):
         services.assignment_respond(actor=world.a.cadre, assignment=assignment, action="refuse")
     with pytest.raises(InvalidInput):
-        services.assignment_respond(actor=world.a.cadre, assignment=assignment, action="refuse",
-                                    reason_code="other")
-    refused = services.assignment_respond(actor=world.a.cadre, assignment=assignment,
-                                          action="refuse", reason_code="duplicate",
-                                          note="上月已报同样数据")
+        services.assignment_respond(
+            actor=world.a.cadre, assignment=assignment, action="refuse", reason_code="other"
+        )
+    refused = services.assignment_respond(
+        actor=world.a.cadre,
+        assignment=assignment,
+        action="refuse",
+        reason_code="duplicate",
+        note="上月已报同样数据",
+    )
     assert refused.refusal_reason == "duplicate"
-    told = set(Notification.objects.filter(kind="assignment.refused")
-               .values_list("recipient__code", flat=True))
+    told = set(
+        Notification.objects.filter(kind="assignment.refused").values_list(
+            "recipient__code", flat=True
+        )
+    )
     assert told == {world.a.department.code, world.a.district.code}
 
 
@@ -252,3 +312,40 @@ def test_only_the_communitys_own_cadre_answers(world, item):
     for user in (world.b.cadre, world.a.department_staff, world.a.liaison):
         with pytest.raises(PermissionDenied):
             services.assignment_respond(actor=user, assignment=assignment, action="accept")
+
+
+def test_emergency_still_reaches_only_the_departments_jurisdiction(world, item):
+    with pytest.raises(RuleRefused) as err:
+        dispatch(
+            world,
+            None,
+            emergency=True,
+            justification="防汛",
+            communities=[world.a.community, world.b.community],
+            due_date=MONDAY + datetime.timedelta(days=1),
+            department=world.a.department,
+        )
+    (reason,) = err.value.extra["reasons"]
+    assert reason["code"] == "out_of_scope"
+    assert reason["communities"] == [world.b.community.code]
+    assert Dispatch.objects.count() == 0
+
+
+def test_notifications_open_the_task_and_the_refused_dispatch(world, item):
+    sent = dispatch(world, item)
+    assignment = Assignment.objects.get(community=world.a.community)
+    received = Notification.objects.get(kind="assignment.received", recipient=world.a.community)
+    assert received.link == f"/inbox/{assignment.pk}/"
+    services.assignment_respond(
+        actor=world.a.cadre, assignment=assignment, action="accept", note="周五前完成"
+    )
+    services.assignment_respond(
+        actor=world.a.cadre,
+        assignment=assignment,
+        action="refuse",
+        reason_code="unreasonable_deadline",
+    )
+    assignment.refresh_from_db()
+    assert assignment.note == "周五前完成"  # refusing without a note keeps the earlier one
+    refused = Notification.objects.get(kind="assignment.refused", recipient=world.a.department)
+    assert refused.link == f"/dispatch/{sent.pk}/"
