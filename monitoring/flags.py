@@ -46,6 +46,18 @@ def _start_of(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
+def _names(organisation_ids: list[int]) -> dict[int, tuple[str, str]]:
+    """id -> (code, name), in one query. The rules that count per department group by its
+    id alone and name the few flagged afterwards: grouping by code and name as well makes
+    PostgreSQL sort or hash wider keys over every row counted (docs/performance.md)."""
+    return {
+        pk: (code, name)
+        for pk, code, name in Organisation.objects.filter(pk__in=organisation_ids).values_list(
+            "pk", "code", "name"
+        )
+    }
+
+
 def _severity(value: float, medium: float, high: float) -> str:
     if value >= high:
         return Flag.Severity.HIGH
@@ -192,19 +204,21 @@ def tight_deadline(today: datetime.date) -> Iterable[Finding]:
 def unadmitted_demand(today: datetime.date) -> Iterable[Finding]:
     """Off-platform demands against a department in the last 30 days above N."""
     threshold = settings.PORTAL["FLAG_UNADMITTED_PER_MONTH"]
-    rows = (
+    rows = list(
         OffPlatformReport.objects.filter(
             received_on__gt=today - datetime.timedelta(days=30), received_on__lte=today
         )
-        .values("department_id", "department__code", "department__name")
+        .values("department_id")
         .annotate(reports=Count("id"), communities=Count("community_id", distinct=True))
         .filter(reports__gt=threshold)
         .order_by()
     )
+    names = _names([row["department_id"] for row in rows])
     for row in rows:
+        code, name = names[row["department_id"]]
         yield Finding(
-            subject_key=f"department:{row['department__code']}",
-            subject=row["department__name"],
+            subject_key=f"department:{code}",
+            subject=name,
             organisation_id=row["department_id"],
             severity=_severity(row["reports"], 2 * threshold, 4 * threshold),
             figures={
@@ -219,8 +233,7 @@ def unadmitted_demand(today: datetime.date) -> Iterable[Finding]:
 def refusal_hotspot(today: datetime.date) -> Iterable[Finding]:
     """A department whose tasks communities refuse more than 20% of the time (30 days)."""
     rules = settings.PORTAL
-    # Counted per department id alone, then named: grouping the month's assignments by code
-    # and name as well costs more than this second, tiny query (docs/performance.md).
+    # Counted per department id alone, then named (see _names).
     rows = (
         Assignment.objects.filter(created_at__gte=_start_of(today - datetime.timedelta(days=30)))
         .values("department_id")
@@ -229,12 +242,7 @@ def refusal_hotspot(today: datetime.date) -> Iterable[Finding]:
         .order_by()
     )
     hot = [row for row in rows if row["refused"] / row["total"] > rules["FLAG_REFUSAL_RATE"]]
-    names = {
-        pk: (code, name)
-        for pk, code, name in Organisation.objects.filter(
-            pk__in=[row["department_id"] for row in hot]
-        ).values_list("pk", "code", "name")
-    }
+    names = _names([row["department_id"] for row in hot])
     for row in hot:
         rate = row["refused"] / row["total"]
         code, name = names[row["department_id"]]

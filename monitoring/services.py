@@ -103,7 +103,9 @@ def flags_compute(
         findings = {f.subject_key: f for f in compute(today)}
         unresolved = {
             flag.subject_key: flag
-            for flag in Flag.objects.filter(kind=kind).exclude(status=Flag.Status.RESOLVED)
+            for flag in Flag.objects.filter(kind=kind)
+            .exclude(status=Flag.Status.RESOLVED)
+            .only("pk", "subject_key", "figures", "severity")
         }
         new = [
             Flag(
