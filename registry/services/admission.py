@@ -370,35 +370,39 @@ def _finish(
     return application
 
 
-@transaction.atomic
 def application_submit(*, actor: User, application: Application) -> Application:
-    """Submit for review. A likeness to the negative list blocks it (422)."""
-    application, transition, from_state = _begin(
-        actor=actor, application=application, action="submit"
-    )
-    scope = list(application.scope.all())
-    _check_scope(application.jurisdiction, scope)
-    application.checks = _run_checks(application, scope)
-    application.hearing_required = application.checks["hearing"]["required"]
-    matches = application.checks["negative_matches"]
-    if matches:
-        application.save(update_fields=["checks", "hearing_required"])
-        raise RuleRefused(
-            _(
-                "This item resembles “%(title)s” on the negative list (things communities "
-                "must not be asked to do). Change it before submitting."
-            )
-            % {"title": matches[0]["title"]},
-            code="negative_list_match",
-            negative_matches=matches,
+    """Submit for review. A likeness to the negative list blocks it (422).
+
+    A refused submission still keeps the checks it ran, so the application page shows
+    what blocked it: the refusal is raised after the transaction that saved them.
+    """
+    with transaction.atomic():
+        application, transition, from_state = _begin(
+            actor=actor, application=application, action="submit"
         )
-    application.submitted_at = timezone.now()
-    return _finish(
-        actor=actor,
-        application=application,
-        transition=transition,
-        from_state=from_state,
-        update_fields=["checks", "hearing_required", "submitted_at"],
+        scope = list(application.scope.all())
+        _check_scope(application.jurisdiction, scope)
+        application.checks = _run_checks(application, scope)
+        application.hearing_required = application.checks["hearing"]["required"]
+        matches = application.checks["negative_matches"]
+        if not matches:
+            application.submitted_at = timezone.now()
+            return _finish(
+                actor=actor,
+                application=application,
+                transition=transition,
+                from_state=from_state,
+                update_fields=["checks", "hearing_required", "submitted_at"],
+            )
+        application.save(update_fields=["checks", "hearing_required"])
+    raise RuleRefused(
+        _(
+            "This item resembles “%(title)s” on the negative list (things communities "
+            "must not be asked to do). Change it before submitting."
+        )
+        % {"title": matches[0]["title"]},
+        code="negative_list_match",
+        negative_matches=matches,
     )
 
 
@@ -662,7 +666,7 @@ def _work_item_admit(
         "number": item.admission_number,
         "title": item.title,
     }
-    link = reverse("work-item-detail", args=[item.admission_number])
+    link = reverse("work-item-page", args=[item.admission_number])
     notify_organisations(
         organisations=[application.department],
         kind="application.approved",
@@ -742,7 +746,7 @@ def work_item_change_status(*, actor: User, item: WorkItem, action: str, reason:
                 "status": item.get_status_display(),
             },
             body=item.status_reason,
-            link=reverse("work-item-detail", args=[item.admission_number]),
+            link=reverse("work-item-page", args=[item.admission_number]),
         )
     return item
 
