@@ -33,8 +33,9 @@ def payload(world, **overrides):
 
 
 def test_department_creates_a_draft_and_reads_it_back(world, api_as):
-    response = api_as(world.a.department_staff).post("/api/v1/applications/", payload(world),
-                                                     format="json")
+    response = api_as(world.a.department_staff).post(
+        "/api/v1/applications/", payload(world), format="json"
+    )
     assert response.status_code == 201, response.data
     body = response.json()
     assert body["state"] == "draft"
@@ -75,8 +76,9 @@ def test_malformed_json_is_a_400(world, api_as):
 
 
 def test_staff_cannot_apply_for_another_department(world, api_as):
-    response = api_as(world.b.department_staff).post("/api/v1/applications/", payload(world),
-                                                     format="json")
+    response = api_as(world.b.department_staff).post(
+        "/api/v1/applications/", payload(world), format="json"
+    )
     assert response.status_code == 403
 
 
@@ -87,13 +89,24 @@ def test_whole_review_over_the_api(world, api_as):
     assert dept.post(f"{url}/submit/").json()["state"] == "submitted"
     reviewer = api_as(world.a.reviewer)
     assert reviewer.post(f"{url}/start-review/").json()["state"] == "under_review"
-    assert reviewer.post(f"{url}/require-hearing/", {"scheduled_on": str(timezone.localdate())},
-                         format="json").json()["state"] == "hearing"
-    hearing = {"held_on": str(timezone.localdate()), "participants": [
-        {"name": "王书记", "organisation": "A一社区", "opinion": "for"},
-        {"name": "李主任", "organisation": "A二社区", "opinion": "against",
-         "comment": "频次过高"},
-    ]}
+    assert (
+        reviewer.post(
+            f"{url}/require-hearing/", {"scheduled_on": str(timezone.localdate())}, format="json"
+        ).json()["state"]
+        == "hearing"
+    )
+    hearing = {
+        "held_on": str(timezone.localdate()),
+        "participants": [
+            {"name": "王书记", "organisation": "A一社区", "opinion": "for"},
+            {
+                "name": "李主任",
+                "organisation": "A二社区",
+                "opinion": "against",
+                "comment": "频次过高",
+            },
+        ],
+    }
     body = reviewer.post(f"{url}/record-hearing/", hearing, format="json").json()
     assert [p["opinion"] for p in body["hearing"]["participants"]] == ["for", "against"]
     body = reviewer.post(f"{url}/approve/", {"reason": "听证通过"}, format="json").json()
@@ -101,7 +114,13 @@ def test_whole_review_over_the_api(world, api_as):
     number = body["work_item"]["admission_number"]
     assert number.startswith(f"{world.a.district.code}-{timezone.localdate().year}-")
     assert [h["to"] for h in body["history"]] == [
-        "draft", "submitted", "under_review", "hearing", "hearing", "approved"]
+        "draft",
+        "submitted",
+        "under_review",
+        "hearing",
+        "hearing",
+        "approved",
+    ]
     assert body["history"][-1]["reason"] == "听证通过"
     # The department sees the admission number on its application.
     seen = api_as(world.a.department_staff).get(f"{url}/").json()
@@ -110,8 +129,9 @@ def test_whole_review_over_the_api(world, api_as):
 
 def test_illegal_transition_is_a_409_with_a_clear_message(world, api_as):
     application = draft(world)
-    response = api_as(world.a.reviewer).post(f"/api/v1/applications/{application.pk}/approve/",
-                                             {"reason": "同意"}, format="json")
+    response = api_as(world.a.reviewer).post(
+        f"/api/v1/applications/{application.pk}/approve/", {"reason": "同意"}, format="json"
+    )
     assert response.status_code == 409
     assert response.json()["code"] == "illegal_transition"
     assert response.json()["detail"]
@@ -125,11 +145,17 @@ def test_missing_reason_is_a_400_on_reason(world, api_as):
 
 
 def test_negative_list_match_is_a_422_naming_the_entry(world, api_as):
-    WorkItemFactory(jurisdiction=world.city, list_kind=ListKind.NEGATIVE, admission_number=None,
-                    title="社区创建达标评比活动", department=None)
+    WorkItemFactory(
+        jurisdiction=world.city,
+        list_kind=ListKind.NEGATIVE,
+        admission_number=None,
+        title="社区创建达标评比活动",
+        department=None,
+    )
     application = draft(world, title="文明社区创建达标评比活动")
     response = api_as(world.a.department_staff).post(
-        f"/api/v1/applications/{application.pk}/submit/")
+        f"/api/v1/applications/{application.pk}/submit/"
+    )
     assert response.status_code == 422
     body = response.json()
     assert body["code"] == "negative_list_match"
@@ -141,15 +167,18 @@ def test_other_districts_application_is_not_found(world, api_as):
     for user in (world.b.reviewer, world.b.department_staff, world.a.cadre):
         response = api_as(user).get(f"/api/v1/applications/{application.pk}/")
         assert response.status_code in (403, 404), user
-    assert api_as(world.b.reviewer).get(
-        f"/api/v1/applications/{application.pk}/").status_code == 404
+    assert (
+        api_as(world.b.reviewer).get(f"/api/v1/applications/{application.pk}/").status_code == 404
+    )
 
 
 def test_department_edits_a_draft_with_patch(world, api_as):
     application = draft(world)
     response = api_as(world.a.department_staff).patch(
         f"/api/v1/applications/{application.pk}/",
-        {"title": "新的标题", "scope": [world.a.community.code]}, format="json")
+        {"title": "新的标题", "scope": [world.a.community.code]},
+        format="json",
+    )
     assert response.status_code == 200, response.data
     assert response.json()["title"] == "新的标题"
     assert response.json()["scope"] == [world.a.community.code]
@@ -160,8 +189,10 @@ def test_application_list_filters_by_state_and_department(world, api_as):
     under_review(world, title="第二件")
     client = api_as(world.a.reviewer)
     assert client.get("/api/v1/applications/?state=under_review").json()["count"] == 1
-    assert client.get(
-        f"/api/v1/applications/?department={world.a.department.code}").json()["count"] == 2
+    assert (
+        client.get(f"/api/v1/applications/?department={world.a.department.code}").json()["count"]
+        == 2
+    )
     assert client.get("/api/v1/applications/?state=bogus").status_code == 400
 
 
@@ -179,12 +210,15 @@ def test_application_list_query_count_does_not_grow_with_rows(
 
 
 def test_work_items_list_filter_by_community(world, api_as):
-    covering = WorkItemFactory(jurisdiction=world.a.district, department=world.a.department,
-                               scope=[world.a.street])
-    WorkItemFactory(jurisdiction=world.b.district, department=world.b.department,
-                    scope=[world.b.street])
-    body = api_as(world.a.cadre).get(
-        f"/api/v1/work-items/?community={world.a.community.code}").json()
+    covering = WorkItemFactory(
+        jurisdiction=world.a.district, department=world.a.department, scope=[world.a.street]
+    )
+    WorkItemFactory(
+        jurisdiction=world.b.district, department=world.b.department, scope=[world.b.street]
+    )
+    body = (
+        api_as(world.a.cadre).get(f"/api/v1/work-items/?community={world.a.community.code}").json()
+    )
     assert [i["admission_number"] for i in body["results"]] == [covering.admission_number]
 
 
@@ -192,8 +226,11 @@ def test_work_items_list_query_count_does_not_grow_with_rows(
     world, api_as, django_assert_num_queries
 ):
     for _ in range(6):
-        WorkItemFactory(jurisdiction=world.a.district, department=world.a.department,
-                        scope=[world.a.street, world.a.community])
+        WorkItemFactory(
+            jurisdiction=world.a.district,
+            department=world.a.department,
+            scope=[world.a.street, world.a.community],
+        )
     client = api_as(User.objects.get(pk=world.a.supervisor.pk))  # grants not cached yet
     # 1 grants, 1 count, 1 page with jurisdiction and department joined, 1 scope prefetch.
     with django_assert_num_queries(4):
@@ -221,8 +258,11 @@ def test_verify_is_public_and_unknown_numbers_are_not_valid(world, api):
 
 
 def test_verify_shows_an_expired_item_as_not_valid(world, api):
-    item = WorkItemFactory(jurisdiction=world.a.district, department=world.a.department,
-                           valid_until=timezone.localdate() - datetime.timedelta(days=1))
+    item = WorkItemFactory(
+        jurisdiction=world.a.district,
+        department=world.a.department,
+        valid_until=timezone.localdate() - datetime.timedelta(days=1),
+    )
     body = api.get(f"/api/v1/work-items/verify/?number={item.admission_number}").json()
     assert body["valid"] is False
 
@@ -236,33 +276,44 @@ def test_reviewer_revokes_an_item_with_a_reason(world, api_as):
     assert response.json()["status"] == "revoked"
     item.refresh_from_db()
     assert item.status == WorkItem.Status.REVOKED
-    assert api_as(world.b.reviewer).post(
-        url, {"reason": "x"}, format="json").status_code in (403, 409)
+    assert api_as(world.b.reviewer).post(url, {"reason": "x"}, format="json").status_code in (
+        403,
+        409,
+    )
 
 
 def test_reviewer_imports_a_list_over_the_api(world, api_as):
     from tests.registry.test_list_excel import good_rows, workbook
 
     client = api_as(world.a.reviewer)
-    response = client.post("/api/v1/work-items/import/",
-                           {"jurisdiction": world.a.district.code,
-                            "file": workbook(good_rows(world))}, format="multipart")
+    response = client.post(
+        "/api/v1/work-items/import/",
+        {"jurisdiction": world.a.district.code, "file": workbook(good_rows(world))},
+        format="multipart",
+    )
     assert response.status_code == 201, response.json()
     assert len(response.json()) == 3
     rows = good_rows(world)
     rows[0][0] = ""
-    response = client.post("/api/v1/work-items/import/",
-                           {"jurisdiction": world.a.district.code, "file": workbook(rows)},
-                           format="multipart")
+    response = client.post(
+        "/api/v1/work-items/import/",
+        {"jurisdiction": world.a.district.code, "file": workbook(rows)},
+        format="multipart",
+    )
     assert response.status_code == 400
-    assert response.json()["rows"] == [{"row": 2, "column": "title",
-                                        "message": response.json()["rows"][0]["message"]}]
+    assert response.json()["rows"] == [
+        {"row": 2, "column": "title", "message": response.json()["rows"][0]["message"]}
+    ]
     assert WorkItem.objects.count() == 3
 
 
 def test_published_list_is_public_and_can_go_back_in_time(world, api):
-    WorkItemFactory(jurisdiction=world.a.district, department=world.a.department,
-                    title="公开事项", scope=[world.a.street])
+    WorkItemFactory(
+        jurisdiction=world.a.district,
+        department=world.a.department,
+        title="公开事项",
+        scope=[world.a.street],
+    )
     body = api.get(f"/api/v1/lists/{world.a.district.code}/assist/").json()
     assert [i["title"] for i in body] == ["公开事项"]
     assert body[0]["department_name"] == world.a.department.name
@@ -271,5 +322,6 @@ def test_published_list_is_public_and_can_go_back_in_time(world, api):
     assert past == []
     assert api.get(f"/api/v1/lists/{world.a.district.code}/bogus/").status_code == 400
     assert api.get("/api/v1/lists/NOPE/assist/").status_code == 404
-    assert api.get(
-        f"/api/v1/lists/{world.a.district.code}/assist/?as_of=yesterday").status_code == 400
+    assert (
+        api.get(f"/api/v1/lists/{world.a.district.code}/assist/?as_of=yesterday").status_code == 400
+    )

@@ -26,9 +26,13 @@ def on_a_known_day():
 @pytest.fixture
 def item(world):
     return WorkItemFactory(
-        jurisdiction=world.a.district, department=world.a.department, frequency="monthly",
-        hours_per_occurrence=Decimal("3"), households_per_occurrence=20,
-        valid_from=datetime.date(2026, 1, 1), valid_until=datetime.date(2028, 12, 31),
+        jurisdiction=world.a.district,
+        department=world.a.department,
+        frequency="monthly",
+        hours_per_occurrence=Decimal("3"),
+        households_per_occurrence=20,
+        valid_from=datetime.date(2026, 1, 1),
+        valid_until=datetime.date(2028, 12, 31),
         scope=[world.a.street],
     )
 
@@ -50,8 +54,9 @@ def body(world, item, **overrides):
 
 
 def test_dispatch_returns_201_with_id_and_assignment_count(world, item, api_as):
-    response = api_as(world.a.department_staff).post("/api/v1/dispatches/", body(world, item),
-                                                     format="json")
+    response = api_as(world.a.department_staff).post(
+        "/api/v1/dispatches/", body(world, item), format="json"
+    )
     assert response.status_code == 201, response.json()
     assert response.json()["assignments"] == 2
     assert Dispatch.objects.get().pk == response.json()["id"]
@@ -60,8 +65,12 @@ def test_dispatch_returns_201_with_id_and_assignment_count(world, item, api_as):
 def test_refused_dispatch_is_a_422_with_reasons_and_communities(world, item, api_as):
     response = api_as(world.a.department_staff).post(
         "/api/v1/dispatches/",
-        body(world, item, communities=[world.a.community.code, world.b.community.code],
-             hours_per_community=9),
+        body(
+            world,
+            item,
+            communities=[world.a.community.code, world.b.community.code],
+            hours_per_community=9,
+        ),
         format="json",
     )
     assert response.status_code == 422
@@ -76,37 +85,53 @@ def test_refused_dispatch_is_a_422_with_reasons_and_communities(world, item, api
 
 def test_unknown_admission_number_is_not_admitted(world, item, api_as):
     response = api_as(world.a.department_staff).post(
-        "/api/v1/dispatches/", body(world, item, work_item="9999-2026-0001"), format="json")
+        "/api/v1/dispatches/", body(world, item, work_item="9999-2026-0001"), format="json"
+    )
     assert response.status_code == 422
     assert [r["code"] for r in response.json()["reasons"]] == ["not_admitted"]
 
 
 @pytest.mark.parametrize(
     ("field", "value"),
-    [("communities", ["NOPE"]), ("due_date", "next week"), ("hours_per_community", -1),
-     ("communities", [])],
+    [
+        ("communities", ["NOPE"]),
+        ("due_date", "next week"),
+        ("hours_per_community", -1),
+        ("communities", []),
+    ],
 )
 def test_bad_dispatch_input_is_a_400(world, item, api_as, field, value):
     response = api_as(world.a.department_staff).post(
-        "/api/v1/dispatches/", body(world, item, **{field: value}), format="json")
+        "/api/v1/dispatches/", body(world, item, **{field: value}), format="json"
+    )
     assert response.status_code == 400
     assert Dispatch.objects.count() == 0
 
 
 def test_dispatch_to_a_whole_street_by_area(world, item, api_as):
     response = api_as(world.a.department_staff).post(
-        "/api/v1/dispatches/", body(world, item, communities=[], areas=[world.a.street.code]),
-        format="json")
+        "/api/v1/dispatches/",
+        body(world, item, communities=[], areas=[world.a.street.code]),
+        format="json",
+    )
     assert response.status_code == 201, response.json()
     assert response.json()["assignments"] == 2
 
 
 def test_emergency_over_the_api_and_ratification(world, api_as):
-    response = api_as(world.a.department_staff).post("/api/v1/dispatches/", {
-        "work_item": None, "title": "台风应急排查", "communities": [world.a.community.code],
-        "due_date": str(TODAY + datetime.timedelta(days=1)), "hours_per_community": 3,
-        "emergency": True, "justification": "台风红色预警",
-    }, format="json")
+    response = api_as(world.a.department_staff).post(
+        "/api/v1/dispatches/",
+        {
+            "work_item": None,
+            "title": "台风应急排查",
+            "communities": [world.a.community.code],
+            "due_date": str(TODAY + datetime.timedelta(days=1)),
+            "hours_per_community": 3,
+            "emergency": True,
+            "justification": "台风红色预警",
+        },
+        format="json",
+    )
     assert response.status_code == 201, response.json()
     assert response.json()["emergency"] is True and response.json()["ratified"] is False
     url = f"/api/v1/dispatches/{response.json()['id']}/ratify/"
@@ -116,10 +141,14 @@ def test_emergency_over_the_api_and_ratification(world, api_as):
 
 
 def test_cadre_inbox_shows_only_their_community_with_verify_link(world, item, api_as):
-    services.dispatch_create(actor=world.a.department_staff, work_item=item, title="核对",
-                             communities=[world.a.community, world.a.community2],
-                             due_date=TODAY + datetime.timedelta(days=14),
-                             hours_per_community=Decimal("2"))
+    services.dispatch_create(
+        actor=world.a.department_staff,
+        work_item=item,
+        title="核对",
+        communities=[world.a.community, world.a.community2],
+        due_date=TODAY + datetime.timedelta(days=14),
+        hours_per_community=Decimal("2"),
+    )
     data = api_as(world.a.cadre).get("/api/v1/assignments/").json()
     assert data["count"] == 1
     (row,) = data["results"]
@@ -132,16 +161,21 @@ def test_cadre_inbox_shows_only_their_community_with_verify_link(world, item, ap
 
 
 def test_cadre_refuses_with_a_reason_code_and_the_department_sees_it(world, item, api_as):
-    services.dispatch_create(actor=world.a.department_staff, work_item=item, title="核对",
-                             communities=[world.a.community],
-                             due_date=TODAY + datetime.timedelta(days=14),
-                             hours_per_community=Decimal("2"))
+    services.dispatch_create(
+        actor=world.a.department_staff,
+        work_item=item,
+        title="核对",
+        communities=[world.a.community],
+        due_date=TODAY + datetime.timedelta(days=14),
+        hours_per_community=Decimal("2"),
+    )
     assignment = Assignment.objects.get()
     url = f"/api/v1/assignments/{assignment.pk}/refuse/"
     bad = api_as(world.a.cadre).post(url, {"reason_code": "because"}, format="json")
     assert bad.status_code == 400
-    refused = api_as(world.a.cadre).post(url, {"reason_code": "duplicate", "note": "已报过"},
-                                         format="json")
+    refused = api_as(world.a.cadre).post(
+        url, {"reason_code": "duplicate", "note": "已报过"}, format="json"
+    )
     assert refused.status_code == 200
     assert refused.json()["state"] == "refused"
     seen = api_as(world.a.department_staff).get("/api/v1/assignments/?state=refused").json()
@@ -157,9 +191,13 @@ def test_inbox_query_count_is_constant(world, item, api_as, django_assert_num_qu
     for month in range(3):
         with time_machine.travel(datetime.datetime(2026, 9 + month, 14, 9, 0), tick=False):
             services.dispatch_create(
-                actor=world.a.department_staff, work_item=item, title=f"第{month}月",
+                actor=world.a.department_staff,
+                work_item=item,
+                title=f"第{month}月",
                 communities=[world.a.community, *extra],
-                due_date=datetime.date(2026, 9 + month, 28), hours_per_community=Decimal("1"))
+                due_date=datetime.date(2026, 9 + month, 28),
+                hours_per_community=Decimal("1"),
+            )
     cadre = User.objects.get(pk=world.a.cadre.pk)
     staff = User.objects.get(pk=world.a.department_staff.pk)
     # 1 grants, 1 count, 1 page of assignments joined to dispatch, community, department
@@ -174,9 +212,13 @@ def test_dispatch_list_query_count_is_constant(world, item, api_as, django_asser
     for month in range(3):
         with time_machine.travel(datetime.datetime(2026, 9 + month, 14, 9, 0), tick=False):
             services.dispatch_create(
-                actor=world.a.department_staff, work_item=item, title=f"第{month}月",
-                communities=[world.a.community], due_date=datetime.date(2026, 9 + month, 28),
-                hours_per_community=Decimal("1"))
+                actor=world.a.department_staff,
+                work_item=item,
+                title=f"第{month}月",
+                communities=[world.a.community],
+                due_date=datetime.date(2026, 9 + month, 28),
+                hours_per_community=Decimal("1"),
+            )
     staff = User.objects.get(pk=world.a.department_staff.pk)
     # 1 grants, 1 count, 1 page of dispatches with department, item and people joined,
     # 1 grouped count of the page's assignments by state.
@@ -185,30 +227,50 @@ def test_dispatch_list_query_count_is_constant(world, item, api_as, django_asser
 
 
 def test_offplatform_report_over_the_api(world, api_as):
-    response = api_as(world.a.liaison).post("/api/v1/offplatform-reports/", {
-        "community": world.a.community.code, "department": world.a.department.code,
-        "title": "微信群要求三天内上报空置房", "channel": "wechat",
-        "received_on": str(TODAY), "due_date": str(TODAY + datetime.timedelta(days=3)),
-        "hours": 6,
-    }, format="json")
+    response = api_as(world.a.liaison).post(
+        "/api/v1/offplatform-reports/",
+        {
+            "community": world.a.community.code,
+            "department": world.a.department.code,
+            "title": "微信群要求三天内上报空置房",
+            "channel": "wechat",
+            "received_on": str(TODAY),
+            "due_date": str(TODAY + datetime.timedelta(days=3)),
+            "hours": 6,
+        },
+        format="json",
+    )
     assert response.status_code == 201, response.json()
     staff_view = api_as(world.a.department_staff).get("/api/v1/offplatform-reports/").json()
     assert staff_view["count"] == 1
-    assert api_as(world.b.department_staff).get(
-        "/api/v1/offplatform-reports/").json()["count"] == 0
+    assert api_as(world.b.department_staff).get("/api/v1/offplatform-reports/").json()["count"] == 0
     assert api_as(world.a.reviewer).get("/api/v1/offplatform-reports/").json()["count"] == 1
-    bad = api_as(world.a.cadre).post("/api/v1/offplatform-reports/", {
-        "community": world.a.community.code, "department": world.a.department.code,
-        "title": "x", "channel": "pigeon", "received_on": str(TODAY)}, format="json")
+    bad = api_as(world.a.cadre).post(
+        "/api/v1/offplatform-reports/",
+        {
+            "community": world.a.community.code,
+            "department": world.a.department.code,
+            "title": "x",
+            "channel": "pigeon",
+            "received_on": str(TODAY),
+        },
+        format="json",
+    )
     assert bad.status_code == 400 and "channel" in bad.json()["errors"]
 
 
 def test_flags_api_filters_and_handling(world, api_as, django_assert_num_queries):
     for days in (10, 20, 30):
-        WorkItemFactory(jurisdiction=world.a.district, department=world.a.department,
-                        valid_until=TODAY + datetime.timedelta(days=days))
-    WorkItemFactory(jurisdiction=world.b.district, department=world.b.department,
-                    valid_until=TODAY + datetime.timedelta(days=10))
+        WorkItemFactory(
+            jurisdiction=world.a.district,
+            department=world.a.department,
+            valid_until=TODAY + datetime.timedelta(days=days),
+        )
+    WorkItemFactory(
+        jurisdiction=world.b.district,
+        department=world.b.department,
+        valid_until=TODAY + datetime.timedelta(days=10),
+    )
     monitoring_services.flags_compute(today=TODAY)
     supervisor = User.objects.get(pk=world.a.supervisor.pk)
     # 1 grants, 1 count, 1 page of flags with their organisation.
@@ -216,15 +278,18 @@ def test_flags_api_filters_and_handling(world, api_as, django_assert_num_queries
         data = api_as(supervisor).get("/api/v1/flags/?kind=expiring_admission").json()
     assert data["count"] == 3
     assert all(f["summary"] for f in data["results"])
-    assert api_as(world.a.supervisor).get(
-        f"/api/v1/flags/?area={world.b.district.code}").json()["count"] == 0
+    assert (
+        api_as(world.a.supervisor)
+        .get(f"/api/v1/flags/?area={world.b.district.code}")
+        .json()["count"]
+        == 0
+    )
     city_wide = api_as(world.a.cadre).get("/api/v1/flags/")
     assert city_wide.status_code == 403
     flag = Flag.objects.filter(organisation=world.a.department).first()
     url = f"/api/v1/flags/{flag.pk}"
     assert api_as(world.a.reviewer).post(f"{url}/acknowledge/").json()["status"] == "acknowledged"
     assert api_as(world.a.reviewer).post(f"{url}/resolve/").status_code == 400
-    resolved = api_as(world.a.reviewer).post(f"{url}/resolve/", {"note": "已续期"},
-                                             format="json")
+    resolved = api_as(world.a.reviewer).post(f"{url}/resolve/", {"note": "已续期"}, format="json")
     assert resolved.json()["status"] == "resolved"
     assert api_as(world.b.reviewer).post(f"{url}/acknowledge/").status_code == 404
