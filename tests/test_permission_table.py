@@ -1063,6 +1063,107 @@ ENDPOINTS: list[Endpoint] = [
         body=lambda w, r, p: {"note": "已提醒部门续期"},
         **only(302, *FLAG_HOLDERS, default=404, anonymous=302),
     ),
+    # --- Pages of the admission workflow and the lists (registry/urls_admission.py) ------
+    Endpoint(
+        "applications",
+        "get",
+        fixed("/applications/"),
+        **only(200, "department_staff", "reviewer", "supervisor", anonymous=302),
+    ),
+    Endpoint(
+        "application-new",
+        "get",
+        fixed("/applications/new/"),
+        **only(200, "department_staff", anonymous=302),
+    ),
+    # The live checks: an HTML fragment for the department's form.
+    Endpoint(
+        "application-checks",
+        "post",
+        fixed("/applications/checks/"),
+        body=lambda w, r, p: {"title": "居民信息核对", "frequency": "monthly"},
+        **only(200, "department_staff", anonymous=302),
+    ),
+    # Seen by the department and the areas above it; not visible to anyone else (404).
+    Endpoint(
+        "application-page",
+        "get",
+        lambda w, a: f"/applications/{a.pk}/",
+        prepare=draft,
+        **only(200, "department_staff", "reviewer", "supervisor", default=404, anonymous=302),
+    ),
+    Endpoint(
+        "application-edit",
+        "get",
+        lambda w, a: f"/applications/{a.pk}/edit/",
+        prepare=draft,
+        default=404,
+        anonymous=302,
+        overrides={"department_staff": 200, "reviewer": 403, "supervisor": 403},
+    ),
+    # A reviewer starts the review (302 to the page); the department and the supervisor see
+    # the application but may not review it (403); the rest cannot see it (404).
+    Endpoint(
+        "application-action",
+        "post",
+        lambda w, a: f"/applications/{a.pk}/start-review/",
+        prepare=submitted,
+        body=lambda w, r, p: {},
+        default=404,
+        anonymous=302,
+        overrides={"reviewer": 302, "department_staff": 403, "supervisor": 403},
+    ),
+    Endpoint(
+        "review-queue",
+        "get",
+        fixed("/review/"),
+        **only(200, "reviewer", anonymous=302),
+    ),
+    Endpoint(
+        "work-items",
+        "get",
+        fixed("/work-items/"),
+        **only(200, *ROLE_HOLDERS, anonymous=302),
+    ),
+    # Only a reviewer of the item's jurisdiction changes its status; a reason is required.
+    Endpoint(
+        "work-item-status",
+        "post",
+        lambda w, item: f"/work-items/{item.admission_number}/suspend/",
+        prepare=work_item,
+        body=lambda w, r, p: {"suspend-reason": "核查中"},  # the page's form is prefixed
+        default=403,
+        anonymous=302,
+        overrides={"reviewer": 302, "outsider": 404, "admin": 404},
+    ),
+    Endpoint(
+        "list-import",
+        "get",
+        fixed("/lists/import/"),
+        **only(200, "reviewer", anonymous=302),
+    ),
+    Endpoint(
+        "list-import-template",
+        "get",
+        fixed("/lists/import/template.xlsx"),
+        **only(200, "reviewer", anonymous=302),
+    ),
+    # The published lists are public, signed in or not.
+    Endpoint("published-lists", "get", fixed("/lists/"), default=200, anonymous=200),
+    Endpoint(
+        "published-list",
+        "get",
+        lambda w, p: f"/lists/{w.a.district.code}/assist/",
+        default=200,
+        anonymous=200,
+    ),
+    Endpoint(
+        "published-list-export",
+        "get",
+        lambda w, p: f"/lists/{w.a.district.code}/assist/export.xlsx",
+        default=200,
+        anonymous=200,
+    ),
     *CERTIFICATE_ENDPOINTS,
 ]
 
