@@ -120,7 +120,7 @@ def markdown(result: dict) -> str:
             f"second process, {h['duration_s']} s per measurement after {h['warmup_s']} s "
             f"warm-up. 'loaded': {h['connections']} connections; 'single': 1 connection.",
             "",
-            "| endpoint | users | rows per user | connections | req/s | p50 ms | p95 ms "
+            "| endpoint | users | assignments per user | connections | req/s | p50 ms | p95 ms "
             "| p99 ms | errors |",
             "|---|---|---|---|---|---|---|---|---|",
         ]
@@ -133,7 +133,7 @@ def markdown(result: dict) -> str:
                         f"{r['connections']} | {r['rps']} | {r['p50_ms']} | {r['p95_ms']} | "
                         f"{r['p99_ms']} | {r['errors']} |"
                     )
-        lines += ["", "Ratios of throughput to the trivial endpoint (loaded): "]
+        lines += ["", "Throughput as a share of the trivial endpoint's (loaded):", ""]
         lines += [f"- {k}: {v}" for k, v in h["ratios"].items()]
     else:
         lines.append("Not run.")
@@ -141,8 +141,10 @@ def markdown(result: dict) -> str:
     lines += ["", "## Flag computation", ""]
     if f:
         lines += [
-            f"`flags_compute` first run (raising {f['first_run_raised']:,} flags): "
-            f"{f['first_run_s']} s. Steady state, {f['all_kinds']['runs']} runs each:",
+            f"`flags_compute`, first run of this benchmark: {f['first_run_s']} s "
+            f"({f['first_run_raised']:,} flags newly raised; none when an earlier run left "
+            f"them open). Then steady state (flags open, figures refreshed), "
+            f"{f['all_kinds']['runs']} runs each:",
             "",
             "| what | median s | max s |",
             "|---|---|---|",
@@ -163,7 +165,8 @@ def markdown(result: dict) -> str:
     counts = result.get("query_counts")
     if counts:
         lines += [
-            "| endpoint | as | rows seen | queries @ rows | queries @ rows | flat |",
+            "| endpoint | as | rows visible | queries @ rows (small page) "
+            "| queries @ rows (large page) | flat |",
             "|---|---|---|---|---|---|",
         ]
         for q in counts:
