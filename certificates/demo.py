@@ -19,6 +19,7 @@ from django.utils import timezone
 from certificates import services
 from certificates.identity import id_check_character
 from certificates.models import CertificateIssuance, CertificateRefusal, CertificateType
+from registry.demo import Step
 from registry.models import Organisation, User
 
 CITY_CODE = "990100"
@@ -139,3 +140,7 @@ def seed_certificates(stdout: Any = None) -> None:
         f"certificates: {created} retained types, {issued} issued and {refused} refused "
         f"requests added ({datetime.date.today().year})"
     )
+
+
+# Found by registry.demo.seed() after registry's own steps (the hub imports no other app).
+DEMO_STEPS = [Step("certificates", lambda ctx: seed_certificates(ctx.write))]

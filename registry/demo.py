@@ -436,8 +436,6 @@ def _activity_steps() -> list[Step]:
         Step("applications", demo_activity.seed_applications),
         Step("history", demo_activity.seed_history),
         Step("current tasks", demo_activity.seed_current),
-        Step("off-platform reports", demo_activity.seed_offplatform),
-        Step("flags", demo_activity.seed_flags),
     ]
 
 

@@ -1,5 +1,6 @@
-"""The demo city's lived-in registry: lists, applications in every state, months of
-dispatches with refusals and emergencies, off-platform reports, and the flags they raise.
+"""The demo city's lived-in registry: lists, applications in every state, and months of
+dispatches with refusals and emergencies (monitoring/demo.py adds the off-platform reports
+and the flags they raise).
 
 Current actions go through the services as the demo users (the city's lists are imported
 from an Excel workbook by the city reviewer, as a bureau would on its first day).
@@ -21,8 +22,6 @@ from django.db.models import Sum
 from django.utils import timezone
 from openpyxl import Workbook
 
-from monitoring import services as monitoring_services
-from monitoring.models import Flag, OffPlatformReport
 from registry import services
 from registry.demo import CADRE_COMMUNITY, CITY, DEMO_PASSWORD, DemoContext
 from registry.models import (
@@ -475,50 +474,6 @@ def seed_current(ctx: DemoContext) -> None:
     if inbox:
         services.assignment_respond(actor=cadre, assignment=inbox[0], action="accept")
     ctx.created += Dispatch.objects.filter(title__startswith="【本期】").count()
-
-
-OFFPLATFORM = [
-    ("微信群通知三天内上报辖区空置房屋", "wechat", "ZJ", 6),
-    ("电话要求统计辖区商户经营情况", "phone", "TJ", 4),
-    ("微信群要求填报居民消费意向问卷", "wechat", "TJ", 5),
-    ("纸质通知报送人口变动情况表", "paper", "TJ", 3),
-    ("会议布置协助开展统计执法检查", "meeting", "TJ", 8),
-    ("微信群催报小区住户名单", "wechat", "TJ", 2),
-    ("电话要求开具经营场所证明", "phone", "SJ", 1),
-    ("微信群要求组织居民观看直播并截图", "wechat", "WJ", 2),
-]
-
-
-def seed_offplatform(ctx: DemoContext) -> None:
-    """Demands that reached 朝阳社区 off the platform, reported by its cadre and liaison."""
-    community = ctx.organisation(CADRE_COMMUNITY)
-    if OffPlatformReport.objects.filter(community=community).exists():
-        ctx.existing += OffPlatformReport.objects.filter(community=community).count()
-        return
-    today = timezone.localdate()
-    reporters = [_user("cadre"), _user("liaison")]
-    for index, (title, channel, dept, hours) in enumerate(OFFPLATFORM):
-        monitoring_services.offplatform_report_create(
-            actor=reporters[index % 2],
-            community=community,
-            department=ctx.organisation(f"{CITY_CODE}-{dept}"),
-            title=title,
-            channel=channel,
-            received_on=today - datetime.timedelta(days=2 + index * 3),
-            due_date=today - datetime.timedelta(days=index * 3),
-            hours=Decimal(hours),
-        )
-        ctx.created += 1
-
-
-def seed_flags(ctx: DemoContext) -> None:
-    """Run the flag job once, as beat would within the hour (once: a rerun changes nothing)."""
-    if Flag.objects.exists():
-        ctx.existing += Flag.objects.exclude(status=Flag.Status.RESOLVED).count()
-        return
-    summary = monitoring_services.flags_compute()
-    ctx.created += sum(summary.raised.values())
-    ctx.existing += sum(summary.still_open.values())
 
 
 def assert_demo_is_alive() -> dict[str, int]:
