@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime
 import io
 import re
-import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -17,14 +16,13 @@ from typing import Any
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
-from openpyxl.utils.exceptions import InvalidFileException
 
 from certificates import search
 from certificates.models import CertificateIssuance, CertificateType
 from registry.errors import InvalidInput
-from registry.excel import MAX_IMPORT_BYTES, MAX_IMPORT_ROWS, XLSX_CONTENT_TYPE
+from registry.excel import XLSX_CONTENT_TYPE, load_rows
 
 __all__ = ["XLSX_CONTENT_TYPE", "catalogue_workbook", "read_catalogue", "register_workbook"]
 
@@ -206,42 +204,9 @@ def _status_aliases() -> dict[str, str]:
     return aliases
 
 
-def _load_rows(upload) -> list[tuple]:
-    if getattr(upload, "size", 0) > MAX_IMPORT_BYTES:
-        raise InvalidInput(
-            _("The file is larger than %(mb)s MB.") % {"mb": MAX_IMPORT_BYTES // (1024 * 1024)},
-            code="file_too_large",
-        )
-    try:
-        workbook = load_workbook(upload, read_only=True, data_only=True)
-        sheet = workbook.worksheets[0]
-        rows = list(sheet.iter_rows(values_only=True, max_row=MAX_IMPORT_ROWS + 2))
-    except (
-        InvalidFileException,
-        zipfile.BadZipFile,
-        KeyError,
-        OSError,
-        ValueError,
-        IndexError,
-        TypeError,
-    ) as exc:
-        raise InvalidInput(
-            _("The file could not be read. Upload an Excel workbook (.xlsx)."),
-            code="unreadable_file",
-        ) from exc
-    if len(rows) > MAX_IMPORT_ROWS + 1:
-        raise InvalidInput(
-            _("At most %(n)s rows can be imported at once.") % {"n": MAX_IMPORT_ROWS},
-            code="too_many_rows",
-        )
-    if not rows:
-        raise InvalidInput(_("The workbook is empty."), code="empty_file")
-    return rows
-
-
 def read_catalogue(upload) -> ParseResult:
     """Validate every row of a catalogue workbook on its own; nothing is written here."""
-    raw_rows = _load_rows(upload)
+    raw_rows = load_rows(upload)
     aliases = _header_aliases()
     header = [aliases.get(_text(cell).lower()) for cell in raw_rows[0]]
     missing = [c for c in CATALOGUE_COLUMNS if c.key in {"name", "status"} and c.key not in header]

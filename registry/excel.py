@@ -216,8 +216,9 @@ def _date(value: Any) -> datetime.date | None:
     return datetime.date.fromisoformat(str(value).strip().replace("/", "-"))
 
 
-def read_import(upload, *, jurisdiction: Organisation) -> ParseResult:
-    """Validate every row of an uploaded workbook; nothing is written here."""
+def load_rows(upload) -> list[tuple]:
+    """The first sheet's rows of an uploaded .xlsx, or a clear 400 for anything else:
+    too large, not a workbook, too many rows, empty. Shared by every Excel import."""
     if getattr(upload, "size", 0) > MAX_IMPORT_BYTES:
         raise InvalidInput(
             _("The file is larger than %(mb)s MB.") % {"mb": MAX_IMPORT_BYTES // (1024 * 1024)},
@@ -226,7 +227,7 @@ def read_import(upload, *, jurisdiction: Organisation) -> ParseResult:
     try:
         workbook = load_workbook(upload, read_only=True, data_only=True)
         sheet = workbook.worksheets[0]
-        raw_rows = list(sheet.iter_rows(values_only=True, max_row=MAX_IMPORT_ROWS + 2))
+        rows = list(sheet.iter_rows(values_only=True, max_row=MAX_IMPORT_ROWS + 2))
     except (
         InvalidFileException,
         zipfile.BadZipFile,
@@ -240,13 +241,20 @@ def read_import(upload, *, jurisdiction: Organisation) -> ParseResult:
             _("The file could not be read. Upload an Excel workbook (.xlsx)."),
             code="unreadable_file",
         ) from exc
-    if len(raw_rows) > MAX_IMPORT_ROWS + 1:
+    if len(rows) > MAX_IMPORT_ROWS + 1:
         raise InvalidInput(
             _("At most %(n)s rows can be imported at once.") % {"n": MAX_IMPORT_ROWS},
             code="too_many_rows",
         )
-    if not raw_rows:
+    if not rows:
         raise InvalidInput(_("The workbook is empty."), code="empty_file")
+
+    return rows
+
+
+def read_import(upload, *, jurisdiction: Organisation) -> ParseResult:
+    """Validate every row of an uploaded workbook; nothing is written here."""
+    raw_rows = load_rows(upload)
 
     aliases = _header_aliases()
     header = [aliases.get(_text(cell).lower()) for cell in raw_rows[0]]
