@@ -370,6 +370,22 @@ def _finish(
     return application
 
 
+def _plain_transition(
+    *, actor: User, application: Application, action: str, reason: str
+) -> Application:
+    """A transition that changes only the state (and records who, when and why)."""
+    application, transition, from_state = _begin(
+        actor=actor, application=application, action=action, reason=reason
+    )
+    return _finish(
+        actor=actor,
+        application=application,
+        transition=transition,
+        from_state=from_state,
+        reason=reason,
+    )
+
+
 def application_submit(*, actor: User, application: Application) -> Application:
     """Submit for review. A likeness to the negative list blocks it (422).
 
@@ -408,46 +424,21 @@ def application_submit(*, actor: User, application: Application) -> Application:
 
 @transaction.atomic
 def application_withdraw(*, actor: User, application: Application, reason: str = "") -> Application:
-    application, transition, from_state = _begin(
-        actor=actor, application=application, action="withdraw", reason=reason
-    )
-    return _finish(
-        actor=actor,
-        application=application,
-        transition=transition,
-        from_state=from_state,
-        reason=reason,
-    )
+    return _plain_transition(actor=actor, application=application, action="withdraw", reason=reason)
 
 
 @transaction.atomic
 def application_start_review(
     *, actor: User, application: Application, reason: str = ""
 ) -> Application:
-    application, transition, from_state = _begin(
+    return _plain_transition(
         actor=actor, application=application, action="start-review", reason=reason
-    )
-    return _finish(
-        actor=actor,
-        application=application,
-        transition=transition,
-        from_state=from_state,
-        reason=reason,
     )
 
 
 @transaction.atomic
 def application_return(*, actor: User, application: Application, reason: str) -> Application:
-    application, transition, from_state = _begin(
-        actor=actor, application=application, action="return", reason=reason
-    )
-    return _finish(
-        actor=actor,
-        application=application,
-        transition=transition,
-        from_state=from_state,
-        reason=reason,
-    )
+    return _plain_transition(actor=actor, application=application, action="return", reason=reason)
 
 
 @transaction.atomic
