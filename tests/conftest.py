@@ -159,11 +159,15 @@ def api_as(api):
 
 
 @pytest.fixture(autouse=True)
-def _fresh_cache():
-    """Throttle counters live in the cache; one test's requests must not slow another's."""
+def _fresh_throttles():
+    """Throttle counters live in the cache; one test's requests must not slow another's.
+
+    Only the test client's own counters are deleted: clearing the whole cache would flush
+    the Redis database the Celery broker shares, dropping another process's queued tasks.
+    """
     from django.core.cache import cache
 
-    cache.clear()
+    cache.delete_many([f"throttle_{scope}_127.0.0.1" for scope in ("anon", "user")])
     yield
 
 
