@@ -26,7 +26,6 @@ from certificates.models import (
 from certificates.permissions import CATALOGUE_EXPORT, CATALOGUE_MANAGE, ISSUE, REGISTER
 from certificates.serializers import (
     CatalogueImportResultSerializer,
-    CatalogueImportSerializer,
     CertificateTypeQuerySerializer,
     CertificateTypeSerializer,
     DemandSerializer,
@@ -38,6 +37,7 @@ from certificates.serializers import (
     RefusalSerializer,
 )
 from registry.models import Application
+from registry.serializers_admission import ImportRequestSerializer
 
 XLSX = excel.XLSX_CONTENT_TYPE
 
@@ -117,7 +117,7 @@ class CertificateTypeViewSet(
         return Response(self.get_serializer(self.get_object()).data)
 
     @extend_schema(
-        request={"multipart/form-data": CatalogueImportSerializer},
+        request={"multipart/form-data": ImportRequestSerializer},
         responses={201: CatalogueImportResultSerializer},
     )
     @action(
@@ -129,7 +129,7 @@ class CertificateTypeViewSet(
     )
     def import_(self, request):
         """Import an area's catalogue from .xlsx: every row or none (400 lists row errors)."""
-        serializer = CatalogueImportSerializer(data=request.data)
+        serializer = ImportRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         summary = services.certificate_types_import(
             actor=request.user,

@@ -10,8 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from registry.checks import path_prefixes
-from registry.models import Application, Organisation, User
+from registry.models import Application, Organisation, User, path_prefixes
 
 
 class CertificateTypeQuerySet(models.QuerySet):

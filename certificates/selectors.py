@@ -18,9 +18,8 @@ from certificates.models import (
 from certificates.permissions import CATALOGUE_MANAGE, ISSUE, REGISTER
 from registry import permissions
 from registry import selectors as registry_selectors
-from registry.checks import path_prefixes
 from registry.errors import NotFound
-from registry.models import Application, Organisation, User
+from registry.models import Application, Organisation, User, path_prefixes
 
 Status = CertificateType.Status
 # Below this likeness a "did you mean" suggestion is noise.

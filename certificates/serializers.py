@@ -79,13 +79,6 @@ class CertificateTypeQuerySerializer(serializers.Serializer):
     )
 
 
-class CatalogueImportSerializer(serializers.Serializer):
-    jurisdiction = OrganisationCodeField(
-        queryset=Organisation.objects.filter(kind=Organisation.Kind.AREA)
-    )
-    file = serializers.FileField()
-
-
 class CatalogueImportResultSerializer(serializers.Serializer):
     created = serializers.IntegerField()
     updated = serializers.IntegerField()

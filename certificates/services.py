@@ -35,9 +35,9 @@ from certificates.models import (
 from certificates.permissions import CATALOGUE_MANAGE, ISSUE
 from registry import services as registry_services
 from registry.audit import audit_record, snapshot
-from registry.checks import communities_reached, path_prefixes
+from registry.checks import communities_reached
 from registry.errors import Conflict, InvalidInput, RuleRefused
-from registry.models import Application, Organisation, User
+from registry.models import Application, Organisation, User, path_prefixes
 from registry.services.common import full_clean, require
 
 CERTIFICATE_TYPE_SUBJECT = "certificate_type"

@@ -4,8 +4,7 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from monitoring.models import Flag, OffPlatformReport
-from registry.errors import InvalidInput
-from registry.models import Organisation
+from registry.filters import organisation_from_code
 
 
 class FlagFilter(django_filters.FilterSet):
@@ -19,10 +18,7 @@ class FlagFilter(django_filters.FilterSet):
         fields = ["kind", "status", "severity", "area"]
 
     def filter_area(self, queryset, name, value):
-        area = Organisation.objects.filter(code=value).only("path").first()
-        if area is None:
-            message = _("No organisation has the code %(code)s.") % {"code": value}
-            raise InvalidInput(message, fields={"area": [message]})
+        area = organisation_from_code(value, "area")
         return queryset.filter(organisation__path__startswith=area.path)
 
 

@@ -50,8 +50,7 @@ def reporting_communities(*, user: User) -> QuerySet:
 def reporting_departments(*, communities) -> QuerySet:
     """Departments that can demand something of these communities: those hung off any
     area above them (city and district departments alike), in tree order (one query)."""
-    from registry.checks import path_prefixes
-    from registry.models import Organisation
+    from registry.models import Organisation, path_prefixes
 
     prefixes = {prefix for c in communities for prefix in path_prefixes(c.path)}
     return (

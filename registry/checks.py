@@ -15,7 +15,15 @@ from decimal import Decimal
 from django.conf import settings
 from django.db.models import Q
 
-from registry.models import OCCURRENCES_PER_YEAR, Frequency, ListKind, Organisation, WorkItem
+from registry.models import (
+    OCCURRENCES_PER_YEAR,
+    Frequency,
+    ListKind,
+    Organisation,
+    WorkItem,
+    path_prefixes,
+)
+from registry.selectors import communities_in_scope
 
 _NOT_WORD = re.compile(r"[\W_]+", re.UNICODE)
 MAX_SIMILAR = 10
@@ -46,20 +54,9 @@ def text_likeness(a: str, b: str) -> float:
     return round(2 * len(ga & gb) / (len(ga) + len(gb)), 3)
 
 
-def path_prefixes(path: str) -> list[str]:
-    """'/a/b/c/' -> ['/a/', '/a/b/', '/a/b/c/']: the paths of an organisation's ancestors."""
-    parts = [p for p in path.split("/") if p]
-    return ["/" + "/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
-
-
 def communities_reached(scope: Iterable[Organisation]) -> int:
     """How many active communities lie in (or are) the scope organisations: one query."""
-    query = Q()
-    for organisation in scope:
-        query |= Q(path__startswith=organisation.path)
-    if not query:
-        return 0
-    return Organisation.objects.communities().filter(query, is_active=True).count()
+    return communities_in_scope(scope).count()
 
 
 def yearly_hours(frequency: str, hours_per_occurrence: Decimal | float | int) -> Decimal:

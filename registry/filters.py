@@ -9,6 +9,15 @@ from registry.errors import InvalidInput
 from registry.models import Organisation
 
 
+def organisation_from_code(code: str, field: str) -> Organisation:
+    """The organisation a filter names by code, or a 400 on that filter's name."""
+    organisation = Organisation.objects.filter(code=code).only("pk", "path").first()
+    if organisation is None:
+        message = _("No organisation has the code %(code)s.") % {"code": code}
+        raise InvalidInput(message, fields={field: [message]})
+    return organisation
+
+
 @extend_schema_field(OpenApiTypes.BOOL)
 class BooleanQueryFilter(django_filters.TypedChoiceFilter):
     """``true``/``false`` (or ``1``/``0``). Anything else is a 400: django-filter's own
@@ -34,10 +43,5 @@ class OrganisationFilter(django_filters.FilterSet):
         fields = ["kind", "level", "parent", "under", "is_monitoring_point"]
 
     def filter_under(self, queryset, name, value):
-        ancestor = Organisation.objects.filter(code=value).only("pk", "path").first()
-        if ancestor is None:
-            raise InvalidInput(
-                _("No organisation has the code %(code)s.") % {"code": value},
-                fields={"under": [_("No organisation has the code %(code)s.") % {"code": value}]},
-            )
+        ancestor = organisation_from_code(value, "under")
         return queryset.filter(path__startswith=ancestor.path).exclude(pk=ancestor.pk)

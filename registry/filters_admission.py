@@ -6,17 +6,8 @@ import django_filters
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from registry.checks import path_prefixes
-from registry.errors import InvalidInput
-from registry.models import Application, ListKind, Organisation, WorkItem
-
-
-def _organisation(code: str, field: str) -> Organisation:
-    organisation = Organisation.objects.filter(code=code).only("pk", "path").first()
-    if organisation is None:
-        message = _("No organisation has the code %(code)s.") % {"code": code}
-        raise InvalidInput(message, fields={field: [message]})
-    return organisation
+from registry.filters import organisation_from_code
+from registry.models import Application, ListKind, WorkItem, path_prefixes
 
 
 class ApplicationFilter(django_filters.FilterSet):
@@ -51,5 +42,5 @@ class WorkItemFilter(django_filters.FilterSet):
         fields = ["status", "list_kind", "department", "jurisdiction", "community", "q"]
 
     def filter_community(self, queryset, name, value):
-        community = _organisation(value, "community")
+        community = organisation_from_code(value, "community")
         return queryset.filter(scope__path__in=path_prefixes(community.path)).distinct()

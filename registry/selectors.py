@@ -9,7 +9,6 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from registry import permissions
-from registry.checks import path_prefixes
 from registry.errors import NotFound, PermissionDenied
 from registry.models import (
     Application,
@@ -19,6 +18,7 @@ from registry.models import (
     Organisation,
     User,
     WorkItem,
+    path_prefixes,
 )
 from registry.models.dispatch import open_first
 

@@ -25,6 +25,7 @@ from registry.models.organisations import (
     OrganisationQuerySet,
     Role,
     User,
+    path_prefixes,
 )
 
 __all__ = [
@@ -51,4 +52,5 @@ __all__ = [
     "Transition",
     "User",
     "WorkItem",
+    "path_prefixes",
 ]

@@ -11,6 +11,15 @@ from django.utils.translation import gettext_lazy as _
 PATH_SEPARATOR = "/"
 
 
+def path_prefixes(path: str) -> list[str]:
+    """'/a/b/c/' -> ['/a/', '/a/b/', '/a/b/c/']: the paths of a node and its ancestors."""
+    parts = [p for p in path.split(PATH_SEPARATOR) if p]
+    return [
+        PATH_SEPARATOR + "".join(f"{part}{PATH_SEPARATOR}" for part in parts[: i + 1])
+        for i in range(len(parts))
+    ]
+
+
 class User(AbstractUser):
     display_name = models.CharField(_("display name"), max_length=100, blank=True)
 
