@@ -17,7 +17,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from bench.targets import Actor
-from registry.api_base import Pagination
+from registry.api.base import Pagination
 
 API_PREFIX = "api/v1/"
 

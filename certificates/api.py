@@ -37,7 +37,7 @@ from certificates.serializers import (
     RefusalSerializer,
 )
 from registry.models import Application
-from registry.serializers_admission import ImportRequestSerializer
+from registry.serializers.admission import ImportRequestSerializer
 
 XLSX = excel.XLSX_CONTENT_TYPE
 

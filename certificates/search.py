@@ -14,7 +14,7 @@ from collections.abc import Iterable
 
 from pypinyin import Style, lazy_pinyin
 
-from registry.checks import text_likeness
+from registry.selectors.submission_checks import text_likeness
 
 SEPARATOR = "|"
 _NOT_WORD = re.compile(r"[\W_]+", re.UNICODE)

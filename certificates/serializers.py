@@ -18,7 +18,7 @@ from certificates.models import (
     CertificateTypeProposal,
 )
 from registry.models import Organisation
-from registry.serializers import OrganisationCodeField
+from registry.serializers.organisations import OrganisationCodeField
 
 
 class StrictCharField(serializers.CharField):

@@ -17,7 +17,7 @@ router.register(
     "certificate-refusals", api.CertificateRefusalViewSet, basename="certificate-refusal"
 )
 
-api_urlpatterns = router.urls
+api_urlpatterns = [*router.urls]
 
 page_urlpatterns = [
     # Public, no login: the lookup and each type's page (the QR target on notices).

@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "certificates",
     "signage",
     "monitoring",
+    # The province-scale benchmark's commands (bench_data, bench); it has no models.
+    "bench",
 ]
 
 MIDDLEWARE = [
@@ -177,16 +179,16 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["registry.api_base.RolePermission"],
-    "DEFAULT_PAGINATION_CLASS": "registry.api_base.Pagination",
+    "DEFAULT_PERMISSION_CLASSES": ["registry.api.base.RolePermission"],
+    "DEFAULT_PAGINATION_CLASS": "registry.api.base.Pagination",
     "DEFAULT_PARSER_CLASSES": [
-        "registry.api_base.JSONParser",
+        "registry.api.base.JSONParser",
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "registry.api_base.exception_handler",
+    "EXCEPTION_HANDLER": "registry.api.base.exception_handler",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"]
     + (["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
     "DEFAULT_THROTTLE_RATES": {"anon": "120/min"},

@@ -1,26 +1,21 @@
+"""The project's URLs: each app's ``page_urlpatterns`` at the root and its
+``api_urlpatterns`` under /api/v1/, plus the admin, the API schema and /healthz."""
+
 from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from certificates.urls import api_urlpatterns as certificates_api
-from certificates.urls import page_urlpatterns as certificates_pages
+from certificates import urls as certificates_urls
 from config.health import healthz
-from monitoring.urls import api_urlpatterns as monitoring_api
-from monitoring.urls_pages import urlpatterns as monitoring_pages
-from registry import views as registry_views
-from registry.urls import api_urlpatterns as registry_api
-from registry.urls import page_urlpatterns as registry_pages
+from monitoring import urls as monitoring_urls
+from registry import urls as registry_urls
 
-api_v1 = [*registry_api, *monitoring_api, *certificates_api]
+APPS = [registry_urls, monitoring_urls, certificates_urls]
+
+api_v1 = [pattern for app in APPS for pattern in app.api_urlpatterns]
 
 urlpatterns = [
-    path("", registry_views.home, name="home"),
-    path("workbench/<slug:role>/", registry_views.workbench, name="workbench"),
-    path("accounts/login/", registry_views.LoginView.as_view(), name="login"),
-    path("accounts/logout/", registry_views.LogoutView.as_view(), name="logout"),
-    *registry_pages,
-    *monitoring_pages,
-    *certificates_pages,
+    *(pattern for app in APPS for pattern in app.page_urlpatterns),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),

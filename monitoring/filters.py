@@ -4,7 +4,7 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from monitoring.models import Flag, OffPlatformReport
-from registry.filters import organisation_from_code
+from registry.filters.base import organisation_from_code
 
 
 class FlagFilter(django_filters.FilterSet):

@@ -7,7 +7,7 @@ from rest_framework import serializers
 from monitoring import flags as flag_rules
 from monitoring.models import Flag, OffPlatformReport
 from registry.models import Organisation
-from registry.serializers import OrganisationCodeField
+from registry.serializers.organisations import OrganisationCodeField
 
 
 class OffPlatformReportWriteSerializer(serializers.Serializer):

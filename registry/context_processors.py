@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from registry import permissions
 from registry.models import Role
-from registry.views import workbenches_for
+from registry.views.workbench import workbenches_for
 
 # The features each role reaches from the header, in the order they are shown. URL names,
 # not imports: the hub links to the other apps' pages without depending on their code.

@@ -1,7 +1,7 @@
 """Domain errors raised by services and selectors.
 
 Services speak in these, never in HTTP. Each carries a stable ``code`` for machines and a
-translatable message for people; ``registry.api_base.exception_handler`` turns them into the
+translatable message for people; ``registry.api.base.exception_handler`` turns them into the
 API's ``{"detail", "code"}`` JSON, and pages turn them into a message.
 """
 

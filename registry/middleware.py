@@ -15,7 +15,7 @@ class DomainErrorMiddleware:
 
     NotFound and PermissionDenied become the 404 and 403 pages; any other domain error
     (a refused transition, bad input) goes back where the user came from with a message.
-    The API has its own handler (registry.api_base.exception_handler).
+    The API has its own handler (registry.api.base.exception_handler).
     """
 
     def __init__(self, get_response):

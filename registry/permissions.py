@@ -97,7 +97,8 @@ def roles_of(user: User) -> set[Role]:
     return {grant.role for grant in grants_of(user)}
 
 
-def _grants_for(user: User, action: str) -> list[Grant]:
+def grants_for(user: User, action: str) -> list[Grant]:
+    """The user's memberships that allow ``action`` (where they may do it)."""
     allowed = ACTION_ROLES.get(action, frozenset())
     return [grant for grant in grants_of(user) if grant.role in allowed]
 
@@ -112,7 +113,7 @@ def may(user: User, action: str, organisation: Organisation | None = None) -> bo
         return False
     if action == AUTHENTICATED or (user.is_superuser and action in ADMIN_ACTIONS):
         return True
-    grants = _grants_for(user, action)
+    grants = grants_for(user, action)
     if organisation is None:
         return bool(grants)
     return any(organisation.path.startswith(grant.path) for grant in grants)
@@ -130,7 +131,7 @@ def scope_q(user: User, action: str, organisation_field: str) -> Q:
         return Q(pk__in=[])
     if user.is_superuser and action in ADMIN_ACTIONS:
         return Q()
-    grants = _grants_for(user, action)
+    grants = grants_for(user, action)
     if not grants:
         return Q(pk__in=[])
     query = Q()
@@ -148,7 +149,14 @@ def _predicate_for(action: str) -> rules.Predicate:
 
 def _register_with_rules() -> None:
     for action in set(ACTION_ROLES) | ADMIN_ACTIONS:
-        rules.add_perm(f"portal.{action}", _predicate_for(action))
+        rules.set_perm(f"portal.{action}", _predicate_for(action))
+
+
+def actions_register(roles_by_action: dict[str, frozenset[Role]]) -> None:
+    """Add an app's actions (``registry.plugins.actions``): to the table and to ``rules``."""
+    for action, roles in roles_by_action.items():
+        ACTION_ROLES[action] = frozenset(roles)
+        rules.set_perm(f"portal.{action}", _predicate_for(action))
 
 
 _register_with_rules()

@@ -295,7 +295,7 @@ def flag(world):
 ASSIGNMENT_READERS = ("community_cadre", "liaison", "reviewer", "supervisor", "department_staff")
 FLAG_HOLDERS = ("reviewer", "supervisor")
 
-# Workbench slug -> the role whose home it is (registry.views.WORKBENCHES).
+# Workbench slug -> the role whose home it is (registry.views.workbench.WORKBENCHES).
 WORKBENCH_ROLES = {
     "department": "department_staff",
     "reviewer": "reviewer",
@@ -907,7 +907,7 @@ ENDPOINTS: list[Endpoint] = [
         anonymous=302,
         body=lambda w, r, p: {"language": "en", "next": "/"},
     ),
-    # --- Pages of dispatch and the inbox (registry/urls_dispatch.py) -------------------------
+    # --- Pages of dispatch and the inbox (registry/urls.py) -------------------------
     Endpoint(
         "dispatch-index",
         "get",
@@ -1001,7 +1001,7 @@ ENDPOINTS: list[Endpoint] = [
     Endpoint(
         "notifications-badge", "get", fixed("/notifications/badge/"), default=200, anonymous=302
     ),
-    # --- Pages of monitoring (monitoring/urls_pages.py) -------------------------------------
+    # --- Pages of monitoring (monitoring/urls.py) -------------------------------------
     Endpoint(
         "offplatform-reports",
         "get",
@@ -1063,7 +1063,7 @@ ENDPOINTS: list[Endpoint] = [
         body=lambda w, r, p: {"note": "已提醒部门续期"},
         **only(302, *FLAG_HOLDERS, default=404, anonymous=302),
     ),
-    # --- Pages of the admission workflow and the lists (registry/urls_admission.py) ------
+    # --- Pages of the admission workflow and the lists (registry/urls.py) ------
     Endpoint(
         "applications",
         "get",

@@ -12,8 +12,6 @@ from registry.services.admission import (
     application_submit,
     application_update,
     application_withdraw,
-    work_item_change_status,
-    work_items_expire,
 )
 from registry.services.dispatch import assignment_respond, dispatch_create, dispatch_ratify
 from registry.services.lists import work_items_import
@@ -26,6 +24,7 @@ from registry.services.organisations import (
     organisation_update,
     user_create,
 )
+from registry.services.work_items import work_item_change_status, work_items_expire
 
 __all__ = [
     "EDITABLE_ORGANISATION_FIELDS",

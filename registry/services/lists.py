@@ -11,8 +11,9 @@ from registry import excel
 from registry.audit import audit_record
 from registry.errors import InvalidInput
 from registry.models import ListKind, Organisation, User, WorkItem
-from registry.services.admission import allocate_admission_number, validity_end
+from registry.services.admission import validity_end
 from registry.services.common import require
+from registry.services.work_items import allocate_admission_number
 
 
 @transaction.atomic

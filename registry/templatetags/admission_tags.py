@@ -1,6 +1,6 @@
 """Workbench sections of the admission workflow: a department's applications and to-dos,
 a reviewer's queue. Each is an inclusion tag reading through the selectors (one or two
-queries), so the workbench view (registry.views) needs to know nothing about them."""
+queries), so the workbench view (registry.views.workbench) needs to know nothing about them."""
 
 from __future__ import annotations
 

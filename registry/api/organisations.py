@@ -15,9 +15,9 @@ from rest_framework.views import APIView
 
 from registry import selectors, services
 from registry.errors import DomainError, NotFound
-from registry.filters import OrganisationFilter
+from registry.filters.organisations import OrganisationFilter
 from registry.models import Membership, User
-from registry.serializers import (
+from registry.serializers.organisations import (
     MeSerializer,
     OrganisationSerializer,
     OrganisationUpdateSerializer,

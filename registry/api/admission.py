@@ -12,9 +12,9 @@ from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
 from registry import selectors, services
-from registry.filters_admission import ApplicationFilter, WorkItemFilter
+from registry.filters.admission import ApplicationFilter, WorkItemFilter
 from registry.models import Application, WorkItem
-from registry.serializers_admission import (
+from registry.serializers.admission import (
     ApplicationListSerializer,
     ApplicationSerializer,
     ApplicationUpdateSerializer,

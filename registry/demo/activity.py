@@ -23,7 +23,7 @@ from django.utils import timezone
 from openpyxl import Workbook
 
 from registry import services
-from registry.demo import CADRE_COMMUNITY, CITY, DEMO_PASSWORD, DemoContext
+from registry.demo.context import CADRE_COMMUNITY, CITY, DEMO_PASSWORD, DemoContext, Step
 from registry.models import (
     Application,
     Assignment,
@@ -484,3 +484,11 @@ def assert_demo_is_alive() -> dict[str, int]:
         "assignments": Assignment.objects.count(),
         "communities": Organisation.objects.communities().count(),
     }
+
+
+STEPS = [
+    Step("lists", seed_lists),
+    Step("applications", seed_applications),
+    Step("history", seed_history),
+    Step("current tasks", seed_current),
+]

@@ -6,7 +6,7 @@ import django_filters
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from registry.filters import organisation_from_code
+from registry.filters.base import organisation_from_code
 from registry.models import Application, ListKind, WorkItem, path_prefixes
 
 

@@ -17,7 +17,7 @@ from registry.models import (
     Organisation,
     WorkItem,
 )
-from registry.serializers import OrganisationCodeField
+from registry.serializers.organisations import OrganisationCodeField
 from registry.services import admission
 
 

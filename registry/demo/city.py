@@ -1,46 +1,28 @@
-"""The demo city: a fictional 示范市 with districts, streets, communities, departments and users.
-
-``python manage.py seed_demo`` runs ``seed()``, which runs ``STEPS`` in order. Each step is
-idempotent: it looks rows up by code or username and creates only what is missing, through
-the services, so every row is validated and audited exactly like one an administrator
-makes, and a second run changes nothing (no rows, no audit entries).
-
-Later features add their own steps (work items, applications, dispatches ...): in
-registry, by adding a ``Step`` to the list ``seed()`` runs; in another app, by defining
-``DEMO_STEPS = [Step(...), ...]`` in ``<app>/demo.py``, which ``seed()`` finds by name
-after registry's own steps (in ``INSTALLED_APPS`` order), so registry imports no other
-app. A step receives the ``DemoContext`` with the actor and every organisation and user
-created so far.
-
-Codes follow the shape of real administrative division codes (GB/T 2260 and the statistical
-division codes): province ``990000``, city ``990100``, districts ``9901xx`` (counties from
-``990121``), streets and towns 9 digits (街道 ``001``-, 镇 ``100``-, 乡 ``200``-), communities
-and villages 12 digits (社区 ``001``-, 村 ``200``-). ``99`` is not a real province prefix.
-"""
+"""The demo city's tree (districts, streets, communities), departments, administrator and users."""
 
 from __future__ import annotations
 
 import random
-import unicodedata
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from importlib import import_module
+from dataclasses import dataclass
 
-from django.apps import apps
 from django.db import transaction
 
 from registry import services
 from registry.audit import audit_record
+from registry.demo.context import (
+    ADMIN_USERNAME,
+    CADRE_COMMUNITY,
+    CITY,
+    DEMO_PASSWORD,
+    PROVINCE,
+    DemoContext,
+    Login,
+    Step,
+)
 from registry.models import Organisation, Role, User
 
-# One password for every demo login: memorable, and accepted by Django's validators.
-DEMO_PASSWORD = "Demo-2026!"
-ADMIN_USERNAME = "admin"
-
-PROVINCE = ("990000", "示范省")
-CITY = ("990100", "示范市")
-
 Level = Organisation.Level
+
 
 # district code, name, then its streets / towns:
 # (street code suffix, street name, [(community code suffix, community name), ...]).
@@ -116,6 +98,7 @@ DISTRICTS: list[tuple[str, str, list[tuple[str, str, list[tuple[str, str]]]]]] =
     ),
 ]  # fmt: skip
 
+
 # 基层减负监测点: a handful of communities and villages across the three districts.
 MONITORING_POINTS = frozenset(
     {
@@ -128,6 +111,7 @@ MONITORING_POINTS = frozenset(
         "990122200200",  # 白云村
     }
 )
+
 
 # 市直部门: (code suffix, name). Codes are "<area code>-<suffix>", stable across runs.
 CITY_DEPARTMENTS = [
@@ -146,6 +130,8 @@ CITY_DEPARTMENTS = [
     ("SF", "市司法局"),
     ("CG", "市城市管理局"),
 ]
+
+
 # 区直部门 in every district and the county: (code suffix, name after the area's name).
 DISTRICT_DEPARTMENTS = [
     ("MZ", "民政局"),
@@ -154,8 +140,6 @@ DISTRICT_DEPARTMENTS = [
     ("WJ", "卫生健康局"),
     ("RS", "人力资源和社会保障局"),
 ]
-
-CADRE_COMMUNITY = "990102001001"  # 朝阳社区, a monitoring point: cadre and liaison meet there
 
 
 @dataclass(frozen=True)
@@ -220,66 +204,6 @@ DEMO_USERS = [
         who="示范市 (市督查办)",
     ),
 ]
-
-
-@dataclass(frozen=True)
-class Login:
-    username: str
-    password: str
-    role: str
-    organisation: str
-    password_unchanged: bool = True  # False: the account existed with another password
-
-
-@dataclass
-class DemoContext:
-    """What the steps share: the acting administrator, what exists, what to print."""
-
-    write: Callable[[str], None] = lambda message: None
-    actor: User | None = None
-    organisations: dict[str, Organisation] = field(default_factory=dict)
-    logins: list[Login] = field(default_factory=list)
-    created: int = 0
-    existing: int = 0
-
-    def organisation(self, code: str) -> Organisation:
-        if code not in self.organisations:
-            self.organisations[code] = Organisation.objects.get(code=code)
-        return self.organisations[code]
-
-    def ensure_organisation(
-        self,
-        *,
-        code: str,
-        name: str,
-        kind: str,
-        parent_code: str | None,
-        level: str,
-        **figures: int | bool,
-    ) -> Organisation:
-        """Create the organisation through the service unless its code already exists."""
-        found = self.organisations.get(code) or Organisation.objects.filter(code=code).first()
-        if found is not None:
-            self.existing += 1
-        else:
-            found = services.organisation_create(
-                actor=self.actor,
-                code=code,
-                name=name,
-                kind=kind,
-                level=level,
-                parent=self.organisation(parent_code) if parent_code else None,
-                **figures,
-            )
-            self.created += 1
-        self.organisations[code] = found
-        return found
-
-
-@dataclass(frozen=True)
-class Step:
-    name: str
-    run: Callable[[DemoContext], None]
 
 
 def _community_figures(code: str, is_village: bool) -> dict[str, int]:
@@ -425,76 +349,3 @@ STEPS: list[Step] = [
     Step("departments", seed_departments),
     Step("users", seed_users),
 ]
-
-
-def _activity_steps() -> list[Step]:
-    # Imported late: the activity module builds on this one's constants and context.
-    from registry import demo_activity
-
-    return [
-        Step("lists", demo_activity.seed_lists),
-        Step("applications", demo_activity.seed_applications),
-        Step("history", demo_activity.seed_history),
-        Step("current tasks", demo_activity.seed_current),
-    ]
-
-
-def app_steps() -> list[Step]:
-    """The ``DEMO_STEPS`` of every other installed app's ``demo`` module, if it has one."""
-    steps: list[Step] = []
-    for config in apps.get_app_configs():
-        if config.name == "registry":
-            continue
-        module_name = f"{config.name}.demo"
-        try:
-            module = import_module(module_name)
-        except ModuleNotFoundError as exc:
-            if exc.name != module_name:
-                raise  # the demo module exists but something it imports does not
-            continue
-        steps.extend(getattr(module, "DEMO_STEPS", ()))
-    return steps
-
-
-@transaction.atomic
-def seed(write: Callable[[str], None] = lambda message: None) -> DemoContext:
-    """Run every step in order, reporting per step what was created and what already was.
-
-    All or nothing: a step that fails leaves the database as it was before the run."""
-    ctx = DemoContext(write=write)
-    steps = [*STEPS, *_activity_steps(), *app_steps()]
-    for number, step in enumerate(steps, start=1):
-        created_before, existing_before = ctx.created, ctx.existing
-        step.run(ctx)
-        write(
-            f"[{number}/{len(steps)}] {step.name}: {ctx.created - created_before} created, "
-            f"{ctx.existing - existing_before} already there"
-        )
-    return ctx
-
-
-def _width(text: str) -> int:
-    """Columns a string takes in a terminal: CJK characters take two."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
-def login_table(logins: list[Login]) -> str:
-    """The demo logins as a plain-text table, Chinese and English headers."""
-    header = ("用户名 Username", "密码 Password", "角色 Role", "身份 Who")
-    rows = [
-        (
-            login.username,
-            login.password if login.password_unchanged else "(已修改 changed)",
-            login.role,
-            login.organisation,
-        )
-        for login in logins
-    ]
-    widths = [max(_width(row[i]) for row in [header, *rows]) for i in range(len(header))]
-
-    def line(cells: tuple[str, ...]) -> str:
-        padded = (c + " " * (w - _width(c)) for c, w in zip(cells, widths, strict=True))
-        return "  ".join(padded).rstrip()
-
-    rule = "  ".join("-" * w for w in widths)
-    return "\n".join([line(header), rule, *(line(row) for row in rows)])

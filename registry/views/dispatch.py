@@ -32,7 +32,7 @@ from registry.errors import (
     PermissionDenied,
     RuleRefused,
 )
-from registry.forms_dispatch import (
+from registry.forms.dispatch import (
     GATE_REASON_LABELS,
     CompleteForm,
     DispatchForm,

@@ -1,7 +1,8 @@
 """Forms for the admission pages: applications, review actions, lists, imports, filters.
 
 Forms parse and validate what a person typed; the services decide. A domain error a service
-raises is put back on the form (``add_domain_error``) so the page shows it next to the input.
+raises is put back on the form (``registry.pages.show_error``) so the page shows it next to
+the input.
 """
 
 from __future__ import annotations
@@ -20,7 +21,6 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from registry import selectors
-from registry.errors import DomainError
 from registry.models import (
     APPLICATION_LIST_KINDS,
     Application,
@@ -37,13 +37,6 @@ DATE_WIDGET = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
 MAX_PARTICIPANTS = 200
 # Rows the hearing form shows at first; "Add a row" adds more.
 PARTICIPANT_ROWS = 5
-
-
-def add_domain_error(form: forms.Form, exc: DomainError) -> None:
-    """Attach a service's field errors to the form's fields (the page shows the message)."""
-    for name, messages in (exc.extra.get("fields") or {}).items():
-        if name in form.fields and name not in form.errors:
-            form.add_error(name, messages)
 
 
 def split_values(text: str) -> list[str]:

@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 
 from registry import permissions
-from registry.forms import LoginForm
+from registry.forms.accounts import LoginForm
 from registry.models import Role
 
 # Each role's home, in the order a user holding several sees them.

@@ -1,4 +1,5 @@
-"""Pages of the admission workflow, the lists and public verification.
+"""Pages of the admission workflow: a department's applications and the reviewers' queue and
+decisions (work items and lists are in lists.py).
 
 Thin: selectors read (already scoped to the user), services write. A domain error a page
 expects (a refused transition, a negative-list match, bad input) is shown as a message on
@@ -9,93 +10,47 @@ registry.middleware.DomainErrorMiddleware, which renders the 404 and 403 pages.
 from __future__ import annotations
 
 import datetime
-import io
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Page, Paginator
 from django.db import transaction
-from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import formats, timezone
-from django.utils.http import content_disposition_header
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from openpyxl import load_workbook
-from openpyxl.styles import Font
 
-from registry import checks, excel, permissions, selectors, services
-from registry.errors import DomainError, NotFound, PermissionDenied
-from registry.forms_admission import (
+from registry import pages, permissions, selectors, services
+from registry.errors import DomainError, PermissionDenied
+from registry.forms.admission import (
     QUEUE_STATES,
     ApplicationFilterForm,
     ApplicationForm,
     ApproveForm,
-    AsOfForm,
-    ListImportForm,
     ReasonForm,
     RecordHearingForm,
     RequiredReasonForm,
     RequireHearingForm,
     ReviewQueueFilterForm,
-    WorkItemFilterForm,
-    WorkItemStatusForm,
-    add_domain_error,
 )
 from registry.models import (
     APPLICATION_TRANSITIONS,
     Application,
-    Frequency,
     HearingParticipant,
-    ListKind,
     Organisation,
-    WorkItem,
 )
-from registry.services.admission import (
-    EDITABLE_STATES,
-    WORK_ITEM_ACTION_LABELS,
-    WORK_ITEM_ACTIONS,
-    available_actions,
-)
+from registry.selectors import submission_checks as checks
+from registry.services.admission import EDITABLE_STATES, available_actions
 
-PAGE_SIZE = 25
 # What an application admits, in words (subjects other apps register; unknown ones as named).
 SUBJECT_LABELS = {
     "work_item": gettext_lazy("Work item"),
     "certificate_type": gettext_lazy("Certificate type kept by communities"),
 }
-WALL_TITLES = {
-    ListKind.DUTY: gettext_lazy("List of duties communities perform by law"),
-    ListKind.ASSIST: gettext_lazy("List of work communities do to assist government by law"),
-    ListKind.NEGATIVE: gettext_lazy("List of work communities must not bear (negative list)"),
-}
-
-
-def _paginate(request: HttpRequest, queryset, size: int = PAGE_SIZE) -> Page:
-    return Paginator(queryset, size).get_page(request.GET.get("page"))
-
-
-def _require(request: HttpRequest, action: str) -> None:
-    if not permissions.may(request.user, action):
-        raise PermissionDenied()
-
-
-def _show_error(request: HttpRequest, form, exc: DomainError) -> int:
-    """Put a service's refusal on the page: a message, and field errors on the form."""
-    if isinstance(exc, PermissionDenied | NotFound):
-        raise exc
-    messages.error(request, str(exc.message))
-    if form is not None:
-        add_domain_error(form, exc)
-    return exc.status
-
-
-# --- Applications: the department's side ----------------------------------------------------
 
 
 @login_required
@@ -103,7 +58,7 @@ def _show_error(request: HttpRequest, form, exc: DomainError) -> int:
 def application_list(request: HttpRequest) -> HttpResponse:
     """The applications the user may see, newest first: a department's own ("My
     applications"), or every one under a reviewer's or supervisor's area."""
-    _require(request, "application.view")
+    pages.require(request, "application.view")
     form = ApplicationFilterForm(request.GET or None)
     applications = (
         selectors.application_list(user=request.user)
@@ -119,7 +74,7 @@ def application_list(request: HttpRequest) -> HttpResponse:
         {
             "title": _("My applications") if may_apply else _("Admission applications"),
             "filter_form": form,
-            "page_obj": _paginate(request, applications),
+            "page_obj": pages.paginate(request, applications),
             "may_apply": may_apply,
         },
     )
@@ -189,7 +144,7 @@ def application_new(request: HttpRequest) -> HttpResponse:
                     actor=request.user, application=application
                 )
     except DomainError as exc:
-        status = _show_error(request, form, exc)
+        status = pages.show_error(request, exc, form)
         return _form_page(
             request,
             form,
@@ -260,7 +215,7 @@ def application_edit(request: HttpRequest, pk: int) -> HttpResponse:
                     actor=request.user, application=application
                 )
     except DomainError as exc:
-        status = _show_error(request, form, exc)
+        status = pages.show_error(request, exc, form)
         return _form_page(
             request,
             form,
@@ -301,9 +256,6 @@ def application_checks(request: HttpRequest) -> HttpResponse:
         "registry/admission/_checks.html",
         {"checks": _live_checks(form, application), "live": True},
     )
-
-
-# --- One application: details, history, and the actions the user may take ----------------------
 
 
 @dataclass(frozen=True)
@@ -358,8 +310,12 @@ ACTIONS: dict[str, ActionSpec] = {
         gettext_lazy("Reject this application? The decision is final."),
     ),
 }
+
+
 # Actions whose forms sit in the department's box, the rest in the reviewer's.
 DEPARTMENT_ACTIONS = ("submit", "withdraw")
+
+
 WIDE_ACTIONS = ("record-hearing",)
 
 
@@ -491,21 +447,18 @@ def application_action(request: HttpRequest, pk: int, action: str) -> HttpRespon
     try:
         application = spec.service(actor=request.user, application=application, **kwargs)
     except DomainError as exc:
-        status = _show_error(request, form, exc)
+        status = pages.show_error(request, exc, form)
         fresh = selectors.application_get(user=request.user, pk=pk)
         return _application_page(request, fresh, bound=(action, form), status=status)
     messages.success(request, str(spec.done))
     return redirect("application-page", pk=application.pk)
 
 
-# --- The reviewer's queue ----------------------------------------------------------------------
-
-
 @login_required
 @require_GET
 def review_queue(request: HttpRequest) -> HttpResponse:
     """What waits for the reviewer's decision, oldest submission first, with waiting days."""
-    _require(request, "application.review")
+    pages.require(request, "application.review")
     queue = selectors.review_queue(user=request.user).prefetch_related(None)
     departments = list(
         queue.order_by("department__path")
@@ -522,7 +475,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
         if data["older_than_days"] is not None:
             cutoff = timezone.now() - datetime.timedelta(days=data["older_than_days"])
             queue = queue.filter(submitted_at__lte=cutoff)
-    page = _paginate(request, queue)
+    page = pages.paginate(request, queue)
     today = timezone.localdate()
     for application in page.object_list:
         submitted = application.submitted_at
@@ -538,303 +491,4 @@ def review_queue(request: HttpRequest) -> HttpResponse:
             "page_obj": page,
             "queue_states": QUEUE_STATES,
         },
-    )
-
-
-# --- Work items ---------------------------------------------------------------------------------
-
-
-@login_required
-@require_GET
-def work_item_list(request: HttpRequest) -> HttpResponse:
-    _require(request, "work_item.view")
-    departments = list(selectors.departments_with_items().values_list("code", "name"))
-    form = WorkItemFilterForm(request.GET or None, departments=departments)
-    items = (
-        selectors.work_item_list(user=request.user)
-        .prefetch_related(None)
-        .order_by("jurisdiction__path", "list_kind", "admission_number", "id")
-    )
-    if form.is_valid():
-        data = form.cleaned_data
-        if data["q"]:
-            items = items.filter(
-                Q(title__icontains=data["q"]) | Q(admission_number__icontains=data["q"])
-            )
-        if data["list_kind"]:
-            items = items.filter(list_kind=data["list_kind"])
-        if data["status"]:
-            items = items.filter(status=data["status"])
-        if data["department"]:
-            items = items.filter(department__code=data["department"])
-    return render(
-        request,
-        "registry/admission/work_item_list.html",
-        {
-            "title": _("Work items"),
-            "filter_form": form,
-            "page_obj": _paginate(request, items),
-            "may_import": permissions.may(request.user, "work_item.manage"),
-        },
-    )
-
-
-def _work_item_page(
-    request: HttpRequest,
-    item: WorkItem,
-    *,
-    bound: tuple[str, Any] | None = None,
-    status: int = 200,
-) -> HttpResponse:
-    may_manage = permissions.may(request.user, "work_item.manage", item.jurisdiction)
-    status_actions = []
-    if may_manage:
-        for action, (sources, _target) in WORK_ITEM_ACTIONS.items():
-            if item.status in sources:
-                form = (
-                    bound[1] if bound and bound[0] == action else WorkItemStatusForm(prefix=action)
-                )
-                status_actions.append(
-                    {
-                        "action": action,
-                        "label": WORK_ITEM_ACTION_LABELS[action],
-                        "form": form,
-                        "danger": action == "revoke",
-                        "open": bool(bound and bound[0] == action),
-                    }
-                )
-    applications = (
-        selectors.application_list(user=request.user)
-        .filter(Q(work_item=item) | Q(renewal_of=item))
-        .prefetch_related(None)
-        .order_by("created_at", "id")
-        .distinct()
-    )
-    scope = list(item.scope.all())
-    today = timezone.localdate()
-    return render(
-        request,
-        "registry/admission/work_item_detail.html",
-        {
-            "title": item.title,
-            "item": item,
-            "scope": scope,
-            "applications": list(applications),
-            "status_actions": status_actions,
-            "valid_today": item.is_active_on(today),
-            "yearly_hours": checks.yearly_hours(item.frequency, item.hours_per_occurrence),
-        },
-        status=status,
-    )
-
-
-@login_required
-@require_GET
-def work_item_detail(request: HttpRequest, admission_number: str) -> HttpResponse:
-    item = selectors.work_item_get(user=request.user, admission_number=admission_number)
-    return _work_item_page(request, item)
-
-
-@login_required
-@require_POST
-def work_item_status(request: HttpRequest, admission_number: str, action: str) -> HttpResponse:
-    """Suspend, reinstate or revoke an item (reviewers of its jurisdiction)."""
-    if action not in WORK_ITEM_ACTIONS:
-        raise Http404
-    item = selectors.work_item_get(user=request.user, admission_number=admission_number)
-    if not permissions.may(request.user, "work_item.manage", item.jurisdiction):
-        raise PermissionDenied()
-    form = WorkItemStatusForm(request.POST, prefix=action)
-    if not form.is_valid():
-        messages.error(request, _("Please correct the errors below."))
-        return _work_item_page(request, item, bound=(action, form), status=400)
-    try:
-        item = services.work_item_change_status(
-            actor=request.user, item=item, action=action, reason=form.cleaned_data["reason"]
-        )
-    except DomainError as exc:
-        status = _show_error(request, form, exc)
-        fresh = selectors.work_item_get(user=request.user, admission_number=admission_number)
-        return _work_item_page(request, fresh, bound=(action, form), status=status)
-    messages.success(
-        request,
-        _("%(number)s is now %(status)s.")
-        % {"number": item.admission_number, "status": item.get_status_display()},
-    )
-    return redirect("work-item-page", admission_number=item.admission_number)
-
-
-# --- Importing a list from Excel ----------------------------------------------------------------
-
-
-def _column_labels() -> dict[str, str]:
-    return {column.key: str(column.header) for column in excel.COLUMNS}
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def list_import(request: HttpRequest) -> HttpResponse:
-    """Reviewers import a jurisdiction's existing list: every row, or nothing."""
-    _require(request, "work_item.manage")
-    areas = selectors.areas_managed_by(user=request.user)
-    row_errors: list[dict] = []
-    imported = None
-    status = 200
-    if request.method == "POST":
-        form = ListImportForm(request.POST, request.FILES, areas=areas)
-        if form.is_valid():
-            jurisdiction = form.cleaned_data["jurisdiction"]
-            try:
-                items = services.work_items_import(
-                    actor=request.user, jurisdiction=jurisdiction, upload=form.cleaned_data["file"]
-                )
-            except DomainError as exc:
-                status = _show_error(request, form, exc)
-                labels = _column_labels()
-                row_errors = [
-                    {**error, "column_label": labels.get(error["column"], error["column"])}
-                    for error in exc.extra.get("rows", [])
-                ]
-            else:
-                messages.success(
-                    request,
-                    _("%(n)s items were imported into the lists of %(jurisdiction)s.")
-                    % {"n": len(items), "jurisdiction": jurisdiction.name},
-                )
-                return redirect(f"{request.path}?imported={jurisdiction.code}")
-        else:
-            status = 400
-    else:
-        form = ListImportForm(areas=areas)
-        code = request.GET.get("imported")
-        if code:
-            jurisdiction = areas.filter(code=code).first()
-            if jurisdiction is not None:
-                imported = {"jurisdiction": jurisdiction, "kinds": ListKind.choices}
-    return render(
-        request,
-        "registry/admission/list_import.html",
-        {
-            "title": _("Import a list from Excel"),
-            "form": form,
-            "row_errors": row_errors,
-            "imported": imported,
-            "columns": excel.COLUMNS,
-            "required_keys": excel.REQUIRED_KEYS,
-        },
-        status=status,
-    )
-
-
-def _xlsx_response(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=excel.XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = content_disposition_header(True, filename)
-    return response
-
-
-@login_required
-@require_GET
-def list_import_template(request: HttpRequest) -> HttpResponse:
-    """An empty workbook with the expected headers, and a sheet saying what goes where."""
-    _require(request, "work_item.manage")
-    workbook = load_workbook(io.BytesIO(excel.list_workbook([], title=_("List"))))
-    notes = workbook.create_sheet(_("How to fill in"))
-    notes.append([_("Column"), _("What to write")])
-    for cell in notes[1]:
-        cell.font = Font(bold=True)
-    kinds = "、".join(str(label) for _value, label in ListKind.choices)
-    frequencies = "、".join(str(label) for _value, label in Frequency.choices)
-    hints = {
-        "admission_number": _("Leave empty: numbers are given on import."),
-        "title": _("Required."),
-        "list_kind": _("Required. One of: %(values)s") % {"values": kinds},
-        "department": _("The department's code; required for duty and assist items."),
-        "scope": _("Codes of areas or communities, separated by 、 or commas; empty = all."),
-        "frequency": _("One of: %(values)s") % {"values": frequencies},
-        "data_fields": _("Separated by 、 or commas."),
-        "valid_from": _("A date, YYYY-MM-DD; empty = today."),
-        "valid_until": _("A date, YYYY-MM-DD; empty = the longest validity allowed."),
-    }
-    for column in excel.COLUMNS:
-        notes.append([str(column.header), str(hints.get(column.key, ""))])
-    notes.column_dimensions["A"].width = 28
-    notes.column_dimensions["B"].width = 80
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return _xlsx_response(buffer.getvalue(), _("list-import-template.xlsx"))
-
-
-# --- The published lists (public) -------------------------------------------------------------
-
-
-@require_GET
-def published_index(request: HttpRequest) -> HttpResponse:
-    return render(
-        request,
-        "registry/admission/published_index.html",
-        {"title": _("Published lists"), "areas": selectors.published_list_index()},
-    )
-
-
-def _published(request: HttpRequest, code: str, kind: str) -> dict[str, Any]:
-    if kind not in ListKind.values:
-        raise Http404
-    jurisdiction = selectors.area_get(code=code)
-    today = timezone.localdate()
-    form = AsOfForm(request.GET or None, initial={"as_of": today})
-    as_of = form.cleaned_data["as_of"] if form.is_valid() else None
-    day = as_of or today
-    items = selectors.published_list(jurisdiction=jurisdiction, list_kind=kind, as_of=day)
-    title = _("%(jurisdiction)s %(list)s (as of %(date)s)") % {
-        "jurisdiction": jurisdiction.name,
-        "list": WALL_TITLES[ListKind(kind)],
-        "date": formats.date_format(day),
-    }
-    return {
-        "title": title,
-        "jurisdiction": jurisdiction,
-        "kind": kind,
-        "kind_label": ListKind(kind).label,
-        "form": form,
-        "day": day,
-        "is_today": day == today,
-        "items": items,
-    }
-
-
-@require_GET
-def published_list(request: HttpRequest, code: str, kind: str) -> HttpResponse:
-    """A jurisdiction's list as it stood on a day; printable for the wall (清单上墙)."""
-    context = _published(request, code, kind)
-    names = selectors.organisation_names(c for item in context["items"] for c in item.scope_codes)
-    for number, item in enumerate(context["items"], start=1):
-        item.position = number
-        item.scope_names = [names.get(c, c) for c in item.scope_codes]
-    context["kinds"] = ListKind.choices
-    return render(request, "registry/admission/published_list.html", context)
-
-
-@require_GET
-def published_list_export(request: HttpRequest, code: str, kind: str) -> HttpResponse:
-    context = _published(request, code, kind)
-    content = excel.list_workbook(context["items"], title=str(context["kind_label"]))
-    filename = f"{context['jurisdiction'].code}-{kind}-{context['day'].isoformat()}.xlsx"
-    return _xlsx_response(content, filename)
-
-
-# --- Public verification ------------------------------------------------------------------------
-
-
-@require_GET
-def verify(request: HttpRequest) -> HttpResponse:
-    """Anyone types an admission number and sees whether it is valid today."""
-    number = request.GET.get("number", "").strip()[:40]
-    result = selectors.work_item_verify(number=number) if number else None
-    statuses = dict(WorkItem.Status.choices)
-    if result is not None and result["status"]:
-        result["status_label"] = statuses.get(result["status"], result["status"])
-    return render(
-        request,
-        "registry/admission/verify.html",
-        {"title": _("Verify an admission number"), "number": number, "result": result},
     )

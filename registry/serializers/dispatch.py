@@ -10,7 +10,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from registry.models import Assignment, Dispatch, Organisation
-from registry.serializers import OrganisationCodeField
+from registry.serializers.organisations import OrganisationCodeField
 from registry.workdays import working_days_between
 
 

@@ -9,9 +9,9 @@ from rest_framework.response import Response
 
 from registry import selectors, services
 from registry.errors import InvalidInput
-from registry.filters_dispatch import AssignmentFilter, DispatchFilter
+from registry.filters.dispatch import AssignmentFilter, DispatchFilter
 from registry.models import Assignment, Dispatch, WorkItem
-from registry.serializers_dispatch import (
+from registry.serializers.dispatch import (
     AssignmentSerializer,
     DispatchCreateSerializer,
     DispatchSerializer,

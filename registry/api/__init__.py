@@ -1,0 +1,1 @@
+"""api of the hub, one module per domain (organisations, admission, dispatch ...)."""

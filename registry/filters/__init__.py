@@ -1,0 +1,1 @@
+"""filters of the hub, one module per domain (organisations, admission, dispatch ...)."""

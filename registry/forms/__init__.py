@@ -1,0 +1,1 @@
+"""forms of the hub, one module per domain (organisations, admission, dispatch ...)."""

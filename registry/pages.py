@@ -1,0 +1,61 @@
+"""Page glue shared by every app's views: the few things each view module used to write
+for itself.
+
+- ``require(request, *actions)``: 403 unless the user may do one of the actions at all
+  (object-level scope is the selectors' job).
+- ``paginate(request, items, size)``: the ``?page=`` of a list, clamped to what exists.
+- ``safe_next(request, default)``: where to go after a POST, never off-site.
+- ``show_error(request, exc, form=None)``: put a service's refusal on the page (a message,
+  and its per-field errors on the form's fields); returns the HTTP status to answer with.
+  PermissionDenied and NotFound are re-raised so the 403/404 pages show.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.paginator import Page, Paginator
+from django.http import HttpRequest
+from django.utils.http import url_has_allowed_host_and_scheme
+
+from registry import permissions
+from registry.errors import DomainError, NotFound, PermissionDenied
+
+PAGE_SIZE = 25
+
+
+def require(request: HttpRequest, *actions: str) -> None:
+    if not permissions.may_any(request.user, *actions):
+        raise DjangoPermissionDenied()
+
+
+def paginate(request: HttpRequest, items, size: int = PAGE_SIZE) -> Page:
+    return Paginator(items, size).get_page(request.GET.get("page"))
+
+
+def safe_next(request: HttpRequest, default: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default
+
+
+def add_domain_error(form: forms.Form, exc: DomainError) -> None:
+    """Attach a service's field errors to the form's fields (``show_error`` puts the
+    message itself at the top of the page)."""
+    for name, field_messages in (exc.extra.get("fields") or {}).items():
+        if name in form.fields and name not in form.errors:
+            form.add_error(name, field_messages)
+
+
+def show_error(request: HttpRequest, exc: DomainError, form: forms.Form | None = None) -> int:
+    """A service refused: say why on the page; return the status to answer with."""
+    if isinstance(exc, PermissionDenied | NotFound):
+        raise exc
+    messages.error(request, str(exc.message))
+    if form is not None:
+        add_domain_error(form, exc)
+    return exc.status

@@ -1,0 +1,85 @@
+"""Where the other apps plug into the hub, so that the hub never names them.
+
+An app registers, from its ``AppConfig.ready()``:
+
+- ``actions({...})``: its permission actions and the roles that may perform them (added to
+  the one permission model, ``registry.permissions``, and to ``rules`` as ``portal.<action>``);
+- ``nav_link(NavLink(...))``: a link in the header, shown to users who may do ``action``;
+- ``workbench_section(WorkbenchSection(...))``: a section on a role's workbench, shown to
+  users who may do ``action`` (a lazily loaded ``url_name``, or an ``include`` template);
+- ``subject_label(name, label)``: how an admission subject the app registers reads in pages.
+
+The hub reads what is registered (``nav_links()``, ``workbench_sections(workbench)``,
+``subject_labels()``) and renders it; it imports none of the apps.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils.functional import Promise
+
+
+@dataclass(frozen=True)
+class NavLink:
+    url_name: str
+    label: str | Promise
+    # The permission action a user needs to see the link ("" = public, shown to everyone).
+    action: str
+    # Lower comes first; the hub's own links use 10, 20, 30 ...
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class WorkbenchSection:
+    # Which workbench: "department", "reviewer", "community", "liaison", "supervisor".
+    workbench: str
+    # The permission action a user needs to see the section.
+    action: str
+    heading: str | Promise
+    # A section fetched by htmx after the page loads (a URL name), or a template included
+    # in the page with the workbench's context.
+    url_name: str = ""
+    template: str = ""
+    # Where the heading links to ("see everything"), as a URL name, and its text.
+    link_name: str = ""
+    link_text: str | Promise = ""
+    order: int = 100
+
+
+_NAV_LINKS: dict[str, NavLink] = {}
+_SECTIONS: dict[tuple[str, str, str], WorkbenchSection] = {}
+_SUBJECT_LABELS: dict[str, str | Promise] = {}
+
+
+def actions(roles_by_action: dict) -> None:
+    """Add actions to the permission model (idempotent: ready() may run more than once)."""
+    from registry import permissions
+
+    permissions.actions_register(roles_by_action)
+
+
+def nav_link(link: NavLink) -> None:
+    _NAV_LINKS[link.url_name] = link
+
+
+def workbench_section(section: WorkbenchSection) -> None:
+    _SECTIONS[(section.workbench, section.url_name, section.template)] = section
+
+
+def subject_label(name: str, label: str | Promise) -> None:
+    _SUBJECT_LABELS[name] = label
+
+
+def nav_links() -> list[NavLink]:
+    return sorted(_NAV_LINKS.values(), key=lambda link: link.order)
+
+
+def workbench_sections(workbench: str) -> list[WorkbenchSection]:
+    return sorted(
+        (s for s in _SECTIONS.values() if s.workbench == workbench), key=lambda s: s.order
+    )
+
+
+def subject_labels() -> dict[str, str | Promise]:
+    return dict(_SUBJECT_LABELS)

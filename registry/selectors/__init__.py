@@ -1,0 +1,93 @@
+"""Reads: querysets and objects already scoped to what the user may see.
+
+One module per domain; this package re-exports them so callers write
+``from registry import selectors`` and ``selectors.application_list(user=...)``.
+"""
+
+from registry.selectors.admission import (
+    application_get,
+    application_list,
+    application_scope_options,
+    departments_for_applications,
+    departments_with_items,
+    published_list,
+    published_list_index,
+    review_queue,
+    work_item_get,
+    work_item_list,
+    work_item_verify,
+    work_items_covering,
+)
+from registry.selectors.dispatch import (
+    assignment_get,
+    assignment_list,
+    assignment_state_counts,
+    dispatch_departments,
+    dispatch_get,
+    dispatch_list,
+    dispatch_refusal_counts,
+    dispatch_refusal_reasons,
+    dispatch_target_organisations,
+    dispatchable_work_items,
+    inbox_get,
+    inbox_list,
+    inbox_order,
+    ratification_queue,
+)
+from registry.selectors.notifications import (
+    notification_get,
+    notification_list,
+    notification_unread_count,
+)
+from registry.selectors.organisations import (
+    area_get,
+    areas_managed_by,
+    communities_in_scope,
+    communities_under,
+    organisation_get,
+    organisation_list,
+    organisation_names,
+    user_get,
+    user_list,
+)
+
+__all__ = [
+    "application_get",
+    "application_list",
+    "application_scope_options",
+    "area_get",
+    "areas_managed_by",
+    "assignment_get",
+    "assignment_list",
+    "assignment_state_counts",
+    "communities_in_scope",
+    "communities_under",
+    "departments_for_applications",
+    "departments_with_items",
+    "dispatch_departments",
+    "dispatch_get",
+    "dispatch_list",
+    "dispatch_refusal_counts",
+    "dispatch_refusal_reasons",
+    "dispatch_target_organisations",
+    "dispatchable_work_items",
+    "inbox_get",
+    "inbox_list",
+    "inbox_order",
+    "notification_get",
+    "notification_list",
+    "notification_unread_count",
+    "organisation_get",
+    "organisation_list",
+    "organisation_names",
+    "published_list",
+    "published_list_index",
+    "ratification_queue",
+    "review_queue",
+    "user_get",
+    "user_list",
+    "work_item_get",
+    "work_item_list",
+    "work_item_verify",
+    "work_items_covering",
+]

@@ -1,0 +1,208 @@
+"""Reads of applications, work items and the published lists."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from registry import permissions
+from registry.errors import NotFound
+from registry.models import (
+    Application,
+    ListKind,
+    Organisation,
+    User,
+    WorkItem,
+    path_prefixes,
+)
+
+
+def application_list(*, user: User) -> QuerySet[Application]:
+    """Applications the user may see: their department's, or those under their area."""
+    return (
+        Application.objects.filter(permissions.scope_q(user, "application.view", "department"))
+        .select_related("department", "jurisdiction", "work_item", "created_by")
+        .prefetch_related("scope")
+    )
+
+
+def application_get(*, user: User, pk: int) -> Application:
+    try:
+        return (
+            application_list(user=user)
+            .select_related("hearing", "renewal_of")
+            .prefetch_related("transitions__actor", "hearing__participants")
+            .get(pk=pk)
+        )
+    except (Application.DoesNotExist, ValueError, TypeError):
+        raise NotFound() from None
+
+
+def review_queue(*, user: User) -> QuerySet[Application]:
+    """What waits for the user's decision, oldest submission first."""
+    return (
+        application_list(user=user)
+        .filter(permissions.scope_q(user, "application.review", "jurisdiction"))
+        .filter(
+            state__in=[
+                Application.State.SUBMITTED,
+                Application.State.UNDER_REVIEW,
+                Application.State.HEARING,
+            ]
+        )
+        .order_by("submitted_at", "id")
+    )
+
+
+def work_item_list(*, user: User) -> QuerySet[WorkItem]:
+    """Lists are published: anyone with a role reads every item."""
+    if not permissions.may(user, "work_item.view"):
+        return WorkItem.objects.none()
+    return WorkItem.objects.select_related("jurisdiction", "department").prefetch_related("scope")
+
+
+def work_item_get(*, user: User, admission_number: str) -> WorkItem:
+    try:
+        return work_item_list(user=user).get(admission_number=admission_number)
+    except WorkItem.DoesNotExist:
+        raise NotFound() from None
+
+
+def work_items_covering(community: Organisation) -> QuerySet[WorkItem]:
+    """Items whose scope names the community or an area above it (one indexed IN query)."""
+    return WorkItem.objects.filter(scope__path__in=path_prefixes(community.path)).distinct()
+
+
+def work_item_verify(*, number: str, today: datetime.date | None = None) -> dict:
+    """Public check of an admission number; an unknown number is simply not valid."""
+    today = today or timezone.localdate()
+    item = (
+        WorkItem.objects.select_related("department", "jurisdiction")
+        .filter(admission_number=(number or "").strip())
+        .exclude(list_kind=ListKind.NEGATIVE)
+        .first()
+    )
+    if item is None:
+        return {
+            "number": number,
+            "valid": False,
+            "status": None,
+            "title": None,
+            "department": None,
+            "jurisdiction": None,
+            "valid_from": None,
+            "valid_until": None,
+        }
+    return {
+        "number": item.admission_number,
+        "valid": item.is_active_on(today),
+        "status": item.status,
+        "title": item.title,
+        "department": item.department.name if item.department else None,
+        "jurisdiction": item.jurisdiction.name,
+        "valid_from": item.valid_from,
+        "valid_until": item.valid_until,
+    }
+
+
+def published_list(
+    *, jurisdiction: Organisation, list_kind: str, as_of: datetime.date | None = None
+) -> list[WorkItem]:
+    """The list as it stood at the end of ``as_of`` (today if None), rebuilt from history."""
+    today = timezone.localdate()
+    day = as_of or today
+    if day >= today:
+        items = WorkItem.objects.filter(jurisdiction=jurisdiction, list_kind=list_kind)
+    else:
+        end_of_day = timezone.make_aware(
+            datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time.min)
+        )
+        items = WorkItem.history.as_of(end_of_day).filter(
+            jurisdiction=jurisdiction, list_kind=list_kind
+        )
+    items = items.filter(status__in=[WorkItem.Status.ACTIVE, WorkItem.Status.EXPIRED])
+    if list_kind != ListKind.NEGATIVE:
+        items = items.filter(valid_from__lte=day, valid_until__gte=day)
+    department_names = dict(
+        Organisation.objects.departments()
+        .values_list("pk", "name")
+        .filter(pk__in={i.department_id for i in items if i.department_id})
+    )
+    result = sorted(items, key=lambda i: (i.admission_number or "", i.title))
+    scope_codes: dict[int, list[str]] = {}
+    for item_id, code in (
+        WorkItem.scope.through.objects.filter(workitem_id__in=[i.id for i in result])
+        .order_by("organisation__code")
+        .values_list("workitem_id", "organisation__code")
+    ):
+        scope_codes.setdefault(item_id, []).append(code)
+    for item in result:
+        item.department_name = department_names.get(item.department_id, "")
+        item.scope_codes = scope_codes.get(item.id, [])
+    return result
+
+
+def departments_for_applications(*, user: User) -> QuerySet[Organisation]:
+    """The departments in which the user may draft applications, with their parent area."""
+    ids = [
+        grant.organisation_id
+        for grant in permissions.grants_of(user)
+        if grant.role in permissions.ACTION_ROLES["application.edit"]
+        and grant.kind == Organisation.Kind.DEPARTMENT
+    ]
+    return (
+        Organisation.objects.departments()
+        .filter(pk__in=ids, is_active=True)
+        .select_related("parent")
+        .order_by("path")
+    )
+
+
+def application_scope_options(*, department: Organisation) -> QuerySet[Organisation]:
+    """What an application of ``department`` may cover: the areas and communities of its
+    jurisdiction (the department's parent area, itself included), in tree order."""
+    jurisdiction = department.parent
+    return (
+        Organisation.objects.filter(path__startswith=jurisdiction.path, is_active=True)
+        .exclude(kind=Organisation.Kind.DEPARTMENT)
+        .order_by("path")
+    )
+
+
+def departments_with_items() -> QuerySet[Organisation]:
+    """Departments responsible for at least one work item (for list filters)."""
+    return (
+        Organisation.objects.departments()
+        .filter(pk__in=WorkItem.objects.exclude(department=None).values("department_id"))
+        .order_by("path")
+    )
+
+
+def published_list_index() -> list[dict]:
+    """Every area with items on a list, and how many are active today per list kind.
+
+    Public: two queries (the counts grouped by area and kind, then the areas)."""
+    today = timezone.localdate()
+    active_today = Q(status=WorkItem.Status.ACTIVE) & (
+        Q(list_kind=ListKind.NEGATIVE) | (Q(valid_from__lte=today) & Q(valid_until__gte=today))
+    )
+    counts: dict[int, dict[str, int]] = {}
+    for jurisdiction_id, list_kind, n in (
+        WorkItem.objects.filter(active_today)
+        .values_list("jurisdiction_id", "list_kind")
+        .annotate(n=Count("id"))
+        .order_by()
+    ):
+        counts.setdefault(jurisdiction_id, {})[list_kind] = n
+    areas = Organisation.objects.areas().filter(pk__in=list(counts)).order_by("path")
+    return [
+        {
+            "area": area,
+            "counts": [
+                (kind, label, counts[area.pk].get(kind, 0)) for kind, label in ListKind.choices
+            ],
+        }
+        for area in areas
+    ]

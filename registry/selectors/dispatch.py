@@ -1,0 +1,185 @@
+"""Reads of dispatches, assignments and the community inbox."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from registry import permissions
+from registry.errors import NotFound
+from registry.models import (
+    Assignment,
+    Dispatch,
+    ListKind,
+    Organisation,
+    User,
+    WorkItem,
+)
+from registry.models.dispatch import open_first
+
+
+def _assignment_scope(user: User, action: str, field: str) -> Q:
+    """``permissions.scope_q`` for assignments, with a grant held in a community or a
+    department matched by id. Those are leaves of the tree (only areas contain
+    organisations), so the id selects exactly what the path prefix does; but an equality
+    lets the planner estimate the rows and read the first page in order from the
+    assignment_*_order indexes, where a join on the path made it sort every row of a busy
+    department first (1.1 s for 70,000 rows; docs/performance.md)."""
+    grants = [g for g in permissions.grants_of(user) if g.role in permissions.ACTION_ROLES[action]]
+    query = Q(pk__in=[])  # nothing, unless a grant says otherwise (as scope_q)
+    leaves = [g.organisation_id for g in grants if g.kind != Organisation.Kind.AREA]
+    if leaves:
+        query |= Q(**{f"{field}_id__in": leaves})
+    for grant in grants:
+        if grant.kind == Organisation.Kind.AREA:
+            query |= Q(**{f"{field}__path__startswith": grant.path})
+    return query
+
+
+def assignment_list(*, user: User) -> QuerySet[Assignment]:
+    """Assignments of the user's communities (and areas above them) or of their department."""
+    visible = _assignment_scope(user, "assignment.view_community", "community") | (
+        _assignment_scope(user, "assignment.view_department", "department")
+    )
+    return Assignment.objects.filter(visible).select_related(
+        "dispatch", "community", "department", "work_item"
+    )
+
+
+def inbox_order(queryset: QuerySet[Assignment]) -> QuerySet[Assignment]:
+    """Open tasks first, emergencies first among them, then the nearest due date, newest
+    (the order of the assignment_inbox_order and assignment_dept_order indexes)."""
+    return queryset.annotate(is_closed=open_first()).order_by(
+        "is_closed", "-emergency", "due_date", "-created_at", "-id"
+    )
+
+
+def assignment_get(*, user: User, pk: int) -> Assignment:
+    try:
+        return assignment_list(user=user).get(pk=pk)
+    except (Assignment.DoesNotExist, ValueError, TypeError):
+        raise NotFound() from None
+
+
+def dispatch_list(*, user: User) -> QuerySet[Dispatch]:
+    return Dispatch.objects.filter(
+        permissions.scope_q(user, "dispatch.view", "department")
+    ).select_related("department", "work_item", "created_by", "ratified_by")
+
+
+def dispatch_get(*, user: User, pk: int) -> Dispatch:
+    try:
+        return dispatch_list(user=user).get(pk=pk)
+    except (Dispatch.DoesNotExist, ValueError, TypeError):
+        raise NotFound() from None
+
+
+def dispatch_refusal_counts(dispatch_ids: Iterable[int]) -> dict[int, dict[str, int]]:
+    """Per dispatch: how many assignments are in each state (one grouped query)."""
+    counts: dict[int, dict[str, int]] = {}
+    for dispatch_id, state, n in (
+        Assignment.objects.filter(dispatch_id__in=list(dispatch_ids))
+        .values_list("dispatch_id", "state")
+        .annotate(n=Count("id"))
+        .order_by()
+    ):
+        counts.setdefault(dispatch_id, {})[state] = n
+    return counts
+
+
+def dispatch_departments(*, user: User) -> QuerySet[Organisation]:
+    """The departments the user may dispatch for (department-staff memberships)."""
+    return (
+        Organisation.objects.departments()
+        .filter(permissions.scope_q(user, "dispatch.create", ""), is_active=True)
+        .select_related("parent")
+        .order_by("path")
+    )
+
+
+def dispatchable_work_items(
+    *, user: User, today: datetime.date | None = None
+) -> QuerySet[WorkItem]:
+    """Admitted items in force today of the departments the user dispatches for."""
+    today = today or timezone.localdate()
+    return (
+        WorkItem.objects.filter(
+            permissions.scope_q(user, "dispatch.create", "department"),
+            Q(valid_from__isnull=True) | Q(valid_from__lte=today),
+            Q(valid_until__isnull=True) | Q(valid_until__gte=today),
+            status=WorkItem.Status.ACTIVE,
+            admission_number__isnull=False,
+        )
+        .exclude(list_kind=ListKind.NEGATIVE)
+        .select_related("department")
+        .prefetch_related("scope")
+        .order_by("admission_number")
+    )
+
+
+def dispatch_target_organisations(*, departments: Iterable[Organisation]) -> list[Organisation]:
+    """The areas and communities a department may address: everything under the area the
+    department hangs off, in tree order (one query)."""
+    query = Q()
+    for department in departments:
+        if department.parent_id is not None:
+            query |= Q(path__startswith=department.parent.path)
+    if not query:
+        return []
+    return list(
+        Organisation.objects.filter(query, is_active=True)
+        .exclude(kind=Organisation.Kind.DEPARTMENT)
+        .only("id", "code", "name", "kind", "level", "path", "parent_id", "depth")
+        .order_by("path")
+    )
+
+
+def dispatch_refusal_reasons(dispatch_ids: Iterable[int]) -> dict[int, dict[str, int]]:
+    """Per dispatch: how many refusals gave each reason code (one grouped query)."""
+    reasons: dict[int, dict[str, int]] = {}
+    for dispatch_id, reason, n in (
+        Assignment.objects.filter(
+            dispatch_id__in=list(dispatch_ids), state=Assignment.State.REFUSED
+        )
+        .values_list("dispatch_id", "refusal_reason")
+        .annotate(n=Count("id"))
+        .order_by()
+    ):
+        reasons.setdefault(dispatch_id, {})[reason] = n
+    return reasons
+
+
+def ratification_queue(*, user: User) -> QuerySet[Dispatch]:
+    """Emergency tasks the user may ratify and nobody has yet, oldest first."""
+    return (
+        dispatch_list(user=user)
+        .filter(
+            permissions.scope_q(user, "dispatch.ratify", "department"),
+            emergency=True,
+            ratified_at__isnull=True,
+        )
+        .order_by("created_at", "id")
+    )
+
+
+def inbox_list(*, user: User) -> QuerySet[Assignment]:
+    """Assignments seen from the community side only: the user's communities' inbox (and,
+    for reviewers and supervisors, the communities of their area)."""
+    return Assignment.objects.filter(
+        permissions.scope_q(user, "assignment.view_community", "community")
+    ).select_related("dispatch", "community", "department", "work_item")
+
+
+def inbox_get(*, user: User, pk: int) -> Assignment:
+    try:
+        return inbox_list(user=user).get(pk=pk)
+    except (Assignment.DoesNotExist, ValueError, TypeError):
+        raise NotFound() from None
+
+
+def assignment_state_counts(queryset: QuerySet[Assignment]) -> dict[str, int]:
+    """state -> how many, for a (scoped) queryset of assignments (one grouped query)."""
+    return dict(queryset.order_by().values_list("state").annotate(n=Count("id")))

@@ -1,0 +1,1 @@
+"""serializers of the hub, one module per domain (organisations, admission, dispatch ...)."""

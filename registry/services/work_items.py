@@ -1,0 +1,221 @@
+"""Admitted work items: numbering and admitting them on approval (the hub's admission subject),
+renewal, the reviewers' suspend / reinstate / revoke, and the daily expiry."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Sequence
+from typing import Any
+
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from registry.audit import audit_record
+from registry.errors import IllegalTransition, InvalidInput
+from registry.models import (
+    AdmissionSequence,
+    Application,
+    ListKind,
+    Organisation,
+    User,
+    WorkItem,
+)
+from registry.selectors import communities_in_scope
+from registry.selectors import submission_checks as checks
+from registry.services.admission import (
+    BURDEN_FIELDS,
+    AdmissionSubject,
+    admission_subject_register,
+)
+from registry.services.common import require
+from registry.services.notifications import notify_organisations
+
+
+def _work_item_checks(application: Application, scope: Sequence[Organisation]) -> dict:
+    return checks.submission_checks(
+        department=application.department,
+        jurisdiction=application.jurisdiction,
+        title=application.title,
+        data_fields=application.data_fields,
+        frequency=application.frequency,
+        hours_per_occurrence=application.hours_per_occurrence,
+        funding_per_community=application.funding_per_community,
+        scope=scope,
+        renewal_of=application.renewal_of,
+    )
+
+
+def allocate_admission_number(jurisdiction: Organisation, year: int) -> str:
+    """The next number for the jurisdiction and year; the row lock serialises approvals."""
+    AdmissionSequence.objects.get_or_create(jurisdiction=jurisdiction, year=year)
+    sequence = AdmissionSequence.objects.select_for_update().get(
+        jurisdiction=jurisdiction, year=year
+    )
+    sequence.last_value += 1
+    sequence.save(update_fields=["last_value"])
+    return f"{jurisdiction.code}-{year}-{sequence.last_value:04d}"
+
+
+def _admit(application: Application, *, today: datetime.date, until: datetime.date) -> WorkItem:
+    """Create the work item for an approval, or extend the item a renewal renews."""
+    scope = list(application.scope.all())
+    burden = {name: getattr(application, name) for name in BURDEN_FIELDS}
+    if application.renewal_of_id:
+        item = WorkItem.objects.select_for_update().get(pk=application.renewal_of_id)
+        for name, value in burden.items():
+            setattr(item, name, value)
+        item.title = application.title
+        item.description = application.description
+        item.legal_basis = application.legal_basis
+        item.valid_until = until
+        item.status = WorkItem.Status.ACTIVE
+        item.status_reason = ""
+        item.save()
+    else:
+        item = WorkItem.objects.create(
+            admission_number=allocate_admission_number(application.jurisdiction, today.year),
+            jurisdiction=application.jurisdiction,
+            list_kind=application.list_kind,
+            title=application.title,
+            description=application.description,
+            department=application.department,
+            legal_basis=application.legal_basis,
+            valid_from=today,
+            valid_until=until,
+            **burden,
+        )
+    item.scope.set(scope)
+    return item
+
+
+def _work_item_admit(
+    *, application: Application, actor: User, today: datetime.date, until: datetime.date
+) -> dict[str, Any]:
+    """The work-item subject: number it, tell the department and every community in scope."""
+    item = _admit(application, today=today, until=until)
+    application.work_item = item
+    audit_record(
+        actor=actor,
+        action="work_item.renew" if application.renewal_of_id else "work_item.admit",
+        obj=item,
+        after={
+            "admission_number": item.admission_number,
+            "valid_from": item.valid_from,
+            "valid_until": item.valid_until,
+            "application": application.pk,
+        },
+    )
+    title = _("Admitted: %(number)s %(title)s") % {
+        "number": item.admission_number,
+        "title": item.title,
+    }
+    link = reverse("work-item-page", args=[item.admission_number])
+    notify_organisations(
+        organisations=[application.department],
+        kind="application.approved",
+        title=title,
+        link=link,
+    )
+    notify_organisations(
+        organisations=communities_in_scope(item.scope.all()),
+        kind="work_item.admitted",
+        title=title,
+        body=_("Valid until %(date)s.") % {"date": item.valid_until.isoformat()},
+        link=link,
+    )
+    return {"admission_number": item.admission_number, "valid_until": until}
+
+
+admission_subject_register(
+    "work_item", AdmissionSubject(admit=_work_item_admit, checks=_work_item_checks)
+)
+
+
+# --- Reviewer actions on admitted items ------------------------------------------------
+
+WORK_ITEM_ACTION_LABELS = {
+    "suspend": gettext_lazy("Suspend"),
+    "reinstate": gettext_lazy("Reinstate"),
+    "revoke": gettext_lazy("Revoke"),
+}
+
+
+# action -> (states it may start from, state it leads to)
+WORK_ITEM_ACTIONS: dict[str, tuple[frozenset[str], str]] = {
+    "suspend": (frozenset({WorkItem.Status.ACTIVE}), WorkItem.Status.SUSPENDED),
+    "reinstate": (frozenset({WorkItem.Status.SUSPENDED}), WorkItem.Status.ACTIVE),
+    "revoke": (
+        frozenset({WorkItem.Status.ACTIVE, WorkItem.Status.SUSPENDED}),
+        WorkItem.Status.REVOKED,
+    ),
+}
+
+
+@transaction.atomic
+def work_item_change_status(*, actor: User, item: WorkItem, action: str, reason: str) -> WorkItem:
+    """Suspend, reinstate or revoke an item (reviewers of its jurisdiction, with a reason)."""
+    sources, target = WORK_ITEM_ACTIONS[action]
+    item = (
+        WorkItem.objects.select_for_update(of=("self",))
+        .select_related("jurisdiction", "department")
+        .get(pk=item.pk)
+    )
+    require(actor, "work_item.manage", item.jurisdiction)
+    if item.status not in sources:
+        raise IllegalTransition(
+            _("“%(action)s” is not possible while the item is “%(status)s”.")
+            % {"status": item.get_status_display(), "action": WORK_ITEM_ACTION_LABELS[action]}
+        )
+    if not (reason or "").strip():
+        message = _("Give a reason.")
+        raise InvalidInput(message, fields={"reason": [message]})
+    before = {"status": item.status}
+    item.status = target
+    item.status_reason = reason.strip()
+    item.save(update_fields=["status", "status_reason", "updated_at"])
+    audit_record(
+        actor=actor,
+        action=f"work_item.{action}",
+        obj=item,
+        before=before,
+        after={"status": target, "reason": item.status_reason},
+    )
+    if item.department_id:
+        notify_organisations(
+            organisations=[item.department],
+            kind=f"work_item.{action}",
+            title=_("%(number)s %(title)s is now %(status)s")
+            % {
+                "number": item.admission_number,
+                "title": item.title,
+                "status": item.get_status_display(),
+            },
+            body=item.status_reason,
+            link=reverse("work-item-page", args=[item.admission_number]),
+        )
+    return item
+
+
+@transaction.atomic
+def work_items_expire(*, today: datetime.date | None = None) -> int:
+    """Mark active items past their validity expired (the daily job). Safe to run twice."""
+    today = today or timezone.localdate()
+    expired = list(
+        WorkItem.objects.select_for_update()
+        .filter(status=WorkItem.Status.ACTIVE, valid_until__lt=today)
+        .exclude(list_kind=ListKind.NEGATIVE)
+    )
+    for item in expired:
+        item.status = WorkItem.Status.EXPIRED
+        item.save(update_fields=["status", "updated_at"])
+        audit_record(
+            actor=None,
+            action="work_item.expire",
+            obj=item,
+            before={"status": WorkItem.Status.ACTIVE},
+            after={"status": WorkItem.Status.EXPIRED, "valid_until": item.valid_until},
+        )
+    return len(expired)

@@ -1,0 +1,1 @@
+"""views of the hub, one module per domain (organisations, admission, dispatch ...)."""
