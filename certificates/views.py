@@ -9,7 +9,6 @@ from __future__ import annotations
 import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -23,17 +22,12 @@ from certificates import search, selectors, services
 from certificates.forms import CatalogueImportForm, IssueForm, ProposeForm
 from certificates.models import CertificateIssuance, CertificateRefusal, CertificateType
 from certificates.permissions import CATALOGUE_MANAGE, ISSUE, REGISTER
-from registry import permissions
-from registry.errors import InvalidInput, PermissionDenied, RuleRefused
+from registry import pages, permissions
+from registry.errors import InvalidInput, RuleRefused
 from registry.models import Organisation
 
 Status = CertificateType.Status
 REGISTER_PAGE_SIZE = 50
-
-
-def _require(request: HttpRequest, action: str) -> None:
-    if not permissions.may(request.user, action):
-        raise PermissionDenied()
 
 
 # --- Public ---------------------------------------------------------------------------------
@@ -95,7 +89,7 @@ def _register_filter(request: HttpRequest, communities: list[Organisation]) -> d
 
 @login_required
 def register(request: HttpRequest) -> HttpResponse:
-    _require(request, REGISTER)
+    pages.require(request, REGISTER)
     communities = list(selectors.register_communities(user=request.user).order_by("path"))
     chosen = _register_filter(request, communities)
     issuances = selectors.issuance_list(user=request.user).filter(year=chosen["year"])
@@ -103,8 +97,8 @@ def register(request: HttpRequest) -> HttpResponse:
     if chosen["community"] is not None:
         issuances = issuances.filter(community=chosen["community"])
         refusals = refusals.filter(community=chosen["community"])
-    page = Paginator(issuances.order_by("community__path", "-serial"), REGISTER_PAGE_SIZE).get_page(
-        request.GET.get("page")
+    page = pages.paginate(
+        request, issuances.order_by("community__path", "-serial"), REGISTER_PAGE_SIZE
     )
     today = timezone.localdate()
     return render(
@@ -127,7 +121,7 @@ def register(request: HttpRequest) -> HttpResponse:
 @login_required
 def register_print(request: HttpRequest) -> HttpResponse:
     """One community's register for a year, on A4 landscape."""
-    _require(request, REGISTER)
+    pages.require(request, REGISTER)
     communities = list(selectors.register_communities(user=request.user).order_by("path"))
     chosen = _register_filter(request, communities)
     if chosen["community"] is None:
@@ -180,7 +174,7 @@ def _institutions(form: IssueForm) -> list[str]:
 @require_http_methods(["GET", "POST"])
 def issue(request: HttpRequest) -> HttpResponse:
     """Register a certificate; a prohibited one is refused and its notice offered."""
-    _require(request, ISSUE)
+    pages.require(request, ISSUE)
     form = _issue_form(request, request.POST if request.method == "POST" else None)
     refusal = None
     if request.method == "POST" and form.is_valid():
@@ -267,7 +261,7 @@ def refusal_notice(request: HttpRequest, pk: int) -> HttpResponse:
 def catalogue(request: HttpRequest) -> HttpResponse:
     """The reviewer's catalogue: every type that concerns their areas, proposals under
     review, and the Excel import and export."""
-    _require(request, CATALOGUE_MANAGE)
+    pages.require(request, CATALOGUE_MANAGE)
     areas = selectors.catalogue_areas(user=request.user).order_by("path")
     form = CatalogueImportForm(request.POST or None, request.FILES or None, areas=areas, initial={})
     import_errors: list[dict] = []
@@ -317,7 +311,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def propose(request: HttpRequest) -> HttpResponse:
     """A department proposes a type for its area to retain (reviewed like a work item)."""
-    _require(request, "application.edit")
+    pages.require(request, "application.edit")
     departments = Organisation.objects.departments().filter(
         permissions.scope_q(request.user, "application.edit", "")
     )

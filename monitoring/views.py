@@ -8,12 +8,10 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -27,7 +25,7 @@ from monitoring.forms import (
     OffPlatformReportForm,
 )
 from monitoring.models import Flag
-from registry import permissions
+from registry import pages, permissions
 from registry.errors import IllegalTransition, InvalidInput, PermissionDenied
 
 PAGE_SIZE = 25
@@ -42,20 +40,6 @@ STATUS_TONES = {
     Flag.Status.ACKNOWLEDGED: "warning",
     Flag.Status.RESOLVED: "success",
 }
-
-
-def _require(request: HttpRequest, *actions: str) -> None:
-    if not permissions.may_any(request.user, *actions):
-        raise PermissionDenied()
-
-
-def _safe_next(request: HttpRequest, default: str) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return default
 
 
 # --- Off-platform reports ----------------------------------------------------------------------
@@ -75,8 +59,8 @@ def _report_form(request: HttpRequest, data=None) -> OffPlatformReportForm:
 @login_required
 def offplatform_new(request: HttpRequest) -> HttpResponse:
     """A cadre or liaison records a demand that reached the community off the platform."""
-    _require(request, "offplatform.report")
-    back = _safe_next(request, reverse("offplatform-reports"))
+    pages.require(request, "offplatform.report")
+    back = pages.safe_next(request, reverse("offplatform-reports"))
     if request.method == "POST":
         form = _report_form(request, request.POST)
         if form.is_valid():
@@ -114,7 +98,7 @@ def offplatform_new(request: HttpRequest) -> HttpResponse:
 @require_GET
 def offplatform_reports(request: HttpRequest) -> HttpResponse:
     """Reports the user sees: their community's, against their department, or in their area."""
-    _require(request, "offplatform.view_community", "offplatform.view_department")
+    pages.require(request, "offplatform.view_community", "offplatform.view_department")
     visible = selectors.offplatform_list(user=request.user)
     form = OffPlatformFilterForm(
         request.GET or None, departments=selectors.offplatform_departments(visible)
@@ -129,9 +113,7 @@ def offplatform_reports(request: HttpRequest) -> HttpResponse:
         if data["month"]:
             start, end = data["month"]
             reports = reports.filter(received_on__gte=start, received_on__lt=end)
-    page = Paginator(reports.order_by("-received_on", "-id"), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page = pages.paginate(request, reports.order_by("-received_on", "-id"), PAGE_SIZE)
     return render(
         request,
         "monitoring/reports.html",
@@ -149,7 +131,7 @@ def offplatform_reports(request: HttpRequest) -> HttpResponse:
 def offplatform_section(request: HttpRequest) -> HttpResponse:
     """The liaison workbench's section (loaded by htmx): the report form and the
     community's recent reports."""
-    _require(request, "offplatform.report")
+    pages.require(request, "offplatform.report")
     form = _report_form(request)
     recent = (
         selectors.offplatform_list(user=request.user)
@@ -182,7 +164,7 @@ def _flag_rows(flags) -> list[dict]:
 @require_GET
 def flag_index(request: HttpRequest) -> HttpResponse:
     """Flags of the user's area: filters, acknowledge, resolve with a note, recompute."""
-    _require(request, "flag.view")
+    pages.require(request, "flag.view")
     areas = list(selectors.flag_areas(user=request.user))
     form = FlagFilterForm(request.GET or None, areas=areas)
     flags = selectors.flag_list(user=request.user)
@@ -198,9 +180,7 @@ def flag_index(request: HttpRequest) -> HttpResponse:
         flags = flags.filter(severity=data["severity"])
     if data.get("area"):
         flags = flags.filter(organisation__path__startswith=form.areas[data["area"]].path)
-    page = Paginator(flags.order_by("-last_seen_at", "-id"), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page = pages.paginate(request, flags.order_by("-last_seen_at", "-id"), PAGE_SIZE)
     return render(
         request,
         "monitoring/flags.html",
@@ -225,7 +205,7 @@ def flag_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, str(exc.message))
     else:
         messages.success(request, _("Acknowledged: %(flag)s") % {"flag": flag})
-    return redirect(_safe_next(request, reverse("flags")))
+    return redirect(pages.safe_next(request, reverse("flags")))
 
 
 @login_required
@@ -233,7 +213,7 @@ def flag_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
 def flag_resolve(request: HttpRequest, pk: int) -> HttpResponse:
     flag = selectors.flag_get(user=request.user, pk=pk)
     form = FlagResolveForm(request.POST)
-    back = _safe_next(request, reverse("flags"))
+    back = pages.safe_next(request, reverse("flags"))
     if not form.is_valid():
         messages.error(request, _("Say how the flag was resolved before resolving it."))
         return redirect(back)
@@ -250,7 +230,7 @@ def flag_resolve(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def flag_recompute(request: HttpRequest) -> HttpResponse:
     """Run the flag job now (it also runs on its schedule) and say what it found."""
-    _require(request, "flag.compute")
+    pages.require(request, "flag.compute")
     summary = services.flags_compute()
     labels = dict(Flag.Kind.choices)
     changed = [
@@ -269,7 +249,7 @@ def flag_recompute(request: HttpRequest) -> HttpResponse:
     if changed:
         message = f"{message}{'；'.join(changed)}。"
     messages.success(request, message)
-    return redirect(_safe_next(request, reverse("flags")))
+    return redirect(pages.safe_next(request, reverse("flags")))
 
 
 @login_required
@@ -277,7 +257,7 @@ def flag_recompute(request: HttpRequest) -> HttpResponse:
 def supervisor_section(request: HttpRequest) -> HttpResponse:
     """The supervisor workbench's section (loaded by htmx): open flags by kind, and the
     communities with the heaviest load."""
-    _require(request, "flag.view")
+    pages.require(request, "flag.view")
     counts = selectors.flag_counts_by_kind(user=request.user)
     by_kind = [(kind, label, counts[kind]) for kind, label in Flag.Kind.choices if kind in counts]
     ranking = selectors.community_load_ranking(

@@ -14,17 +14,15 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Page, Paginator
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_POST
 
-from registry import permissions, selectors, services
+from registry import pages, permissions, selectors, services
 from registry.errors import (
     IllegalTransition,
     InvalidInput,
@@ -59,24 +57,6 @@ def _grants(user, action: str) -> list[permissions.Grant]:
     """The user's memberships that allow ``action``."""
     roles = permissions.ACTION_ROLES[action]
     return [grant for grant in permissions.grants_of(user) if grant.role in roles]
-
-
-def _require(request: HttpRequest, action: str) -> None:
-    if not permissions.may(request.user, action):
-        raise PermissionDenied()
-
-
-def _paginate(request: HttpRequest, queryset, size: int = PAGE_SIZE) -> Page:
-    return Paginator(queryset, size).get_page(request.GET.get("page"))
-
-
-def _safe_next(request: HttpRequest, default: str) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return default
 
 
 # --- Time left ------------------------------------------------------------------------------
@@ -185,7 +165,7 @@ def _add_service_errors(form: DispatchForm, exc: InvalidInput) -> None:
 @login_required
 def dispatch_new(request: HttpRequest) -> HttpResponse:
     """Send a task under an admitted item (or an emergency task) to communities."""
-    _require(request, "dispatch.create")
+    pages.require(request, "dispatch.create")
     user = request.user
     today = timezone.localdate()
     departments = list(selectors.dispatch_departments(user=user))
@@ -274,7 +254,7 @@ def _reason_words(reasons: dict[str, int]) -> list[tuple[str, int]]:
 @require_GET
 def dispatch_index(request: HttpRequest) -> HttpResponse:
     """The department's dispatches (reviewers and supervisors: those of their area)."""
-    _require(request, "dispatch.view")
+    pages.require(request, "dispatch.view")
     dispatches = selectors.dispatch_list(user=request.user).order_by("-created_at", "-id")
     kind = request.GET.get("kind", "")
     if kind == "emergency":
@@ -286,7 +266,7 @@ def dispatch_index(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:100]
     if query:
         dispatches = dispatches.filter(title__icontains=query)
-    page = _paginate(request, dispatches)
+    page = pages.paginate(request, dispatches, PAGE_SIZE)
     ids = [dispatch.pk for dispatch in page]
     counts = selectors.dispatch_refusal_counts(ids)
     reasons = selectors.dispatch_refusal_reasons(ids)
@@ -338,7 +318,7 @@ def dispatch_show(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "title": dispatch.title,
             "dispatch": dispatch,
-            "page_obj": _paginate(request, assignments, 50),
+            "page_obj": pages.paginate(request, assignments, 50),
             "state": state,
             "states": Assignment.State.choices,
             "counts": counts,
@@ -358,8 +338,8 @@ def _days_waiting(dispatch: Dispatch, today: datetime.date) -> int:
 @require_GET
 def ratification_queue(request: HttpRequest) -> HttpResponse:
     """Emergency tasks waiting for the admission office's ratification, oldest first."""
-    _require(request, "dispatch.ratify")
-    page = _paginate(request, selectors.ratification_queue(user=request.user))
+    pages.require(request, "dispatch.ratify")
+    page = pages.paginate(request, selectors.ratification_queue(user=request.user), PAGE_SIZE)
     today = timezone.localdate()
     limit = settings.PORTAL["EMERGENCY_RATIFY_DAYS"]
     for dispatch in page:
@@ -381,7 +361,7 @@ def ratification_queue(request: HttpRequest) -> HttpResponse:
 @require_POST
 def dispatch_ratify(request: HttpRequest, pk: int) -> HttpResponse:
     dispatch = selectors.dispatch_get(user=request.user, pk=pk)
-    back = _safe_next(request, reverse("dispatch-ratification"))
+    back = pages.safe_next(request, reverse("dispatch-ratification"))
     form = RatifyForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("The note is too long."))
@@ -422,7 +402,7 @@ def _cards(assignments, user, today: datetime.date) -> list[dict]:
 @require_GET
 def inbox(request: HttpRequest) -> HttpResponse:
     """What reached the community: open first, emergencies first, nearest due date."""
-    _require(request, "assignment.view_community")
+    pages.require(request, "assignment.view_community")
     everything = selectors.inbox_list(user=request.user)
     counts = selectors.assignment_state_counts(everything)
     state = request.GET.get("state", "")
@@ -433,7 +413,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
         shown = shown.filter(state=state)
     else:
         state = ""
-    page = _paginate(request, selectors.inbox_order(shown))
+    page = pages.paginate(request, selectors.inbox_order(shown), PAGE_SIZE)
     filters = [
         (
             value,
@@ -465,7 +445,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
 @require_GET
 def inbox_section(request: HttpRequest) -> HttpResponse:
     """The community workbench's inbox section (loaded by htmx): the open tasks on top."""
-    _require(request, "assignment.view_community")
+    pages.require(request, "assignment.view_community")
     opened = selectors.inbox_list(user=request.user).filter(state__in=Assignment.OPEN_STATES)
     shown = list(selectors.inbox_order(opened)[: INBOX_SECTION_SIZE + 1])
     return render(
@@ -544,4 +524,4 @@ def inbox_respond(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         "refuse": _("You refused “%(title)s”; the department has been told why."),
     }[action]
     messages.success(request, done % {"title": assignment.dispatch.title})
-    return redirect(_safe_next(request, reverse("inbox")))
+    return redirect(pages.safe_next(request, reverse("inbox")))

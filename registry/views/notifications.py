@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -12,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
-from registry import selectors
+from registry import pages, selectors
 from registry.errors import NotFound
 from registry.services.notifications import notifications_mark_read
 
@@ -26,7 +25,7 @@ def notification_index(request: HttpRequest) -> HttpResponse:
     notifications = selectors.notification_list(user=request.user)
     if request.GET.get("unread") == "1":
         notifications = notifications.filter(read_at__isnull=True)
-    page = Paginator(notifications, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = pages.paginate(request, notifications, PAGE_SIZE)
     return render(
         request,
         "registry/notifications/index.html",
