@@ -29,5 +29,10 @@ BEAT_SCHEDULE = {
         "task": "registry.tasks.work_items_expire",
         "schedule": crontab(hour=0, minute=5),
     },
+    # After the expiry: signs follow standards taking effect today and items that ended.
+    "plaques-reassess": {
+        "task": "signage.tasks.plaques_reassess",
+        "schedule": crontab(hour=0, minute=20),
+    },
 }
 app.conf.beat_schedule = BEAT_SCHEDULE

@@ -278,6 +278,9 @@ PORTAL.update(
         "FLAG_REFUSAL_MIN_ASSIGNMENTS": env.int("FLAG_REFUSAL_MIN_ASSIGNMENTS", default=10),
         "FLAG_PROHIBITED_DEMAND_MIN": env.int("FLAG_PROHIBITED_DEMAND_MIN", default=3),
         "FLAG_PROHIBITED_WINDOW_DAYS": env.int("FLAG_PROHIBITED_WINDOW_DAYS", default=90),
+        # Photos of signs and bare walls (signage): bytes and pixels accepted per upload.
+        "PLAQUE_PHOTO_MAX_BYTES": env.int("PLAQUE_PHOTO_MAX_BYTES", default=8 * 1024 * 1024),
+        "PLAQUE_PHOTO_MAX_PIXELS": env.int("PLAQUE_PHOTO_MAX_PIXELS", default=40_000_000),
         # Send notifications by email too (members with an address), besides in-app.
         "EMAIL_NOTIFICATIONS": env.bool("EMAIL_NOTIFICATIONS", default=False),
     }

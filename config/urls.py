@@ -9,8 +9,9 @@ from certificates import urls as certificates_urls
 from config.health import healthz
 from monitoring import urls as monitoring_urls
 from registry import urls as registry_urls
+from signage import urls as signage_urls
 
-APPS = [registry_urls, monitoring_urls, certificates_urls]
+APPS = [registry_urls, monitoring_urls, certificates_urls, signage_urls]
 
 api_v1 = [pattern for app in APPS for pattern in app.api_urlpatterns]
 

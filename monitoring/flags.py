@@ -274,6 +274,7 @@ def describe(flag: Flag) -> str:
         ),
         Flag.Kind.UNADMITTED_DEMAND: _("%(reports_30_days)s off-platform demands in 30 days"),
         Flag.Kind.REFUSAL_HOTSPOT: _("%(refused)s of %(assignments)s tasks refused"),
+        Flag.Kind.PLAQUE_EXCESS: _("%(excess)s signs up beyond the standard"),
         Flag.Kind.PROHIBITED_CERTIFICATE_DEMAND: _(
             "asked residents for prohibited certificates %(refusals)s times in %(communities)s "
             "communities"

@@ -7,7 +7,9 @@ An app registers, from its ``AppConfig.ready()``:
 - ``nav_link(NavLink(...))``: a link in the header, shown to users who may do ``action``;
 - ``workbench_section(WorkbenchSection(...))``: a section on a role's workbench, shown to
   users who may do ``action`` (a lazily loaded ``url_name``, or an ``include`` template);
-- ``subject_label(name, label)``: how an admission subject the app registers reads in pages.
+- ``subject_label(name, label)``: how an admission subject the app registers reads in pages;
+- ``on_work_item_ended(callback)``: called as ``callback(items=[...])`` inside the
+  transaction that revokes or expires work items (signs they backed become excess).
 
 The hub reads what is registered (``nav_links()``, ``workbench_sections(workbench)``,
 ``subject_labels()``) and renders it; it imports none of the apps.
@@ -15,6 +17,7 @@ The hub reads what is registered (``nav_links()``, ``workbench_sections(workbenc
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.utils.functional import Promise
@@ -50,6 +53,7 @@ class WorkbenchSection:
 _NAV_LINKS: dict[str, NavLink] = {}
 _SECTIONS: dict[tuple[str, str, str], WorkbenchSection] = {}
 _SUBJECT_LABELS: dict[str, str | Promise] = {}
+_WORK_ITEM_ENDED: dict[str, Callable[..., None]] = {}
 
 
 def actions(roles_by_action: dict) -> None:
@@ -69,6 +73,17 @@ def workbench_section(section: WorkbenchSection) -> None:
 
 def subject_label(name: str, label: str | Promise) -> None:
     _SUBJECT_LABELS[name] = label
+
+
+def on_work_item_ended(callback: Callable[..., None]) -> None:
+    # Keyed by name: ready() may run more than once.
+    _WORK_ITEM_ENDED[f"{callback.__module__}.{callback.__qualname__}"] = callback
+
+
+def work_item_ended(items: list) -> None:
+    """Tell the apps that these items stopped being active (revoked or expired)."""
+    for callback in _WORK_ITEM_ENDED.values():
+        callback(items=items)
 
 
 def nav_links() -> list[NavLink]:

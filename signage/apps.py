@@ -5,3 +5,26 @@ from django.utils.translation import gettext_lazy as _
 class SignageConfig(AppConfig):
     name = "signage"
     verbose_name = _("Signage")
+
+    def ready(self) -> None:
+        from registry import plugins
+        from signage import permissions, services
+
+        plugins.actions(permissions.ACTIONS)
+        plugins.nav_link(
+            plugins.NavLink("plaque-registry", _("Plaques"), permissions.VIEW, order=60)
+        )
+        for workbench in ("community", "reviewer", "supervisor"):
+            plugins.workbench_section(
+                plugins.WorkbenchSection(
+                    workbench=workbench,
+                    action=permissions.VIEW,
+                    heading=_("Plaques"),
+                    url_name="plaque-section",
+                    link_name="plaque-registry",
+                    link_text=_("Open the plaque registry"),
+                    order=60,
+                )
+            )
+        # A sign whose backing item is revoked or expires becomes excess; the hub calls us.
+        plugins.on_work_item_ended(services.plaques_on_work_items_ended)

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from registry import plugins
 from registry.audit import audit_record
 from registry.errors import IllegalTransition, InvalidInput
 from registry.models import (
@@ -196,6 +197,8 @@ def work_item_change_status(*, actor: User, item: WorkItem, action: str, reason:
             body=item.status_reason,
             link=reverse("work-item-page", args=[item.admission_number]),
         )
+    if target == WorkItem.Status.REVOKED:
+        plugins.work_item_ended([item])
     return item
 
 
@@ -218,4 +221,6 @@ def work_items_expire(*, today: datetime.date | None = None) -> int:
             before={"status": WorkItem.Status.ACTIVE},
             after={"status": WorkItem.Status.EXPIRED, "valid_until": item.valid_until},
         )
+    if expired:
+        plugins.work_item_ended(expired)
     return len(expired)
