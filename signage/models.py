@@ -48,14 +48,16 @@ class PlaqueStandard(models.Model):
     )
     # A sign is a named one when its text contains one of these (“居民委员会” matches
     # “朝阳社区居民委员会”), so one standard serves every community of the area.
-    named_signs = models.JSONField(_("named signs"), default=list)
+    named_signs = models.JSONField(_("named signs"), default=list, blank=True)
     max_exterior = models.PositiveIntegerField(
         _("most exterior signs"), validators=[MinValueValidator(0)]
     )
     max_interior = models.PositiveIntegerField(
         _("most interior signs"), validators=[MinValueValidator(0)]
     )
-    kinds_not_allowed = models.JSONField(_("kinds not allowed on walls"), default=list)
+    kinds_not_allowed = models.JSONField(
+        _("kinds not allowed on walls"), default=list, blank=True
+    )
     effective_from = models.DateField(_("effective from"))
     created_by = models.ForeignKey(
         User, verbose_name=_("set by"), on_delete=models.PROTECT, related_name="+"
@@ -126,7 +128,12 @@ class Plaque(models.Model):
     removal_photo = models.FileField(_("photo of the bare wall"), upload_to="plaques/", blank=True)
     removal_thumbnail = models.FileField(_("thumbnail"), upload_to="plaques/", blank=True)
     removed_by = models.ForeignKey(
-        User, verbose_name=_("removed by"), on_delete=models.PROTECT, related_name="+", null=True
+        User,
+        verbose_name=_("removed by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
     )
     created_by = models.ForeignKey(
         User, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
