@@ -59,6 +59,7 @@ REGISTRY_COLUMNS = [
 KIND_ALIASES = {
     "机构牌": Kind.ORGANISATION,
     "机构": Kind.ORGANISATION,
+    "功能室门牌": Kind.FUNCTION_ROOM,
     "功能室牌": Kind.FUNCTION_ROOM,
     "门牌": Kind.FUNCTION_ROOM,
     "功能室": Kind.FUNCTION_ROOM,
@@ -136,7 +137,7 @@ def registry_workbook(signs: Iterable[Plaque], *, title: str) -> bytes:
                     sign.work_item.admission_number if sign.work_item_id else "",
                     sign.get_status_display(),
                     yes if sign.within_standard else no,
-                    sign.why_label,
+                    str(sign.why_label),
                     sign.removed_on,
                     sign.removal_reason,
                 )
