@@ -14,11 +14,11 @@ page_urlpatterns = [
     path("plaques/", views.registry, name="plaque-registry"),
     path("plaques/new/", views.new, name="plaque-new"),
     path("plaques/section/", views.section, name="plaque-section"),
-    path("plaques/<int:pk>/", views.detail, name="plaque-detail"),
-    path("plaques/<int:pk>/remove/", views.remove, name="plaque-remove"),
+    path("plaques/<int:pk>/", views.detail, name="plaque-page"),
+    path("plaques/<int:pk>/remove/", views.remove, name="plaque-page-remove"),
     # Photos only through the permission check (MEDIA_ROOT is never served as such).
     path("plaques/<int:pk>/photo/<slug:variant>/", views.photo, name="plaque-photo"),
-    path("plaques/census/", views.census, name="plaque-census"),
-    path("plaques/census/template.xlsx", views.census_template, name="plaque-census-template"),
+    path("plaques/census/", views.census, name="plaque-census-page"),
+    path("plaques/census/template.xlsx", views.census_template, name="plaque-census-template-file"),
     path("plaques/standards/", views.standards, name="plaque-standards"),
 ]

@@ -208,7 +208,7 @@ def new(request: HttpRequest) -> HttpResponse:
                     _("Sign recorded. It is beyond the standard: %(why)s.")
                     % {"why": sign.why_label},
                 )
-            return redirect("plaque-detail", pk=sign.pk)
+            return redirect("plaque-page", pk=sign.pk)
         return render(request, "signage/new.html", _new_context(form), status=400)
     form = _form_context(request)
     return render(request, "signage/new.html", _new_context(form))
@@ -256,7 +256,7 @@ def remove(request: HttpRequest, pk: int) -> HttpResponse:
             context = _detail_context(request, sign, form)
             return render(request, "signage/detail.html", context, status=status)
         messages.success(request, _("Removal recorded. The sign stays in the registry as history."))
-        return redirect("plaque-detail", pk=sign.pk)
+        return redirect("plaque-page", pk=sign.pk)
     context = _detail_context(request, sign, form)
     return render(request, "signage/detail.html", context, status=400)
 
