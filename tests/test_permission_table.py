@@ -565,6 +565,216 @@ CERTIFICATE_ENDPOINTS: list[Endpoint] = [
     ),
 ]
 
+# --- Plaques (signage): a cadre keeps their community's registry; reviewers and supervisors
+# read their area's; departments read the signs they asked for ----------------------------
+
+
+@pytest.fixture(autouse=True)
+def _plaque_media(settings, tmp_path):
+    """Photos written by the plaque rows go to a throwaway MEDIA_ROOT."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def plaque_body(world, role=None, prepared=None) -> dict:
+    return {
+        "community": world.a.community.code,
+        "text": "平安建设示范点",
+        "kind": "publicity",
+        "placement": "exterior",
+        "issuer": world.a.department.code,
+        "location": "院墙",
+        "installed_on": _today().isoformat(),
+        "work_item": None,
+    }
+
+
+def plaque_up(world):
+    """A sign of district A's community, asked for by A's department, with a photo."""
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    from signage import services
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 30), "red").save(buffer, format="JPEG")
+    body = plaque_body(world)
+    return services.plaque_create(
+        actor=world.a.cadre,
+        community=world.a.community,
+        text=body["text"],
+        kind=body["kind"],
+        placement=body["placement"],
+        issuer=world.a.department,
+        installed_on=_today(),
+        photo=SimpleUploadedFile("sign.jpg", buffer.getvalue()),
+    )
+
+
+def plaque_removal(world, role, prepared) -> dict:
+    return {"removed_on": _today().isoformat(), "reason": "不在标准清单内"}
+
+
+def plaque_standard_body(world, role=None, prepared=None) -> dict:
+    return {
+        "area": world.a.district.code,
+        "named_signs": ["党组织", "居民委员会"],
+        "max_exterior": 3,
+        "max_interior": 4,
+        "kinds_not_allowed": ["rules"],
+        "effective_from": _today().isoformat(),
+    }
+
+
+def plaque_standard(world):
+    from signage import services
+
+    body = plaque_standard_body(world)
+    body.pop("area")
+    body["effective_from"] = _today()
+    return services.plaque_standard_create(actor=world.a.reviewer, area=world.a.district, **body)
+
+
+PLAQUE_READERS = ("community_cadre", "reviewer", "supervisor", "department_staff")
+PLAQUE_AREA_READERS = ("community_cadre", "reviewer", "supervisor")
+PLAQUE_CENSUS = ("reviewer", "supervisor")
+
+SIGNAGE_ENDPOINTS: list[Endpoint] = [
+    Endpoint("plaque-list", "get", fixed("/api/v1/plaques/"), **only(200, *PLAQUE_READERS)),
+    Endpoint(
+        "plaque-list",
+        "post",
+        fixed("/api/v1/plaques/"),
+        body=plaque_body,
+        **only(201, "community_cadre"),
+    ),
+    Endpoint(
+        "plaque-detail",
+        "get",
+        lambda w, p: f"/api/v1/plaques/{p.pk}/",
+        prepare=plaque_up,
+        **only(200, *PLAQUE_READERS),
+    ),
+    Endpoint(
+        "plaque-remove",
+        "post",
+        lambda w, p: f"/api/v1/plaques/{p.pk}/remove/",
+        prepare=plaque_up,
+        body=plaque_removal,
+        **only(200, "community_cadre"),
+    ),
+    Endpoint(
+        "plaque-summary",
+        "get",
+        lambda w, p: f"/api/v1/plaques/summary/?area={w.a.district.code}",
+        **only(200, *PLAQUE_AREA_READERS),
+    ),
+    Endpoint(
+        "plaque-trend", "get", fixed("/api/v1/plaques/trend/"), **only(200, *PLAQUE_AREA_READERS)
+    ),
+    Endpoint(
+        "plaque-export",
+        "get",
+        fixed("/api/v1/plaques/export/"),
+        **only(200, *PLAQUE_AREA_READERS),
+    ),
+    # The gate lets only the census's roles through; a body without the workbook is then a
+    # 400 (everyone else is stopped before the body is looked at).
+    Endpoint(
+        "plaque-census",
+        "post",
+        fixed("/api/v1/plaques/census/"),
+        **only(400, *PLAQUE_CENSUS),
+    ),
+    Endpoint(
+        "plaque-census-template",
+        "get",
+        fixed("/api/v1/plaques/census-template/"),
+        **only(200, *PLAQUE_CENSUS),
+    ),
+    Endpoint("plaque-standard-list", "get", fixed("/api/v1/plaque-standards/"), **every_role(200)),
+    Endpoint(
+        "plaque-standard-list",
+        "post",
+        fixed("/api/v1/plaque-standards/"),
+        body=plaque_standard_body,
+        **only(201, "reviewer"),
+    ),
+    Endpoint(
+        "plaque-standard-detail",
+        "get",
+        lambda w, s: f"/api/v1/plaque-standards/{s.pk}/",
+        prepare=plaque_standard,
+        **every_role(200),
+    ),
+    # Pages: a visitor is sent to sign in (302).
+    Endpoint(
+        "plaque-registry",
+        "get",
+        fixed("/plaques/"),
+        **only(200, *PLAQUE_READERS, anonymous=302),
+    ),
+    Endpoint(
+        "plaque-new", "get", fixed("/plaques/new/"), **only(200, "community_cadre", anonymous=302)
+    ),
+    Endpoint(
+        "plaque-section",
+        "get",
+        fixed("/plaques/section/"),
+        **only(200, *PLAQUE_AREA_READERS, anonymous=302),
+    ),
+    # A sign outside what one may read is "not found" (404).
+    Endpoint(
+        "plaque-page",
+        "get",
+        lambda w, p: f"/plaques/{p.pk}/",
+        prepare=plaque_up,
+        **only(200, *PLAQUE_READERS, default=404, anonymous=302),
+    ),
+    Endpoint(
+        "plaque-photo",
+        "get",
+        lambda w, p: f"/plaques/{p.pk}/photo/thumbnail/",
+        prepare=plaque_up,
+        **only(200, *PLAQUE_READERS, default=404, anonymous=302),
+    ),
+    # Those who see the sign but may not remove it get 403; the rest 404; the cadre 302.
+    Endpoint(
+        "plaque-page-remove",
+        "post",
+        lambda w, p: f"/plaques/{p.pk}/remove/",
+        prepare=plaque_up,
+        body=plaque_removal,
+        default=404,
+        anonymous=302,
+        overrides={
+            "community_cadre": 302,
+            "reviewer": 403,
+            "supervisor": 403,
+            "department_staff": 403,
+        },
+    ),
+    Endpoint(
+        "plaque-census-page",
+        "get",
+        fixed("/plaques/census/"),
+        **only(200, *PLAQUE_CENSUS, anonymous=302),
+    ),
+    Endpoint(
+        "plaque-census-template-file",
+        "get",
+        fixed("/plaques/census/template.xlsx"),
+        **only(200, *PLAQUE_CENSUS, anonymous=302),
+    ),
+    Endpoint(
+        "plaque-standards",
+        "get",
+        fixed("/plaques/standards/"),
+        **only(200, *ROLE_HOLDERS, anonymous=302),
+    ),
+]
+
 
 ENDPOINTS: list[Endpoint] = [
     # --- Authentication -------------------------------------------------------------------
@@ -1165,6 +1375,7 @@ ENDPOINTS: list[Endpoint] = [
         anonymous=200,
     ),
     *CERTIFICATE_ENDPOINTS,
+    *SIGNAGE_ENDPOINTS,
 ]
 
 
