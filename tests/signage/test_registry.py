@@ -45,7 +45,7 @@ def test_a_cadre_adds_a_sign_and_sees_at_once_whether_it_is_within_the_standard(
     assert data["status"] == "up"
     assert data["within_standard"] is False
     assert data["why"]["code"] == "not_backed"
-    assert "工作事项" in data["why"]["detail"]
+    assert data["why"]["detail"] == "不是规定保留的牌子，也没有有效准入事项对应"
     assert data["issuer"] == world.a.department.code
     backed = item(world)
     response = api_as(world.a.cadre).post(
