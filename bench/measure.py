@@ -217,3 +217,11 @@ def flags(*, repeats: int) -> dict:
         # The baseline is only fair if it finds exactly the flags the rules keep open.
         "raw_matches_flags": found == open_flags,
     }
+
+
+def flag_rule(kind: str, *, repeats: int) -> dict:
+    """One rule's findings alone (its aggregate query and the loop over what it found)."""
+    today = timezone.localdate()
+    rule = flag_rules.RULES[kind]
+    runs = [_timed(lambda: list(rule(today)))[0] for _ in range(max(repeats, 1))]
+    return {**_summary(runs), "findings": len(list(rule(today)))}

@@ -91,6 +91,7 @@ def _rows() -> dict:
         ("assignments", "registry", "Assignment"),
         ("offplatform_reports", "monitoring", "OffPlatformReport"),
         ("certificate_issuances", "certificates", "CertificateIssuance"),
+        ("plaques", "signage", "Plaque"),
         ("users", "registry", "User"),
     ]
     rows = {}
@@ -116,6 +117,10 @@ def _http(found: targets.Targets, options: Options, progress: Progress) -> dict:
         "department_list": ("/api/v1/assignments/", found.staff),
         "dispatch_list": ("/api/v1/dispatches/", found.staff),
     }
+    # The province's supervisor reads the plaque summary: 20,000 communities' counts, paged.
+    supervisors = [a for a in found.others if a.user.username == targets.SUPERVISOR_USERNAME]
+    if supervisors and apps.is_installed("signage"):
+        endpoints["plaque_summary"] = ("/api/v1/plaques/summary/", supervisors)
     out: dict = {
         "tool": tool,
         "workers": options.workers,
@@ -203,6 +208,12 @@ def run(options: Options, progress: Progress = print) -> tuple[dict, Path, Path]
         with override_settings(DEBUG=False):
             result["flags"] = measure.flags(repeats=options.flag_repeats)
         progress(f"flags: {result['flags']['ratio']}x the raw query")
+        if apps.is_installed("signage"):
+            with override_settings(DEBUG=False):
+                result["flags"]["plaque_excess"] = measure.flag_rule(
+                    "plaque_excess", repeats=options.flag_repeats
+                )
+            progress(f"plaque excess flag: median {result['flags']['plaque_excess']['median_s']} s")
     if "query_counts" not in options.skip:
         progress("queries per request")
         # The busiest department's staff, the heaviest community's cadre, province roles.

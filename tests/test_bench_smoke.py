@@ -34,7 +34,14 @@ def test_quick_benchmark_on_a_tiny_province_writes_every_section(tmp_path):
         for mode in ("loaded", "single"):
             assert endpoint[mode]["requests"] > 0, (name, mode)
             assert endpoint[mode]["errors"] == 0, (name, mode)
-    assert set(saved["http"]["ratios"]) == {"inbox", "department_list", "dispatch_list"}
+    assert set(saved["http"]["ratios"]) == {
+        "inbox",
+        "department_list",
+        "dispatch_list",
+        "plaque_summary",
+    }
+    assert saved["meta"]["rows"]["plaques"] == data.TINY.communities * data.TINY.plaques_per_community
+    assert saved["flags"]["plaque_excess"]["findings"] > 0
     # The raw-SQL baseline finds exactly the flags the rules keep open: when a rule
     # changes, bench/measure.py's RAW_SQL must change with it.
     assert saved["flags"]["raw_matches_flags"]
