@@ -830,7 +830,9 @@ class _Province:
                         removed = year_start + datetime.timedelta(
                             days=rng.randint(0, max(0, (today - year_start).days))
                         )
-                    why = "" if within else ("kind_not_allowed" if kind == "rules" else "not_backed")
+                    why = (
+                        "" if within else ("kind_not_allowed" if kind == "rules" else "not_backed")
+                    )
                     stamp = _aware(installed, 10 * 3600)
                     yield (
                         community.id,

@@ -214,6 +214,7 @@ SPECTACULAR_SETTINGS = {
         # Organisations and flags both have a "kind"; name each enum after its model.
         "OrganisationKindEnum": "registry.models.organisations.Organisation.Kind",
         "FlagKindEnum": "monitoring.models.Flag.Kind",
+        "PlaqueKindEnum": "signage.models.Kind",
     },
 }
 

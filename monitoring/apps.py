@@ -8,5 +8,7 @@ class MonitoringConfig(AppConfig):
 
     def ready(self) -> None:
         # Rules over other apps register themselves with the flag framework on import.
-        from monitoring import flags_certificates  # noqa: F401
-        from monitoring import flags_signage  # noqa: F401
+        from monitoring import (
+            flags_certificates,  # noqa: F401
+            flags_signage,  # noqa: F401
+        )

@@ -14,11 +14,11 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
+from registry import permissions
 from registry.api.base import JSONParser
 from signage import excel, selectors, services
 from signage.filters import PlaqueFilter, StandardFilter
 from signage.models import Plaque, PlaqueStandard
-from registry import permissions
 from signage.permissions import CENSUS, EDIT, READ, STANDARD_MANAGE, STANDARD_VIEW, VIEW
 from signage.serializers import (
     CensusRequestSerializer,
@@ -34,6 +34,7 @@ from signage.serializers import (
     TrendQuerySerializer,
     TrendRowSerializer,
 )
+
 
 def xlsx_response(content: bytes, filename: str) -> HttpResponse:
     response = HttpResponse(content, content_type=excel.XLSX_CONTENT_TYPE)
@@ -158,7 +159,9 @@ class PlaqueViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
             "community__path", "status", "placement", "installed_on", "id"
         )
         title = f"{place.name if place else ''}{_('Plaque registry')}"
-        return xlsx_response(excel.registry_workbook(signs.iterator(), title=title), f"{title}.xlsx")
+        return xlsx_response(
+            excel.registry_workbook(signs.iterator(), title=title), f"{title}.xlsx"
+        )
 
     @extend_schema(
         request={"multipart/form-data": CensusRequestSerializer},

@@ -108,7 +108,9 @@ def seed_standards(ctx: DemoContext) -> None:
 def _census_workbook(communities: list[Organisation], backing: WorkItem | None) -> bytes:
     book = Workbook()
     sheet = book.active
-    sheet.append(["社区编码", "社区名称", "牌匾名称", "类别", "位置", "悬挂位置", "挂牌日期", "准入编号"])
+    sheet.append(
+        ["社区编码", "社区名称", "牌匾名称", "类别", "位置", "悬挂位置", "挂牌日期", "准入编号"]
+    )
     for index, community in enumerate(communities):
         for number, (text, kind, placement, year) in enumerate(SIGNS):
             if (index + number) % 5 == 4:  # not every community has every sign
@@ -170,7 +172,9 @@ def _cadre(ctx: DemoContext, username: str, name: str, community: Organisation) 
         )
         ctx.created += 1
     ctx.logins.append(
-        Login(username, DEMO_PASSWORD, "社区干部", community.name, user.check_password(DEMO_PASSWORD))
+        Login(
+            username, DEMO_PASSWORD, "社区干部", community.name, user.check_password(DEMO_PASSWORD)
+        )
     )
     return user
 

@@ -69,7 +69,11 @@ KIND_ALIASES = {
     "宣传": Kind.PUBLICITY,
     "其他": Kind.OTHER,
 }
-PLACEMENT_ALIASES = {"室外": Placement.EXTERIOR, "外": Placement.EXTERIOR, "室内": Placement.INTERIOR}
+PLACEMENT_ALIASES = {
+    "室外": Placement.EXTERIOR,
+    "外": Placement.EXTERIOR,
+    "室内": Placement.INTERIOR,
+}
 _FORMULA = re.compile(r"^[=+\-@\t\r]")
 
 
@@ -223,7 +227,8 @@ def read_census(upload, *, area: Organisation, today: datetime.date) -> ParseRes
         _text(cells.get("issuer")) for _n, cells in data
     }
     organisations = {
-        o.code: o for o in Organisation.objects.filter(code__in=codes - {""}).only(
+        o.code: o
+        for o in Organisation.objects.filter(code__in=codes - {""}).only(
             "pk", "code", "name", "kind", "path"
         )
     }

@@ -103,9 +103,7 @@ class RemoveForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("e.g. not on the standard list; the work item it belonged to has ended."),
     )
-    photo = forms.FileField(
-        label=_("Photo of the bare wall"), required=False, widget=PhotoInput()
-    )
+    photo = forms.FileField(label=_("Photo of the bare wall"), required=False, widget=PhotoInput())
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -144,7 +142,9 @@ class CensusForm(forms.Form):
     file = forms.FileField(
         label=_("Census workbook (.xlsx)"),
         widget=forms.ClearableFileInput(
-            attrs={"accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+            attrs={
+                "accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            }
         ),
     )
 

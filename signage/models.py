@@ -55,9 +55,7 @@ class PlaqueStandard(models.Model):
     max_interior = models.PositiveIntegerField(
         _("most interior signs"), validators=[MinValueValidator(0)]
     )
-    kinds_not_allowed = models.JSONField(
-        _("kinds not allowed on walls"), default=list, blank=True
-    )
+    kinds_not_allowed = models.JSONField(_("kinds not allowed on walls"), default=list, blank=True)
     effective_from = models.DateField(_("effective from"))
     created_by = models.ForeignKey(
         User, verbose_name=_("set by"), on_delete=models.PROTECT, related_name="+"

@@ -19,9 +19,7 @@ ACTIONS: dict[str, frozenset[Role]] = {
     VIEW: frozenset({Role.COMMUNITY_CADRE, Role.REVIEWER, Role.SUPERVISOR}),
     # A department sees the signs it asked for (scoped by the sign's issuer).
     VIEW_DEPARTMENT: frozenset({Role.DEPARTMENT_STAFF}),
-    READ: frozenset(
-        {Role.COMMUNITY_CADRE, Role.REVIEWER, Role.SUPERVISOR, Role.DEPARTMENT_STAFF}
-    ),
+    READ: frozenset({Role.COMMUNITY_CADRE, Role.REVIEWER, Role.SUPERVISOR, Role.DEPARTMENT_STAFF}),
     # Only the community's own cadres add signs and record their removal.
     EDIT: frozenset({Role.COMMUNITY_CADRE}),
     # The census (挂牌清理摸底) is loaded by a street or district: its admission office

@@ -206,6 +206,11 @@ def plaque_monthly_trend(
         put_up, taken_down = added.get(start, 0), removed.get(start, 0)
         running += put_up - taken_down
         trend.append(
-            {"month": start.strftime("%Y-%m"), "added": put_up, "removed": taken_down, "up": running}
+            {
+                "month": start.strftime("%Y-%m"),
+                "added": put_up,
+                "removed": taken_down,
+                "up": running,
+            }
         )
     return trend

@@ -361,9 +361,7 @@ def _looser_than(
         )
     extra = [name for name in names if name not in above.named_signs]
     if extra:
-        loosened.append(
-            _("named signs not named above: %(names)s") % {"names": "、".join(extra)}
-        )
+        loosened.append(_("named signs not named above: %(names)s") % {"names": "、".join(extra)})
     allowed_again = [kind for kind in above.kinds_not_allowed if kind not in kinds]
     if allowed_again:
         loosened.append(
@@ -477,9 +475,7 @@ def plaques_census_import(
             code="import_rows_invalid",
             rows=parsed.errors,
         )
-    signs = [
-        Plaque(created_by=actor, status=Plaque.Status.UP, **row.values) for row in parsed.rows
-    ]
+    signs = [Plaque(created_by=actor, status=Plaque.Status.UP, **row.values) for row in parsed.rows]
     for sign in signs:
         full_clean(sign, exclude=["photo", "thumbnail", "removal_photo", "removal_thumbnail"])
     created = Plaque.objects.bulk_create(signs, batch_size=1000)

@@ -20,7 +20,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 from registry import pages, permissions
 from registry.errors import DomainError, InvalidInput
 from registry.models import Organisation, WorkItem, path_prefixes
-from registry.selectors import work_items_covering
 from signage import excel, selectors, services
 from signage.api import xlsx_response
 from signage.forms import CensusForm, PlaqueForm, RemoveForm, StandardForm

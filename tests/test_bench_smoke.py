@@ -40,7 +40,9 @@ def test_quick_benchmark_on_a_tiny_province_writes_every_section(tmp_path):
         "dispatch_list",
         "plaque_summary",
     }
-    assert saved["meta"]["rows"]["plaques"] == data.TINY.communities * data.TINY.plaques_per_community
+    assert (
+        saved["meta"]["rows"]["plaques"] == data.TINY.communities * data.TINY.plaques_per_community
+    )
     assert saved["flags"]["plaque_excess"]["findings"] > 0
     # The raw-SQL baseline finds exactly the flags the rules keep open: when a rule
     # changes, bench/measure.py's RAW_SQL must change with it.

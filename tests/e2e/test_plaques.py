@@ -98,7 +98,9 @@ def test_a_cadre_adds_a_sign_with_a_photo_sees_it_excess_and_records_its_removal
 
     # Back on the phone: the removal, with a photo of the bare wall, after a confirmation.
     cadre.get_by_label("理由").fill("不在标准清单内，已摘除")
-    cadre.get_by_label("摘牌后墙面照片").set_input_files(photo_file(tmp_path, "wall.jpg", (214, 208, 196)))
+    cadre.get_by_label("摘牌后墙面照片").set_input_files(
+        photo_file(tmp_path, "wall.jpg", (214, 208, 196))
+    )
     cadre.get_by_role("button", name="登记摘牌").tap()
     dialog = cadre.locator("dialog[data-confirm-dialog]")
     expect(dialog).to_be_visible()

@@ -15,7 +15,17 @@ from tests.factories import WorkItemFactory
 from tests.signage.helpers import sign, standard
 
 pytestmark = pytest.mark.django_db
-HEADER = ["社区编码", "社区名称", "牌匾名称", "类别", "位置", "要求挂牌部门编码", "悬挂位置", "挂牌日期", "准入编号"]
+HEADER = [
+    "社区编码",
+    "社区名称",
+    "牌匾名称",
+    "类别",
+    "位置",
+    "要求挂牌部门编码",
+    "悬挂位置",
+    "挂牌日期",
+    "准入编号",
+]
 
 
 def workbook(rows) -> SimpleUploadedFile:
@@ -33,7 +43,17 @@ def good_rows(world, number):
     a1, a2 = world.a.community.code, world.a.community2.code
     return [
         [a1, "A一社区", "A一社区居民委员会", "机构牌", "室外", "", "大门右侧", "2019-05-01", ""],
-        [a1, "A一社区", "人口普查工作站", "功能室门牌", "室内", world.a.department.code, "二楼", "2020-03-01", number],
+        [
+            a1,
+            "A一社区",
+            "人口普查工作站",
+            "功能室门牌",
+            "室内",
+            world.a.department.code,
+            "二楼",
+            "2020-03-01",
+            number,
+        ],
         [a2, "A二社区", "居民议事规则", "制度牌", "室内", "", "会议室", "2018-01-01", ""],
         [a2, "A二社区", "", "", "", "", "", "", ""],  # a template line left empty
     ]
@@ -41,7 +61,9 @@ def good_rows(world, number):
 
 def test_a_district_loads_every_communitys_signs_from_one_workbook(api_as, world):
     standard(world)
-    item = WorkItemFactory(jurisdiction=world.a.district, department=world.a.department, scope=[world.a.street])
+    item = WorkItemFactory(
+        jurisdiction=world.a.district, department=world.a.department, scope=[world.a.street]
+    )
     response = api_as(world.a.reviewer).post(
         "/api/v1/plaques/census/",
         {"area": world.a.district.code, "file": workbook(good_rows(world, item.admission_number))},
@@ -50,14 +72,30 @@ def test_a_district_loads_every_communitys_signs_from_one_workbook(api_as, world
     assert response.status_code == 201, response.content
     assert response.json() == {"created": 3, "communities": 2, "excess": 1}
     rules = Plaque.objects.get(text="居民议事规则")
-    assert (rules.within_standard, rules.why, rules.placement) == (False, "kind_not_allowed", "interior")
+    assert (rules.within_standard, rules.why, rules.placement) == (
+        False,
+        "kind_not_allowed",
+        "interior",
+    )
     assert Plaque.objects.get(text="人口普查工作站").work_item == item
 
 
 def test_one_broken_row_writes_nothing_and_every_problem_is_named_in_chinese(api_as, world):
     rows = good_rows(world, "")
-    rows[1] = [world.a.community.code, "", "人口普查工作站", "横幅", "楼顶", "D-NONE", "", "2020-13-01", "X-1"]
-    rows.append([world.b.community.code, "B一社区", "B居委会", "机构牌", "室外", "", "", "2020-01-01", ""])
+    rows[1] = [
+        world.a.community.code,
+        "",
+        "人口普查工作站",
+        "横幅",
+        "楼顶",
+        "D-NONE",
+        "",
+        "2020-13-01",
+        "X-1",
+    ]
+    rows.append(
+        [world.b.community.code, "B一社区", "B居委会", "机构牌", "室外", "", "", "2020-01-01", ""]
+    )
     with translation.override("zh-hans"):
         response = api_as(world.a.reviewer).post(
             "/api/v1/plaques/census/",
@@ -69,7 +107,14 @@ def test_one_broken_row_writes_nothing_and_every_problem_is_named_in_chinese(api
     body = response.json()
     assert body["code"] == "import_rows_invalid"
     problems = {(e["row"], e["column"]) for e in body["rows"]}
-    assert {(3, "kind"), (3, "placement"), (3, "issuer"), (3, "installed_on"), (3, "work_item"), (6, "community")} <= problems
+    assert {
+        (3, "kind"),
+        (3, "placement"),
+        (3, "issuer"),
+        (3, "installed_on"),
+        (3, "work_item"),
+        (6, "community"),
+    } <= problems
     assert not Plaque.objects.exists()
 
 
@@ -78,7 +123,9 @@ def test_the_census_is_for_the_areas_reviewers_and_supervisors_only(api_as, worl
     for user, expected in [(world.b.reviewer, 403), (world.a.cadre, 403)]:
         upload.seek(0)
         response = api_as(user).post(
-            "/api/v1/plaques/census/", {"area": world.a.district.code, "file": upload}, format="multipart"
+            "/api/v1/plaques/census/",
+            {"area": world.a.district.code, "file": upload},
+            format="multipart",
         )
         assert response.status_code == expected
     assert not Plaque.objects.exists()
@@ -122,14 +169,18 @@ def test_the_template_lists_the_areas_communities_and_loads_back(api_as, world):
 def test_the_export_holds_the_areas_registry_removed_signs_included(api_as, world):
     from signage import services
 
-    gone = sign(world, "=HYPERLINK(\"http://x\")", kind="publicity")
+    gone = sign(world, '=HYPERLINK("http://x")', kind="publicity")
     sign(world, "A一社区居民委员会")
     sign(world, "B居委会", community=world.b.community, actor=world.b.cadre)
-    services.plaque_remove(actor=world.a.cadre, plaque=gone, removed_on=gone.installed_on, reason="整合")
-    response = api_as(world.a.supervisor).get(f"/api/v1/plaques/export/?area={world.a.district.code}")
+    services.plaque_remove(
+        actor=world.a.cadre, plaque=gone, removed_on=gone.installed_on, reason="整合"
+    )
+    response = api_as(world.a.supervisor).get(
+        f"/api/v1/plaques/export/?area={world.a.district.code}"
+    )
     assert response.status_code == 200
     rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
     texts = [row[2] for row in rows[1:]]
     assert "A一社区居民委员会" in texts and "B居委会" not in texts
-    assert "'=HYPERLINK(\"http://x\")" in texts  # written as text, never as a formula
+    assert '\'=HYPERLINK("http://x")' in texts  # written as text, never as a formula
     assert len(rows) == 3

@@ -36,7 +36,12 @@ def test_the_demo_city_has_a_lived_in_registry_and_seeding_twice_adds_nothing(db
     # The campaign's communities are down to (nearly) their named signs ...
     huayuan = Plaque.objects.filter(community__code="990102001003", status="up")
     assert huayuan.filter(within_standard=False).count() == 0
-    assert Plaque.objects.filter(community__code="990102001002", status="up", within_standard=False).count() == 1
+    assert (
+        Plaque.objects.filter(
+            community__code="990102001002", status="up", within_standard=False
+        ).count()
+        == 1
+    )
     # ... while the demo cadre's community still has signs beyond the standard.
     chaoyang = Plaque.objects.filter(community__code="990102001001", status="up")
     assert chaoyang.filter(within_standard=False).count() >= 3

@@ -14,7 +14,9 @@ pytestmark = pytest.mark.django_db
 KIND = Flag.Kind.PLAQUE_EXCESS
 
 
-def test_the_flag_is_raised_once_however_often_it_runs_and_resolves(world, django_assert_num_queries):
+def test_the_flag_is_raised_once_however_often_it_runs_and_resolves(
+    world, django_assert_num_queries
+):
     standard(world)
     sign(world, "A一社区居民委员会")
     first = sign(world, "平安建设示范点", kind="publicity")

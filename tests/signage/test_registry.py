@@ -33,7 +33,10 @@ def body(world, **extra):
 
 def item(world, **extra):
     return WorkItemFactory(
-        jurisdiction=world.a.district, department=world.a.department, scope=[world.a.street], **extra
+        jurisdiction=world.a.district,
+        department=world.a.department,
+        scope=[world.a.street],
+        **extra,
     )
 
 
@@ -122,7 +125,9 @@ def test_removal_keeps_the_sign_as_history_and_a_second_removal_is_409(api_as, w
     plaque = sign(world, "平安建设示范点", kind="publicity")
     client = api_as(world.a.cadre)
     url = f"/api/v1/plaques/{plaque.pk}/remove/"
-    response = client.post(url, {"removed_on": TODAY.isoformat(), "reason": "不在标准清单内"}, format="json")
+    response = client.post(
+        url, {"removed_on": TODAY.isoformat(), "reason": "不在标准清单内"}, format="json"
+    )
     assert response.status_code == 200, response.content
     assert response.json()["status"] == "removed"
     assert response.json()["removed_on"] == TODAY.isoformat()
@@ -138,7 +143,10 @@ def test_removal_needs_a_reason_and_a_date_not_before_the_sign_went_up(api_as, w
     plaque = sign(world, "平安建设示范点", kind="publicity")
     client = api_as(world.a.cadre)
     url = f"/api/v1/plaques/{plaque.pk}/remove/"
-    assert client.post(url, {"removed_on": TODAY.isoformat(), "reason": ""}, format="json").status_code == 400
+    assert (
+        client.post(url, {"removed_on": TODAY.isoformat(), "reason": ""}, format="json").status_code
+        == 400
+    )
     early = (plaque.installed_on - datetime.timedelta(days=1)).isoformat()
     response = client.post(url, {"removed_on": early, "reason": "整合"}, format="json")
     assert response.status_code == 400
@@ -182,7 +190,9 @@ def test_when_the_item_expires_its_signs_become_excess_the_day_after(world):
     assert registry_services.work_items_expire(today=TODAY) == 1
     backed.refresh_from_db()
     assert (backed.within_standard, backed.why) == (False, "not_backed")
-    assert Notification.objects.filter(recipient=world.a.community, kind="plaque.excess").count() == 1
+    assert (
+        Notification.objects.filter(recipient=world.a.community, kind="plaque.excess").count() == 1
+    )
     # Running the job again changes nothing and tells nobody twice.
     assert registry_services.work_items_expire(today=TODAY) == 0
     assert Notification.objects.filter(kind="plaque.excess").count() == 1
@@ -229,7 +239,9 @@ def test_the_summary_counts_per_community_on_a_date(api_as, world):
 def test_the_monthly_trend_follows_additions_and_removals(api_as, world):
     from signage import services
 
-    gone = sign(world, "平安建设示范点", kind="publicity", installed_on=TODAY - datetime.timedelta(days=400))
+    gone = sign(
+        world, "平安建设示范点", kind="publicity", installed_on=TODAY - datetime.timedelta(days=400)
+    )
     sign(world, "A一社区居民委员会", installed_on=TODAY)
     services.plaque_remove(actor=world.a.cadre, plaque=gone, removed_on=TODAY, reason="整合")
     trend = api_as(world.a.supervisor).get("/api/v1/plaques/trend/?months=3").json()

@@ -56,7 +56,9 @@ def test_a_sign_an_active_item_backs_is_within_but_an_expired_one_does_not_back(
 
 def test_a_kind_not_allowed_on_walls_is_excess_even_when_backed(world):
     standard(world)
-    rules = sign(world, "居民议事规则", kind="rules", placement="interior", work_item=active_item(world))
+    rules = sign(
+        world, "居民议事规则", kind="rules", placement="interior", work_item=active_item(world)
+    )
     assert verdict(rules) == (False, "kind_not_allowed")
 
 
@@ -78,8 +80,12 @@ def test_taking_a_sign_down_frees_its_place_for_the_next(world):
 
     standard(world, max_exterior=1)
     item = active_item(world)
-    first = sign(world, "老年协会", work_item=item, installed_on=TODAY - datetime.timedelta(days=300))
-    second = sign(world, "妇女之家", work_item=item, installed_on=TODAY - datetime.timedelta(days=10))
+    first = sign(
+        world, "老年协会", work_item=item, installed_on=TODAY - datetime.timedelta(days=300)
+    )
+    second = sign(
+        world, "妇女之家", work_item=item, installed_on=TODAY - datetime.timedelta(days=10)
+    )
     assert verdict(second) == (False, "over_count")
     services.plaque_remove(actor=world.a.cadre, plaque=first, removed_on=TODAY, reason="整合")
     assert verdict(second) == (True, "")
@@ -89,7 +95,12 @@ def test_a_district_standard_tighter_than_the_city_applies_to_its_communities(wo
     standard(world, area=world.city, max_exterior=4)
     item = active_item(world)
     signs = [
-        sign(world, f"工作站{n}", work_item=item, installed_on=TODAY - datetime.timedelta(days=90 - n))
+        sign(
+            world,
+            f"工作站{n}",
+            work_item=item,
+            installed_on=TODAY - datetime.timedelta(days=90 - n),
+        )
         for n in range(3)
     ]
     assert [verdict(s)[0] for s in signs] == [True, True, True]
@@ -101,7 +112,9 @@ def test_a_district_standard_tighter_than_the_city_applies_to_its_communities(wo
         jurisdiction=world.b.district, department=world.b.department, scope=[world.b.street]
     )
     b_signs = [
-        sign(world, f"工作站{n}", community=world.b.community, actor=world.b.cadre, work_item=b_item)
+        sign(
+            world, f"工作站{n}", community=world.b.community, actor=world.b.cadre, work_item=b_item
+        )
         for n in range(3)
     ]
     assert [verdict(s)[0] for s in b_signs] == [True, True, True]
