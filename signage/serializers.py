@@ -16,7 +16,7 @@ from signage.models import Kind, Placement, Plaque, PlaqueStandard
 class StrictCharField(serializers.CharField):
     """A string, not a number or a list quietly turned into one."""
 
-    default_error_messages = {"invalid": _("Not a valid string.")}
+    default_error_messages = {"invalid": _("Write text here, not a number or a list.")}
 
     def to_internal_value(self, data):
         if not isinstance(data, str):

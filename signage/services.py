@@ -187,7 +187,7 @@ def plaques_on_work_items_ended(*, items: list[WorkItem]) -> int:
 def _clean_text(value, field: str, *, required: bool, limit: int) -> str:
     text = " ".join(str(value or "").split())
     if required and not text:
-        message = _("This field is required.")
+        message = _("Fill in this field.")
         raise InvalidInput(message, fields={field: [message]})
     if len(text) > limit:
         message = _("At most %(n)s characters.") % {"n": limit}
