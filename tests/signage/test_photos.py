@@ -26,8 +26,9 @@ def post_sign(api_as, world, photo, user=None):
         "installed_on": TODAY.isoformat(),
         "issuer": "",
         "work_item": "",
-        "photo": photo,
     }
+    if photo is not None:
+        body["photo"] = photo
     return api_as(user or world.a.cadre).post("/api/v1/plaques/", body, format="multipart")
 
 
@@ -115,3 +116,27 @@ def test_photos_are_served_only_to_those_who_may_see_the_community(client, world
             assert "private" in got["Cache-Control"]
     client.logout()
     assert client.get(path).status_code == 302  # to the sign-in page
+
+
+def test_the_removal_photo_goes_through_the_same_checks(api_as, world):
+    response = post_sign(api_as, world, None)
+    sign_id = response.json()["id"]
+    client = api_as(world.a.cadre)
+    url = f"/api/v1/plaques/{sign_id}/remove/"
+    bad = client.post(
+        url,
+        {"removed_on": TODAY.isoformat(), "reason": "整合", "photo": pdf_named_jpg()},
+        format="multipart",
+    )
+    assert bad.status_code == 400 and bad.json()["code"] == "photo_not_image"
+    assert Plaque.objects.get(pk=sign_id).status == "up"  # nothing half-written
+    good = client.post(
+        url,
+        {"removed_on": TODAY.isoformat(), "reason": "整合", "photo": jpeg_with_gps("wall.jpg")},
+        format="multipart",
+    )
+    assert good.status_code == 200, good.content
+    sign = Plaque.objects.get(pk=sign_id)
+    with default_storage.open(sign.removal_photo.name) as stored:
+        assert not Image.open(stored).getexif()
+    assert good.json()["removal_photo_url"].endswith(f"/plaques/{sign_id}/photo/removal/")

@@ -156,3 +156,17 @@ def test_only_the_areas_reviewers_set_its_standard(world):
                 kinds_not_allowed=[],
                 effective_from=TODAY,
             )
+
+
+def test_a_standard_set_for_later_applies_from_its_day_by_the_daily_job(world):
+    from signage import tasks
+
+    named = sign(world, "A一社区居民委员会")
+    standard(world, area=world.a.district, effective_from=TODAY + datetime.timedelta(days=1))
+    assert verdict(named) == (False, "not_backed")
+    tasks.plaques_reassess()  # today: the standard is not in effect yet
+    assert verdict(named) == (False, "not_backed")
+    from signage import services
+
+    services.plaques_reassess_all(today=TODAY + datetime.timedelta(days=1))
+    assert verdict(named) == (True, "")
