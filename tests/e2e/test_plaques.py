@@ -87,6 +87,17 @@ def test_a_cadre_adds_a_sign_with_a_photo_sees_it_excess_and_records_its_removal
     assert fits(cadre, PHONE_WIDTH)
     cadre.screenshot(path=artifact_path("plaques-phone-excess"), full_page=True)
 
+    # In the registry, the sign shows with its thumbnail and the reason it is excess.
+    cadre.goto(f"{live_server.url}/plaques/")
+    card = cadre.locator("li.plaque-card").filter(has_text="平安建设示范社区")
+    expect(card).to_contain_text("超出标准")
+    expect(card.get_by_role("img")).to_be_visible()
+    expect(cadre.locator('[data-figure="excess"]')).to_have_text("1")
+    assert fits(cadre, PHONE_WIDTH)
+    cadre.screenshot(path=artifact_path("plaques-phone-registry"), full_page=True)
+    with cadre.expect_navigation():
+        card.get_by_role("link").tap()
+
     # The district's supervisor, at a desk, sees the sign counted as excess.
     page.set_viewport_size(DESKTOP)
     login(page, live_server, world.a.supervisor.username, TEST_PASSWORD)
