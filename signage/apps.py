@@ -12,7 +12,7 @@ class SignageConfig(AppConfig):
 
         plugins.actions(permissions.ACTIONS)
         plugins.nav_link(
-            plugins.NavLink("plaque-registry", _("Plaques"), permissions.VIEW, order=60)
+            plugins.NavLink("plaque-registry", _("Plaques"), permissions.READ, order=60)
         )
         for workbench in ("community", "reviewer", "supervisor"):
             plugins.workbench_section(
