@@ -262,6 +262,8 @@ PORTAL.update(
         "NEGATIVE_MATCH_THRESHOLD": env.float("NEGATIVE_MATCH_THRESHOLD", default=0.6),
         # The dispatch gate: working days a community gets at least (holidays excluded).
         "DISPATCH_MIN_LEAD_WORKING_DAYS": env.int("DISPATCH_MIN_LEAD_WORKING_DAYS", default=5),
+        # The furthest a date a user supplies may lie ahead (due dates, hearings, periods).
+        "DATE_HORIZON_DAYS": env.int("DATE_HORIZON_DAYS", default=730),
         # Flags (brief: "Flags"); each threshold can be set per deployment.
         "EMERGENCY_RATIFY_DAYS": env.int("EMERGENCY_RATIFY_DAYS", default=7),
         "FLAG_OVERLOAD_RATIO": env.float("FLAG_OVERLOAD_RATIO", default=0.6),

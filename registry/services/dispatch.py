@@ -235,6 +235,15 @@ def dispatch_create(
     if not title.strip():
         raise InvalidInput(_("Give the task a title."), fields={"title": [_("Required.")]})
     today = timezone.localdate()
+    # A sane horizon for every due date, emergencies included: nothing a community is asked
+    # to do is due years away, and a typo (2500 for 2025) is caught here, at the edge.
+    horizon = today + datetime.timedelta(days=settings.PORTAL["DATE_HORIZON_DAYS"])
+    if due_date > horizon:
+        message = _("The due date is after %(horizon)s: give a date within %(days)s days.") % {
+            "horizon": horizon.isoformat(),
+            "days": settings.PORTAL["DATE_HORIZON_DAYS"],
+        }
+        raise InvalidInput(message, fields={"due_date": [message]})
     if emergency:
         require(actor, "dispatch.create", department)
         if not justification.strip():
