@@ -105,9 +105,7 @@ def test_a_due_date_past_the_horizon_is_a_400_not_a_slow_request(world, item, ap
     if emergency:
         body.pop("work_item")
     with time_machine.travel(datetime.datetime(2026, 9, 14, 9, 0), tick=False):
-        response = api_as(world.a.department_staff).post(
-            "/api/v1/dispatches/", body, format="json"
-        )
+        response = api_as(world.a.department_staff).post("/api/v1/dispatches/", body, format="json")
     assert response.status_code == 400, response.json()
     assert "due_date" in response.json()["errors"]
 
