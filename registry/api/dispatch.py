@@ -36,7 +36,9 @@ class DispatchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Dispatch.objects.none()
-        return selectors.dispatch_list(user=self.request.user).order_by("-created_at", "-id")
+        return selectors.dispatch_list(
+            user=self.request.user, filters=self.request.query_params
+        ).order_by("-created_at", "-id")
 
     def get_object(self):
         return selectors.dispatch_get(user=self.request.user, pk=self.kwargs["pk"])
@@ -114,7 +116,9 @@ class AssignmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Assignment.objects.none()
-        return selectors.inbox_order(selectors.assignment_list(user=self.request.user))
+        return selectors.inbox_order(
+            selectors.assignment_list(user=self.request.user, filters=self.request.query_params)
+        )
 
     def get_object(self):
         return selectors.assignment_get(user=self.request.user, pk=self.kwargs["pk"])
