@@ -74,13 +74,7 @@ class DispatchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         )
         if number and work_item is None and data["emergency"]:
             raise InvalidInput(fields={"work_item": [f"{number}?"]})
-        areas = data.pop("areas")
-        communities = list(data.pop("communities"))
-        if areas:
-            communities += list(selectors.communities_in_scope(areas))
-        dispatch = services.dispatch_create(
-            actor=request.user, work_item=work_item, communities=communities, **data
-        )
+        dispatch = services.dispatch_create(actor=request.user, work_item=work_item, **data)
         self._page_ids = [dispatch.pk]
         fresh = selectors.dispatch_get(user=request.user, pk=dispatch.pk)
         return Response(self.get_serializer(fresh).data, status=status.HTTP_201_CREATED)

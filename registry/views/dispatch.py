@@ -184,8 +184,6 @@ def dispatch_new(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             data = form.cleaned_data
             communities, areas = form.chosen_targets()
-            if areas:
-                communities += list(selectors.communities_in_scope(areas))
             try:
                 dispatch = services.dispatch_create(
                     actor=user,
@@ -195,6 +193,7 @@ def dispatch_new(request: HttpRequest) -> HttpResponse:
                     instructions=data["instructions"],
                     materials=data["materials"],
                     communities=communities,
+                    areas=areas,
                     due_date=data["due_date"],
                     hours_per_community=data["hours_per_community"],
                     households_per_community=data["households_per_community"],
