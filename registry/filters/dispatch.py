@@ -7,7 +7,7 @@ and friends), so ``?emergency=`` means the same on /dispatch/ and /api/v1/dispat
 from __future__ import annotations
 
 import django_filters
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from registry.filters.base import BooleanQueryFilter
@@ -43,7 +43,11 @@ class DispatchFilter(django_filters.FilterSet):
     department = django_filters.CharFilter(field_name="department__code")
     work_item = django_filters.CharFilter(field_name="work_item__admission_number")
     emergency = BooleanQueryFilter()
-    unratified = BooleanQueryFilter(field_name="ratified_at", lookup_expr="isnull")
+    # Only an emergency task waits for ratification: a dispatch under an admitted item has
+    # no ratified_at either, and is not "unratified".
+    unratified = BooleanQueryFilter(
+        method="filter_unratified", label=_("emergency tasks not yet ratified")
+    )
     q = django_filters.CharFilter(
         field_name="title", lookup_expr="icontains", label=_("title contains")
     )
@@ -51,3 +55,7 @@ class DispatchFilter(django_filters.FilterSet):
     class Meta:
         model = Dispatch
         fields = ["department", "work_item", "emergency", "unratified", "q"]
+
+    def filter_unratified(self, queryset: QuerySet, name: str, value: bool) -> QuerySet:
+        waiting = Q(emergency=True, ratified_at__isnull=True)
+        return queryset.filter(waiting) if value else queryset.exclude(waiting)
