@@ -162,9 +162,7 @@ def test_work_item_search_finds_an_admission_number_on_the_page_and_in_the_api(
     assert [i.admission_number for i in page.context["page_obj"]] == [number]
 
 
-def test_older_than_days_means_the_same_on_the_review_queue_and_in_the_api(
-    world, client, api_as
-):
+def test_older_than_days_means_the_same_on_the_review_queue_and_in_the_api(world, client, api_as):
     def submitted(title: str, days_ago: int) -> Application:
         application = Application.objects.create(
             department=world.a.department,
@@ -187,9 +185,12 @@ def test_older_than_days_means_the_same_on_the_review_queue_and_in_the_api(
     client.force_login(world.a.reviewer)
     page = client.get(reverse("review-queue"), {"older_than_days": 10})
     assert [a.title for a in page.context["page_obj"]] == ["老申请"]
-    assert api_as(world.a.reviewer).get(
-        "/api/v1/applications/", {"older_than_days": "7.5"}
-    ).status_code == 400
+    assert (
+        api_as(world.a.reviewer)
+        .get("/api/v1/applications/", {"older_than_days": "7.5"})
+        .status_code
+        == 400
+    )
 
 
 @pytest.mark.parametrize(
