@@ -184,9 +184,9 @@ class CertificateIssuanceViewSet(
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return CertificateIssuance.objects.none()
-        return selectors.issuance_list(user=self.request.user).order_by(
-            "community__path", "-year", "-serial"
-        )
+        return selectors.issuance_list(
+            user=self.request.user, filters=self.request.query_params
+        ).order_by("community__path", "-year", "-serial")
 
     def get_object(self):
         return selectors.issuance_get(user=self.request.user, pk=self.kwargs["pk"])
@@ -239,7 +239,9 @@ class CertificateRefusalViewSet(
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return CertificateRefusal.objects.none()
-        return selectors.refusal_list(user=self.request.user).order_by("-refused_on", "-id")
+        return selectors.refusal_list(
+            user=self.request.user, filters=self.request.query_params
+        ).order_by("-refused_on", "-id")
 
     def get_object(self):
         return selectors.refusal_get(user=self.request.user, pk=self.kwargs["pk"])

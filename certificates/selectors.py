@@ -9,6 +9,7 @@ from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
 
 from certificates import search
+from certificates.filters import IssuanceFilter, RefusalFilter
 from certificates.models import (
     CertificateIssuance,
     CertificateRefusal,
@@ -19,6 +20,7 @@ from certificates.permissions import CATALOGUE_MANAGE, ISSUE, REGISTER
 from registry import permissions
 from registry import selectors as registry_selectors
 from registry.errors import NotFound
+from registry.filters.base import apply_filters
 from registry.models import Application, Organisation, User, path_prefixes
 
 Status = CertificateType.Status
@@ -192,11 +194,13 @@ def register_communities(*, user: User) -> QuerySet[Organisation]:
     return Organisation.objects.communities().filter(permissions.scope_q(user, REGISTER, ""))
 
 
-def issuance_list(*, user: User) -> QuerySet[CertificateIssuance]:
-    """A cadre sees their community's register; reviewers and supervisors those under them."""
-    return CertificateIssuance.objects.filter(
+def issuance_list(*, user: User, filters=None) -> QuerySet[CertificateIssuance]:
+    """A cadre sees their community's register; reviewers and supervisors those under them
+    (IssuanceFilter)."""
+    issuances = CertificateIssuance.objects.filter(
         permissions.scope_q(user, REGISTER, "community")
     ).select_related("community", "certificate_type", "issued_by")
+    return apply_filters(IssuanceFilter, filters, issuances, user=user)
 
 
 def issuance_get(*, user: User, pk: int) -> CertificateIssuance:
@@ -206,10 +210,12 @@ def issuance_get(*, user: User, pk: int) -> CertificateIssuance:
         raise NotFound() from None
 
 
-def refusal_list(*, user: User) -> QuerySet[CertificateRefusal]:
-    return CertificateRefusal.objects.filter(
+def refusal_list(*, user: User, filters=None) -> QuerySet[CertificateRefusal]:
+    """Refusals in the communities whose register the user reads (RefusalFilter)."""
+    refusals = CertificateRefusal.objects.filter(
         permissions.scope_q(user, REGISTER, "community")
     ).select_related("community", "certificate_type__jurisdiction", "refused_by")
+    return apply_filters(RefusalFilter, filters, refusals, user=user)
 
 
 def refusal_get(*, user: User, pk: int) -> CertificateRefusal:

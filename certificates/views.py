@@ -92,8 +92,11 @@ def register(request: HttpRequest) -> HttpResponse:
     pages.require(request, REGISTER)
     communities = list(selectors.register_communities(user=request.user).order_by("path"))
     chosen = _register_filter(request, communities)
-    issuances = selectors.issuance_list(user=request.user).filter(year=chosen["year"])
-    refusals = selectors.refusal_list(user=request.user).filter(refused_on__year=chosen["year"])
+    # The year through the FilterSets (the API's ``?year=``); the community is already
+    # resolved among the user's, so it is matched by id without another lookup.
+    year = {"year": chosen["year"]}
+    issuances = selectors.issuance_list(user=request.user, filters=year)
+    refusals = selectors.refusal_list(user=request.user, filters=year)
     if chosen["community"] is not None:
         issuances = issuances.filter(community=chosen["community"])
         refusals = refusals.filter(community=chosen["community"])

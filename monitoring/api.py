@@ -34,7 +34,9 @@ class OffPlatformReportViewSet(
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return OffPlatformReport.objects.none()
-        return selectors.offplatform_list(user=self.request.user).order_by("-received_on", "-id")
+        return selectors.offplatform_list(
+            user=self.request.user, filters=self.request.query_params
+        ).order_by("-received_on", "-id")
 
     @extend_schema(
         request=OffPlatformReportWriteSerializer, responses={201: OffPlatformReportSerializer}
@@ -61,7 +63,9 @@ class FlagViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Flag.objects.none()
-        return selectors.flag_list(user=self.request.user).order_by("-last_seen_at", "-id")
+        return selectors.flag_list(
+            user=self.request.user, filters=self.request.query_params
+        ).order_by("-last_seen_at", "-id")
 
     def get_object(self):
         return selectors.flag_get(user=self.request.user, pk=self.kwargs["pk"])

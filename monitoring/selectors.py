@@ -4,26 +4,32 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
+from monitoring.filters import FlagFilter, OffPlatformReportFilter
 from monitoring.models import Flag, OffPlatformReport
 from registry import permissions
 from registry.errors import NotFound
+from registry.filters.base import apply_filters
 from registry.models import User
 
 
-def offplatform_list(*, user: User) -> QuerySet[OffPlatformReport]:
-    """A community's own reports (and those under an area) or those against a department."""
+def offplatform_list(*, user: User, filters=None) -> QuerySet[OffPlatformReport]:
+    """A community's own reports (and those under an area) or those against a department
+    (OffPlatformReportFilter)."""
     visible = permissions.scope_q(user, "offplatform.view_community", "community") | (
         permissions.scope_q(user, "offplatform.view_department", "department")
     )
-    return OffPlatformReport.objects.filter(visible).select_related(
+    reports = OffPlatformReport.objects.filter(visible).select_related(
         "community", "department", "reported_by"
     )
+    return apply_filters(OffPlatformReportFilter, filters, reports, user=user)
 
 
-def flag_list(*, user: User) -> QuerySet[Flag]:
-    return Flag.objects.filter(
+def flag_list(*, user: User, filters=None) -> QuerySet[Flag]:
+    """Flags of the user's area (FlagFilter)."""
+    flags = Flag.objects.filter(
         permissions.scope_q(user, "flag.view", "organisation")
     ).select_related("organisation")
+    return apply_filters(FlagFilter, filters, flags, user=user)
 
 
 def flag_get(*, user: User, pk: int) -> Flag:

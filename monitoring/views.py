@@ -100,19 +100,11 @@ def offplatform_reports(request: HttpRequest) -> HttpResponse:
     """Reports the user sees: their community's, against their department, or in their area."""
     pages.require(request, "offplatform.view_community", "offplatform.view_department")
     visible = selectors.offplatform_list(user=request.user)
+    # The form renders the filters; OffPlatformReportFilter (the API's too) applies them.
     form = OffPlatformFilterForm(
         request.GET or None, departments=selectors.offplatform_departments(visible)
     )
-    reports = visible
-    if form.is_bound and form.is_valid():
-        data = form.cleaned_data
-        if data["department"]:
-            reports = reports.filter(department__code=data["department"])
-        if data["channel"]:
-            reports = reports.filter(channel=data["channel"])
-        if data["month"]:
-            start, end = data["month"]
-            reports = reports.filter(received_on__gte=start, received_on__lt=end)
+    reports = pages.filtered(request, selectors.offplatform_list, user=request.user)
     page = pages.paginate(request, reports.order_by("-received_on", "-id"), PAGE_SIZE)
     return render(
         request,
@@ -167,19 +159,15 @@ def flag_index(request: HttpRequest) -> HttpResponse:
     pages.require(request, "flag.view")
     areas = list(selectors.flag_areas(user=request.user))
     form = FlagFilterForm(request.GET or None, areas=areas)
-    flags = selectors.flag_list(user=request.user)
-    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
-    status = data.get("status") or UNRESOLVED
+    # The page's status tabs in FlagFilter's terms (the API's filter): by default what
+    # is still open, "all" for every status.
+    filters = request.GET.copy()
+    status = filters.get("status") or UNRESOLVED
     if status == UNRESOLVED:
-        flags = flags.exclude(status=Flag.Status.RESOLVED)
-    elif status in Flag.Status.values:
-        flags = flags.filter(status=status)
-    if data.get("kind"):
-        flags = flags.filter(kind=data["kind"])
-    if data.get("severity"):
-        flags = flags.filter(severity=data["severity"])
-    if data.get("area"):
-        flags = flags.filter(organisation__path__startswith=form.areas[data["area"]].path)
+        filters.setlist("status", [s for s in Flag.Status.values if s != Flag.Status.RESOLVED])
+    elif status == "all":
+        filters.pop("status")
+    flags = pages.filtered(request, selectors.flag_list, filters=filters, user=request.user)
     page = pages.paginate(request, flags.order_by("-last_seen_at", "-id"), PAGE_SIZE)
     return render(
         request,

@@ -61,7 +61,9 @@ class ApplicationViewSet(
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Application.objects.none()
-        return selectors.application_list(user=self.request.user).order_by("-created_at", "-id")
+        return selectors.application_list(
+            user=self.request.user, filters=self.request.query_params
+        ).order_by("-created_at", "-id")
 
     def get_object(self):
         return selectors.application_get(user=self.request.user, pk=self.kwargs["pk"])
@@ -176,9 +178,9 @@ class WorkItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return WorkItem.objects.none()
-        return selectors.work_item_list(user=self.request.user).order_by(
-            "jurisdiction__path", "list_kind", "admission_number", "id"
-        )
+        return selectors.work_item_list(
+            user=self.request.user, filters=self.request.query_params
+        ).order_by("jurisdiction__path", "list_kind", "admission_number", "id")
 
     def get_object(self):
         return selectors.work_item_get(

@@ -9,6 +9,8 @@ from django.utils import timezone
 
 from registry import permissions
 from registry.errors import NotFound
+from registry.filters.admission import ApplicationFilter, WorkItemFilter
+from registry.filters.base import apply_filters
 from registry.models import (
     Application,
     ListKind,
@@ -19,13 +21,15 @@ from registry.models import (
 )
 
 
-def application_list(*, user: User) -> QuerySet[Application]:
-    """Applications the user may see: their department's, or those under their area."""
-    return (
+def application_list(*, user: User, filters=None) -> QuerySet[Application]:
+    """Applications the user may see (their department's, or those under their area),
+    narrowed by ``filters`` (ApplicationFilter; a bad value is InvalidInput)."""
+    visible = (
         Application.objects.filter(permissions.scope_q(user, "application.view", "department"))
         .select_related("department", "jurisdiction", "work_item", "created_by")
         .prefetch_related("scope")
     )
+    return apply_filters(ApplicationFilter, filters, visible, user=user)
 
 
 def application_get(*, user: User, pk: int) -> Application:
@@ -40,10 +44,11 @@ def application_get(*, user: User, pk: int) -> Application:
         raise NotFound() from None
 
 
-def review_queue(*, user: User) -> QuerySet[Application]:
-    """What waits for the user's decision, oldest submission first."""
+def review_queue(*, user: User, filters=None) -> QuerySet[Application]:
+    """What waits for the user's decision, oldest submission first (ApplicationFilter:
+    ``state``, ``department``, ``older_than_days``)."""
     return (
-        application_list(user=user)
+        application_list(user=user, filters=filters)
         .filter(permissions.scope_q(user, "application.review", "jurisdiction"))
         .filter(
             state__in=[
@@ -56,11 +61,12 @@ def review_queue(*, user: User) -> QuerySet[Application]:
     )
 
 
-def work_item_list(*, user: User) -> QuerySet[WorkItem]:
-    """Lists are published: anyone with a role reads every item."""
+def work_item_list(*, user: User, filters=None) -> QuerySet[WorkItem]:
+    """Lists are published: anyone with a role reads every item (WorkItemFilter)."""
     if not permissions.may(user, "work_item.view"):
         return WorkItem.objects.none()
-    return WorkItem.objects.select_related("jurisdiction", "department").prefetch_related("scope")
+    items = WorkItem.objects.select_related("jurisdiction", "department").prefetch_related("scope")
+    return apply_filters(WorkItemFilter, filters, items, user=user)
 
 
 def work_item_get(*, user: User, admission_number: str) -> WorkItem:

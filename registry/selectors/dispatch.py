@@ -10,6 +10,8 @@ from django.utils import timezone
 
 from registry import permissions
 from registry.errors import NotFound
+from registry.filters.base import apply_filters
+from registry.filters.dispatch import AssignmentFilter, DispatchFilter
 from registry.models import (
     Assignment,
     Dispatch,
@@ -39,14 +41,16 @@ def _assignment_scope(user: User, action: str, field: str) -> Q:
     return query
 
 
-def assignment_list(*, user: User) -> QuerySet[Assignment]:
-    """Assignments of the user's communities (and areas above them) or of their department."""
+def assignment_list(*, user: User, filters=None) -> QuerySet[Assignment]:
+    """Assignments of the user's communities (and areas above them) or of their department
+    (AssignmentFilter)."""
     visible = _assignment_scope(user, "assignment.view_community", "community") | (
         _assignment_scope(user, "assignment.view_department", "department")
     )
-    return Assignment.objects.filter(visible).select_related(
+    assignments = Assignment.objects.filter(visible).select_related(
         "dispatch", "community", "department", "work_item"
     )
+    return apply_filters(AssignmentFilter, filters, assignments, user=user)
 
 
 def inbox_order(queryset: QuerySet[Assignment]) -> QuerySet[Assignment]:
@@ -64,10 +68,13 @@ def assignment_get(*, user: User, pk: int) -> Assignment:
         raise NotFound() from None
 
 
-def dispatch_list(*, user: User) -> QuerySet[Dispatch]:
-    return Dispatch.objects.filter(
+def dispatch_list(*, user: User, filters=None) -> QuerySet[Dispatch]:
+    """Dispatches of the user's department, or of the departments under their area
+    (DispatchFilter)."""
+    dispatches = Dispatch.objects.filter(
         permissions.scope_q(user, "dispatch.view", "department")
     ).select_related("department", "work_item", "created_by", "ratified_by")
+    return apply_filters(DispatchFilter, filters, dispatches, user=user)
 
 
 def dispatch_get(*, user: User, pk: int) -> Dispatch:
@@ -75,6 +82,17 @@ def dispatch_get(*, user: User, pk: int) -> Dispatch:
         return dispatch_list(user=user).get(pk=pk)
     except (Dispatch.DoesNotExist, ValueError, TypeError):
         raise NotFound() from None
+
+
+def dispatch_assignments(*, user: User, dispatch: Dispatch, filters=None) -> QuerySet[Assignment]:
+    """The communities one dispatch reached, in tree order (AssignmentFilter: ``state``).
+    ``dispatch`` comes from ``dispatch_get``, so the user may see all of them."""
+    assignments = (
+        Assignment.objects.filter(dispatch=dispatch)
+        .select_related("community", "responded_by")
+        .order_by("community__path")
+    )
+    return apply_filters(AssignmentFilter, filters, assignments, user=user)
 
 
 def dispatch_refusal_counts(dispatch_ids: Iterable[int]) -> dict[int, dict[str, int]]:
@@ -165,12 +183,13 @@ def ratification_queue(*, user: User) -> QuerySet[Dispatch]:
     )
 
 
-def inbox_list(*, user: User) -> QuerySet[Assignment]:
+def inbox_list(*, user: User, filters=None) -> QuerySet[Assignment]:
     """Assignments seen from the community side only: the user's communities' inbox (and,
-    for reviewers and supervisors, the communities of their area)."""
-    return Assignment.objects.filter(
+    for reviewers and supervisors, the communities of their area); AssignmentFilter."""
+    assignments = Assignment.objects.filter(
         permissions.scope_q(user, "assignment.view_community", "community")
     ).select_related("dispatch", "community", "department", "work_item")
+    return apply_filters(AssignmentFilter, filters, assignments, user=user)
 
 
 def inbox_get(*, user: User, pk: int) -> Assignment:

@@ -24,6 +24,7 @@ from registry import permissions
 from registry.audit import audit_record
 from registry.errors import IllegalTransition, InvalidInput, PermissionDenied, RuleRefused
 from registry.models import Assignment, Dispatch, Frequency, Organisation, Role, User, WorkItem
+from registry.selectors.organisations import communities_in_scope
 from registry.services.common import require
 from registry.services.notifications import notify_organisations
 from registry.workdays import working_days_between
@@ -203,7 +204,8 @@ def dispatch_create(
     actor: User,
     work_item: WorkItem | None,
     title: str,
-    communities: Sequence[Organisation],
+    communities: Sequence[Organisation] = (),
+    areas: Sequence[Organisation] = (),
     due_date: datetime.date,
     hours_per_community: Decimal,
     households_per_community: int = 0,
@@ -213,7 +215,11 @@ def dispatch_create(
     justification: str = "",
     department: Organisation | None = None,
 ) -> Dispatch:
-    """Send a task to communities, or refuse it whole (422 ``dispatch_refused``)."""
+    """Send a task to communities (those named, and every active community under the
+    ``areas`` named), or refuse it whole (422 ``dispatch_refused``).
+
+    The areas are expanded here, once, for the page and the API alike: one prefix query
+    whatever their number."""
     if not permissions.may(actor, "dispatch.create"):
         raise PermissionDenied()
     if work_item is not None:
@@ -224,7 +230,14 @@ def dispatch_create(
             .get(pk=work_item.pk)
         )
     department = _department_for(actor, work_item, department)
-    unique = list({c.pk: c for c in communities}.values())
+    targets = list(communities)
+    if areas:
+        not_areas = [a.code for a in areas if a.kind != Organisation.Kind.AREA]
+        if not_areas:
+            message = _("Not areas: %(codes)s") % {"codes": ", ".join(not_areas)}
+            raise InvalidInput(message, fields={"areas": [message]})
+        targets += communities_in_scope(areas)
+    unique = list({c.pk: c for c in targets}.values())
     if not unique:
         message = _("Choose at least one community.")
         raise InvalidInput(message, fields={"communities": [message]})

@@ -9,7 +9,6 @@ registry.middleware.DomainErrorMiddleware, which renders the 404 and 403 pages.
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -59,14 +58,14 @@ def application_list(request: HttpRequest) -> HttpResponse:
     """The applications the user may see, newest first: a department's own ("My
     applications"), or every one under a reviewer's or supervisor's area."""
     pages.require(request, "application.view")
-    form = ApplicationFilterForm(request.GET or None)
+    form = ApplicationFilterForm(
+        request.GET or None
+    )  # renders the filters; ApplicationFilter applies them
     applications = (
-        selectors.application_list(user=request.user)
+        pages.filtered(request, selectors.application_list, user=request.user)
         .prefetch_related(None)
         .order_by("-created_at", "-id")
     )
-    if form.is_valid() and form.cleaned_data["state"]:
-        applications = applications.filter(state=form.cleaned_data["state"])
     may_apply = permissions.may(request.user, "application.edit")
     return render(
         request,
@@ -465,16 +464,11 @@ def review_queue(request: HttpRequest) -> HttpResponse:
         .values_list("department__code", "department__name")
         .distinct()
     )
+    # The form renders the filters; ApplicationFilter (the API's too) applies them.
     form = ReviewQueueFilterForm(request.GET or None, departments=departments)
-    if form.is_valid():
-        data = form.cleaned_data
-        if data["state"]:
-            queue = queue.filter(state=data["state"])
-        if data["department"]:
-            queue = queue.filter(department__code=data["department"])
-        if data["older_than_days"] is not None:
-            cutoff = timezone.now() - datetime.timedelta(days=data["older_than_days"])
-            queue = queue.filter(submitted_at__lte=cutoff)
+    queue = pages.filtered(request, selectors.review_queue, user=request.user).prefetch_related(
+        None
+    )
     page = pages.paginate(request, queue)
     today = timezone.localdate()
     for application in page.object_list:

@@ -184,8 +184,6 @@ def dispatch_new(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             data = form.cleaned_data
             communities, areas = form.chosen_targets()
-            if areas:
-                communities += list(selectors.communities_in_scope(areas))
             try:
                 dispatch = services.dispatch_create(
                     actor=user,
@@ -195,6 +193,7 @@ def dispatch_new(request: HttpRequest) -> HttpResponse:
                     instructions=data["instructions"],
                     materials=data["materials"],
                     communities=communities,
+                    areas=areas,
                     due_date=data["due_date"],
                     hours_per_community=data["hours_per_community"],
                     households_per_community=data["households_per_community"],
@@ -255,17 +254,12 @@ def _reason_words(reasons: dict[str, int]) -> list[tuple[str, int]]:
 def dispatch_index(request: HttpRequest) -> HttpResponse:
     """The department's dispatches (reviewers and supervisors: those of their area)."""
     pages.require(request, "dispatch.view")
-    dispatches = selectors.dispatch_list(user=request.user).order_by("-created_at", "-id")
-    kind = request.GET.get("kind", "")
-    if kind == "emergency":
-        dispatches = dispatches.filter(emergency=True)
-    elif kind == "admitted":
-        dispatches = dispatches.filter(emergency=False)
-    else:
-        kind = ""
+    # DispatchFilter (the API's too): ?emergency=true|false, ?q= (title).
+    dispatches = pages.filtered(request, selectors.dispatch_list, user=request.user).order_by(
+        "-created_at", "-id"
+    )
+    emergency = request.GET.get("emergency", "")
     query = request.GET.get("q", "").strip()[:100]
-    if query:
-        dispatches = dispatches.filter(title__icontains=query)
     page = pages.paginate(request, dispatches, PAGE_SIZE)
     ids = [dispatch.pk for dispatch in page]
     counts = selectors.dispatch_refusal_counts(ids)
@@ -281,7 +275,7 @@ def dispatch_index(request: HttpRequest) -> HttpResponse:
             if permissions.may(request.user, "dispatch.create")
             else _("Dispatches"),
             "page_obj": page,
-            "kind": kind,
+            "emergency": emergency if emergency in ("true", "false") else "",
             "query": query,
             "may_dispatch": permissions.may(request.user, "dispatch.create"),
             "may_ratify": permissions.may(request.user, "dispatch.ratify"),
@@ -297,13 +291,11 @@ def dispatch_index(request: HttpRequest) -> HttpResponse:
 def dispatch_show(request: HttpRequest, pk: int) -> HttpResponse:
     """One dispatch and every community it reached, with their answers."""
     dispatch = selectors.dispatch_get(user=request.user, pk=pk)
-    assignments = dispatch.assignments.select_related("community", "responded_by").order_by(
-        "community__path"
+    assignments = pages.filtered(
+        request, selectors.dispatch_assignments, user=request.user, dispatch=dispatch
     )
     state = request.GET.get("state", "")
-    if state in Assignment.State.values:
-        assignments = assignments.filter(state=state)
-    else:
+    if state not in Assignment.State.values:
         state = ""
     counts = selectors.dispatch_refusal_counts([dispatch.pk]).get(dispatch.pk, {})
     reasons = selectors.dispatch_refusal_reasons([dispatch.pk]).get(dispatch.pk, {})
@@ -405,13 +397,10 @@ def inbox(request: HttpRequest) -> HttpResponse:
     pages.require(request, "assignment.view_community")
     everything = selectors.inbox_list(user=request.user)
     counts = selectors.assignment_state_counts(everything)
+    # AssignmentFilter (the API's too): ?state=open|pending|accepted|...
+    shown = pages.filtered(request, selectors.inbox_list, user=request.user)
     state = request.GET.get("state", "")
-    shown = everything
-    if state == "open":
-        shown = shown.filter(state__in=Assignment.OPEN_STATES)
-    elif state in Assignment.State.values:
-        shown = shown.filter(state=state)
-    else:
+    if state != "open" and state not in Assignment.State.values:
         state = ""
     page = pages.paginate(request, selectors.inbox_order(shown), PAGE_SIZE)
     filters = [

@@ -48,24 +48,13 @@ WALL_TITLES = {
 def work_item_list(request: HttpRequest) -> HttpResponse:
     pages.require(request, "work_item.view")
     departments = list(selectors.departments_with_items().values_list("code", "name"))
+    # The form renders the filters; WorkItemFilter (the API's too) applies them.
     form = WorkItemFilterForm(request.GET or None, departments=departments)
     items = (
-        selectors.work_item_list(user=request.user)
+        pages.filtered(request, selectors.work_item_list, user=request.user)
         .prefetch_related(None)
         .order_by("jurisdiction__path", "list_kind", "admission_number", "id")
     )
-    if form.is_valid():
-        data = form.cleaned_data
-        if data["q"]:
-            items = items.filter(
-                Q(title__icontains=data["q"]) | Q(admission_number__icontains=data["q"])
-            )
-        if data["list_kind"]:
-            items = items.filter(list_kind=data["list_kind"])
-        if data["status"]:
-            items = items.filter(status=data["status"])
-        if data["department"]:
-            items = items.filter(department__code=data["department"])
     return render(
         request,
         "registry/admission/work_item_list.html",
