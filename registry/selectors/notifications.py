@@ -5,10 +5,10 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from registry import permissions
-from registry.errors import NotFound
 from registry.models import (
     User,
 )
+from registry.selectors.access import VISIBLE, load
 
 
 def notification_list(*, user: User) -> QuerySet:
@@ -23,13 +23,10 @@ def notification_list(*, user: User) -> QuerySet:
     )
 
 
-def notification_get(*, user: User, pk: int):
-    from registry.models import Notification
-
-    try:
-        return notification_list(user=user).get(pk=pk)
-    except (Notification.DoesNotExist, ValueError, TypeError):
-        raise NotFound() from None
+def notification_get(*, user: User, pk: int, action: str | None = VISIBLE):
+    """One notification of the user's organisations (else 404). A notification is for
+    every member of its organisation alike, so there is no action beyond seeing it."""
+    return load(notification_list(user=user), user=user, action=action, judged_on={}, pk=pk)
 
 
 def notification_unread_count(*, user: User) -> int:

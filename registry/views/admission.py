@@ -170,9 +170,7 @@ def _editable(request: HttpRequest, application: Application) -> bool:
 @login_required
 @require_http_methods(["GET", "POST"])
 def application_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    application = selectors.application_get(user=request.user, pk=pk)
-    if not permissions.may(request.user, "application.edit", application.department):
-        raise PermissionDenied()
+    application = selectors.application_get(user=request.user, pk=pk, action="application.edit")
     if not _editable(request, application):
         messages.error(
             request,
@@ -244,9 +242,9 @@ def application_checks(request: HttpRequest) -> HttpResponse:
     """The submission checks on the unsaved form (htmx, as the department types)."""
     application = None
     if request.GET.get("application"):
-        application = selectors.application_get(user=request.user, pk=request.GET["application"])
-        if not permissions.may(request.user, "application.edit", application.department):
-            raise PermissionDenied()
+        application = selectors.application_get(
+            user=request.user, pk=request.GET["application"], action="application.edit"
+        )
         department = application.department
     else:
         department, _departments = _department_for(request, request.POST.get("department"))

@@ -53,12 +53,6 @@ INBOX_FILTERS = [
 RESPOND_ACTIONS = {"accept", "complete", "refuse"}
 
 
-def _grants(user, action: str) -> list[permissions.Grant]:
-    """The user's memberships that allow ``action``."""
-    roles = permissions.ACTION_ROLES[action]
-    return [grant for grant in permissions.grants_of(user) if grant.role in roles]
-
-
 # --- Time left ------------------------------------------------------------------------------
 
 
@@ -286,7 +280,7 @@ def dispatch_index(request: HttpRequest) -> HttpResponse:
             "may_dispatch": permissions.may(request.user, "dispatch.create"),
             "may_ratify": permissions.may(request.user, "dispatch.ratify"),
             # A department's own list need not repeat its name on every row.
-            "show_department": len(_grants(request.user, "dispatch.view")) != 1
+            "show_department": len(permissions.grants_for(request.user, "dispatch.view")) != 1
             or not permissions.may(request.user, "dispatch.create"),
         },
     )
@@ -360,7 +354,7 @@ def ratification_queue(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def dispatch_ratify(request: HttpRequest, pk: int) -> HttpResponse:
-    dispatch = selectors.dispatch_get(user=request.user, pk=pk)
+    dispatch = selectors.dispatch_get(user=request.user, pk=pk, action="dispatch.ratify")
     back = pages.safe_next(request, reverse("dispatch-ratification"))
     form = RatifyForm(request.POST)
     if not form.is_valid():
@@ -383,7 +377,7 @@ def dispatch_ratify(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _covers_several_communities(user) -> bool:
-    grants = _grants(user, "assignment.view_community")
+    grants = permissions.grants_for(user, "assignment.view_community")
     return not (len(grants) == 1 and grants[0].kind == Organisation.Kind.COMMUNITY)
 
 
@@ -487,9 +481,9 @@ def inbox_task(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def inbox_respond(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     """Accept, complete (with an optional note on what was returned) or refuse (a reason)."""
-    assignment = selectors.inbox_get(user=request.user, pk=pk)
     if action not in RESPOND_ACTIONS:
         raise NotFound()
+    assignment = selectors.inbox_get(user=request.user, pk=pk, action="assignment.respond")
     fields: dict[str, str] = {}
     if action == "complete":
         form = CompleteForm(request.POST)
