@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from registry import pages, permissions, selectors, services
+from registry import pages, permissions, plugins, selectors, services
 from registry.errors import DomainError, PermissionDenied
 from registry.forms.admission import (
     QUEUE_STATES,
@@ -45,12 +45,6 @@ from registry.models import (
 )
 from registry.selectors import submission_checks as checks
 from registry.services.admission import EDITABLE_STATES, available_actions
-
-# What an application admits, in words (subjects other apps register; unknown ones as named).
-SUBJECT_LABELS = {
-    "work_item": gettext_lazy("Work item"),
-    "certificate_type": gettext_lazy("Certificate type kept by communities"),
-}
 
 
 @login_required
@@ -395,7 +389,7 @@ def _application_page(
         {
             "title": application.title,
             "application": application,
-            "subject_label": SUBJECT_LABELS.get(application.subject, application.subject),
+            "subject_label": plugins.subject_labels().get(application.subject, application.subject),
             "scope": list(application.scope.all()),
             "checks": application.checks,
             "history": history,

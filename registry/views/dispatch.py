@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_POST
 
-from registry import pages, permissions, selectors, services
+from registry import pages, permissions, plugins, selectors, services
 from registry.errors import (
     IllegalTransition,
     InvalidInput,
@@ -430,7 +430,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
             "state": state,
             "filters": filters,
             "show_community": _covers_several_communities(request.user),
-            "may_report": permissions.may(request.user, "offplatform.report"),
+            "tools": plugins.visible_links(request.user, plugins.section_links("inbox-tools")),
         },
     )
 
