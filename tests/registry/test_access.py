@@ -73,7 +73,7 @@ def test_a_malformed_key_is_404_not_a_crash(world):
 def test_asking_for_an_action_the_object_does_not_have_is_a_programming_error(world):
     application = draft(world)
 
-    with pytest.raises(ValueError, match="dispatch.ratify"):
+    with pytest.raises(ValueError, match=r"dispatch\.ratify"):
         selectors.application_get(
             user=world.a.reviewer, pk=application.pk, action="dispatch.ratify"
         )
