@@ -7,7 +7,6 @@ import re
 
 import pytest
 from django.urls import reverse
-from django.utils.translation import gettext_lazy as _
 
 from registry import plugins
 from registry.models import Role
@@ -155,7 +154,7 @@ def plug_in(monkeypatch):
     monkeypatch.setattr(plugins, "_SECTION_LINKS", dict(plugins._SECTION_LINKS))
     plugins.actions({"plaque.register": frozenset({Role.COMMUNITY_CADRE})})
     # An existing page stands in for the app's (any URL name will do).
-    plugins.nav_link(plugins.NavLink("published-lists", _("Plaques"), "plaque.register", 65))
+    plugins.nav_link(plugins.NavLink("published-lists", "牌匾", "plaque.register", 65))
     plugins.workbench_section(
         plugins.WorkbenchSection(
             "community",
