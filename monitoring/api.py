@@ -16,6 +16,7 @@ from monitoring.serializers import (
     OffPlatformReportSerializer,
     OffPlatformReportWriteSerializer,
 )
+from registry.api.base import portal_action
 
 
 class OffPlatformReportViewSet(
@@ -68,7 +69,9 @@ class FlagViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         ).order_by("-last_seen_at", "-id")
 
     def get_object(self):
-        return selectors.flag_get(user=self.request.user, pk=self.kwargs["pk"])
+        return selectors.flag_get(
+            user=self.request.user, pk=self.kwargs["pk"], action=portal_action(self)
+        )
 
     @extend_schema(request=None, responses=FlagSerializer)
     @action(detail=True, methods=["post"])

@@ -186,7 +186,7 @@ def flag_index(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def flag_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
-    flag = selectors.flag_get(user=request.user, pk=pk)
+    flag = selectors.flag_get(user=request.user, pk=pk, action="flag.manage")
     try:
         services.flag_acknowledge(actor=request.user, flag=flag)
     except IllegalTransition as exc:
@@ -199,7 +199,7 @@ def flag_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def flag_resolve(request: HttpRequest, pk: int) -> HttpResponse:
-    flag = selectors.flag_get(user=request.user, pk=pk)
+    flag = selectors.flag_get(user=request.user, pk=pk, action="flag.manage")
     form = FlagResolveForm(request.POST)
     back = pages.safe_next(request, reverse("flags"))
     if not form.is_valid():

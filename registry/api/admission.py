@@ -12,6 +12,7 @@ from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
 from registry import selectors, services
+from registry.api.base import portal_action
 from registry.filters.admission import ApplicationFilter, WorkItemFilter
 from registry.models import Application, WorkItem
 from registry.serializers.admission import (
@@ -66,7 +67,9 @@ class ApplicationViewSet(
         ).order_by("-created_at", "-id")
 
     def get_object(self):
-        return selectors.application_get(user=self.request.user, pk=self.kwargs["pk"])
+        return selectors.application_get(
+            user=self.request.user, pk=self.kwargs["pk"], action=portal_action(self)
+        )
 
     def get_serializer_class(self):
         return ApplicationListSerializer if self.action == "list" else ApplicationSerializer
@@ -184,7 +187,9 @@ class WorkItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
 
     def get_object(self):
         return selectors.work_item_get(
-            user=self.request.user, admission_number=self.kwargs["admission_number"]
+            user=self.request.user,
+            admission_number=self.kwargs["admission_number"],
+            action=portal_action(self),
         )
 
     def get_throttles(self):

@@ -8,6 +8,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from registry import selectors, services
+from registry.api.base import portal_action
 from registry.errors import InvalidInput
 from registry.filters.dispatch import AssignmentFilter, DispatchFilter
 from registry.models import Assignment, Dispatch, WorkItem
@@ -41,7 +42,9 @@ class DispatchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         ).order_by("-created_at", "-id")
 
     def get_object(self):
-        return selectors.dispatch_get(user=self.request.user, pk=self.kwargs["pk"])
+        return selectors.dispatch_get(
+            user=self.request.user, pk=self.kwargs["pk"], action=portal_action(self)
+        )
 
     def get_serializer_context(self):
         context = super().get_serializer_context()
@@ -115,7 +118,9 @@ class AssignmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         )
 
     def get_object(self):
-        return selectors.assignment_get(user=self.request.user, pk=self.kwargs["pk"])
+        return selectors.assignment_get(
+            user=self.request.user, pk=self.kwargs["pk"], action=portal_action(self)
+        )
 
     def _respond(self, request, action_name: str, serializer_class=RespondSerializer):
         serializer = serializer_class(data=request.data)

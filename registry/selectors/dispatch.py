@@ -9,7 +9,6 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from registry import permissions
-from registry.errors import NotFound
 from registry.filters.base import apply_filters
 from registry.filters.dispatch import AssignmentFilter, DispatchFilter
 from registry.models import (
@@ -21,6 +20,7 @@ from registry.models import (
     WorkItem,
 )
 from registry.models.dispatch import open_first
+from registry.selectors.access import load
 
 
 def _assignment_scope(user: User, action: str, field: str) -> Q:
@@ -30,7 +30,7 @@ def _assignment_scope(user: User, action: str, field: str) -> Q:
     lets the planner estimate the rows and read the first page in order from the
     assignment_*_order indexes, where a join on the path made it sort every row of a busy
     department first (1.1 s for 70,000 rows; docs/performance.md)."""
-    grants = [g for g in permissions.grants_of(user) if g.role in permissions.ACTION_ROLES[action]]
+    grants = permissions.grants_for(user, action)
     query = Q(pk__in=[])  # nothing, unless a grant says otherwise (as scope_q)
     leaves = [g.organisation_id for g in grants if g.kind != Organisation.Kind.AREA]
     if leaves:
@@ -61,11 +61,21 @@ def inbox_order(queryset: QuerySet[Assignment]) -> QuerySet[Assignment]:
     )
 
 
-def assignment_get(*, user: User, pk: int) -> Assignment:
-    try:
-        return assignment_list(user=user).get(pk=pk)
-    except (Assignment.DoesNotExist, ValueError, TypeError):
-        raise NotFound() from None
+# action -> the organisation an assignment is judged on for it. Seeing one is either
+# side's (community or department), so ``action=None`` asks only that it be visible.
+ASSIGNMENT_ACTIONS = {
+    "assignment.view_community": "community",
+    "assignment.view_department": "department",
+    "assignment.respond": "community",
+}
+
+
+def assignment_get(*, user: User, pk: int, action: str | None = None) -> Assignment:
+    """One assignment the user sees from either side (else 404) and may ``action``
+    (else 403)."""
+    return load(
+        assignment_list(user=user), user=user, action=action, judged_on=ASSIGNMENT_ACTIONS, pk=pk
+    )
 
 
 def dispatch_list(*, user: User, filters=None) -> QuerySet[Dispatch]:
@@ -77,11 +87,19 @@ def dispatch_list(*, user: User, filters=None) -> QuerySet[Dispatch]:
     return apply_filters(DispatchFilter, filters, dispatches, user=user)
 
 
-def dispatch_get(*, user: User, pk: int) -> Dispatch:
-    try:
-        return dispatch_list(user=user).get(pk=pk)
-    except (Dispatch.DoesNotExist, ValueError, TypeError):
-        raise NotFound() from None
+# action -> the organisation a dispatch is judged on for it: the sending department.
+DISPATCH_ACTIONS = {
+    "dispatch.view": "department",
+    "dispatch.create": "department",
+    "dispatch.ratify": "department",
+}
+
+
+def dispatch_get(*, user: User, pk: int, action: str = "dispatch.view") -> Dispatch:
+    """One dispatch the user sees (else 404) and may ``action`` (else 403)."""
+    return load(
+        dispatch_list(user=user), user=user, action=action, judged_on=DISPATCH_ACTIONS, pk=pk
+    )
 
 
 def dispatch_assignments(*, user: User, dispatch: Dispatch, filters=None) -> QuerySet[Assignment]:
@@ -192,11 +210,11 @@ def inbox_list(*, user: User, filters=None) -> QuerySet[Assignment]:
     return apply_filters(AssignmentFilter, filters, assignments, user=user)
 
 
-def inbox_get(*, user: User, pk: int) -> Assignment:
-    try:
-        return inbox_list(user=user).get(pk=pk)
-    except (Assignment.DoesNotExist, ValueError, TypeError):
-        raise NotFound() from None
+def inbox_get(*, user: User, pk: int, action: str = "assignment.view_community") -> Assignment:
+    """One task of the user's communities' inbox (else 404) they may ``action`` (else 403)."""
+    return load(
+        inbox_list(user=user), user=user, action=action, judged_on=ASSIGNMENT_ACTIONS, pk=pk
+    )
 
 
 def assignment_state_counts(queryset: QuerySet[Assignment]) -> dict[str, int]:

@@ -5,12 +5,12 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from registry import permissions
-from registry.errors import NotFound
 from registry.filters.base import apply_filters
 from registry.filters.notifications import NotificationFilter
 from registry.models import (
     User,
 )
+from registry.selectors.access import VISIBLE, load
 
 
 def notification_list(*, user: User, filters=None) -> QuerySet:
@@ -27,13 +27,10 @@ def notification_list(*, user: User, filters=None) -> QuerySet:
     return apply_filters(NotificationFilter, filters, notifications, user=user)
 
 
-def notification_get(*, user: User, pk: int):
-    from registry.models import Notification
-
-    try:
-        return notification_list(user=user).get(pk=pk)
-    except (Notification.DoesNotExist, ValueError, TypeError):
-        raise NotFound() from None
+def notification_get(*, user: User, pk: int, action: str | None = VISIBLE):
+    """One notification of the user's organisations (else 404). A notification is for
+    every member of its organisation alike, so there is no action beyond seeing it."""
+    return load(notification_list(user=user), user=user, action=action, judged_on={}, pk=pk)
 
 
 def notification_unread_count(*, user: User) -> int:

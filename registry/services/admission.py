@@ -1,6 +1,6 @@
 """The admission workflow: applications move through APPLICATION_TRANSITIONS, and approval
 admits the application's subject (registry/services/work_items.py admits work items; the
-certificates app registers certificate types).
+other apps register their own subjects through admission_subject_register).
 
 Every transition locks the application row first, so two reviewers acting at once are
 serialised: the second sees the state the first left and gets IllegalTransition.

@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy
 from registry import permissions
 from registry.audit import audit_record
 from registry.errors import IllegalTransition, InvalidInput, PermissionDenied, RuleRefused
-from registry.models import Assignment, Dispatch, Frequency, Organisation, Role, User, WorkItem
+from registry.models import Assignment, Dispatch, Frequency, Organisation, User, WorkItem
 from registry.selectors.organisations import communities_in_scope
 from registry.services.common import require
 from registry.services.notifications import notify_organisations
@@ -58,8 +58,7 @@ def period_start(frequency: str, today: datetime.date) -> datetime.date | None:
 
 def _is_staff_of(actor: User, department: Organisation | None) -> bool:
     return department is not None and any(
-        g.role == Role.DEPARTMENT_STAFF and g.organisation_id == department.pk
-        for g in permissions.grants_of(actor)
+        g.organisation_id == department.pk for g in permissions.grants_for(actor, "dispatch.create")
     )
 
 
@@ -68,7 +67,7 @@ def _department_for(actor: User, work_item: WorkItem | None, department: Organis
         return work_item.department  # the gate then checks the dispatcher belongs to it
     if department is not None:
         return department
-    own = [g for g in permissions.grants_of(actor) if g.role == Role.DEPARTMENT_STAFF]
+    own = permissions.grants_for(actor, "dispatch.create")
     if len(own) == 1:
         return Organisation.objects.get(pk=own[0].organisation_id)
     message = _("Name the department that sends this task.")

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from registry import pages, permissions, selectors, services
+from registry import pages, permissions, plugins, selectors, services
 from registry.errors import DomainError, PermissionDenied
 from registry.forms.admission import (
     QUEUE_STATES,
@@ -44,12 +44,6 @@ from registry.models import (
 )
 from registry.selectors import submission_checks as checks
 from registry.services.admission import EDITABLE_STATES, available_actions
-
-# What an application admits, in words (subjects other apps register; unknown ones as named).
-SUBJECT_LABELS = {
-    "work_item": gettext_lazy("Work item"),
-    "certificate_type": gettext_lazy("Certificate type kept by communities"),
-}
 
 
 @login_required
@@ -169,9 +163,7 @@ def _editable(request: HttpRequest, application: Application) -> bool:
 @login_required
 @require_http_methods(["GET", "POST"])
 def application_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    application = selectors.application_get(user=request.user, pk=pk)
-    if not permissions.may(request.user, "application.edit", application.department):
-        raise PermissionDenied()
+    application = selectors.application_get(user=request.user, pk=pk, action="application.edit")
     if not _editable(request, application):
         messages.error(
             request,
@@ -243,9 +235,9 @@ def application_checks(request: HttpRequest) -> HttpResponse:
     """The submission checks on the unsaved form (htmx, as the department types)."""
     application = None
     if request.GET.get("application"):
-        application = selectors.application_get(user=request.user, pk=request.GET["application"])
-        if not permissions.may(request.user, "application.edit", application.department):
-            raise PermissionDenied()
+        application = selectors.application_get(
+            user=request.user, pk=request.GET["application"], action="application.edit"
+        )
         department = application.department
     else:
         department, _departments = _department_for(request, request.POST.get("department"))
@@ -396,7 +388,7 @@ def _application_page(
         {
             "title": application.title,
             "application": application,
-            "subject_label": SUBJECT_LABELS.get(application.subject, application.subject),
+            "subject_label": plugins.subject_labels().get(application.subject, application.subject),
             "scope": list(application.scope.all()),
             "checks": application.checks,
             "history": history,

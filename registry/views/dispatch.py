@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_POST
 
-from registry import pages, permissions, selectors, services
+from registry import pages, permissions, plugins, selectors, services
 from registry.errors import (
     IllegalTransition,
     InvalidInput,
@@ -51,12 +51,6 @@ INBOX_FILTERS = [
     *Assignment.State.choices,
 ]
 RESPOND_ACTIONS = {"accept", "complete", "refuse"}
-
-
-def _grants(user, action: str) -> list[permissions.Grant]:
-    """The user's memberships that allow ``action``."""
-    roles = permissions.ACTION_ROLES[action]
-    return [grant for grant in permissions.grants_of(user) if grant.role in roles]
 
 
 # --- Time left ------------------------------------------------------------------------------
@@ -280,7 +274,7 @@ def dispatch_index(request: HttpRequest) -> HttpResponse:
             "may_dispatch": permissions.may(request.user, "dispatch.create"),
             "may_ratify": permissions.may(request.user, "dispatch.ratify"),
             # A department's own list need not repeat its name on every row.
-            "show_department": len(_grants(request.user, "dispatch.view")) != 1
+            "show_department": len(permissions.grants_for(request.user, "dispatch.view")) != 1
             or not permissions.may(request.user, "dispatch.create"),
         },
     )
@@ -352,7 +346,7 @@ def ratification_queue(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def dispatch_ratify(request: HttpRequest, pk: int) -> HttpResponse:
-    dispatch = selectors.dispatch_get(user=request.user, pk=pk)
+    dispatch = selectors.dispatch_get(user=request.user, pk=pk, action="dispatch.ratify")
     back = pages.safe_next(request, reverse("dispatch-ratification"))
     form = RatifyForm(request.POST)
     if not form.is_valid():
@@ -375,7 +369,7 @@ def dispatch_ratify(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _covers_several_communities(user) -> bool:
-    grants = _grants(user, "assignment.view_community")
+    grants = permissions.grants_for(user, "assignment.view_community")
     return not (len(grants) == 1 and grants[0].kind == Organisation.Kind.COMMUNITY)
 
 
@@ -425,7 +419,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
             "state": state,
             "filters": filters,
             "show_community": _covers_several_communities(request.user),
-            "may_report": permissions.may(request.user, "offplatform.report"),
+            "tools": plugins.visible_links(request.user, plugins.section_links("inbox-tools")),
         },
     )
 
@@ -476,9 +470,9 @@ def inbox_task(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def inbox_respond(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     """Accept, complete (with an optional note on what was returned) or refuse (a reason)."""
-    assignment = selectors.inbox_get(user=request.user, pk=pk)
     if action not in RESPOND_ACTIONS:
         raise NotFound()
+    assignment = selectors.inbox_get(user=request.user, pk=pk, action="assignment.respond")
     fields: dict[str, str] = {}
     if action == "complete":
         form = CompleteForm(request.POST)

@@ -21,7 +21,7 @@ from openpyxl import load_workbook
 from openpyxl.styles import Font
 
 from registry import excel, pages, permissions, selectors, services
-from registry.errors import DomainError, PermissionDenied
+from registry.errors import DomainError
 from registry.forms.admission import (
     AsOfForm,
     ListImportForm,
@@ -129,9 +129,9 @@ def work_item_status(request: HttpRequest, admission_number: str, action: str) -
     """Suspend, reinstate or revoke an item (reviewers of its jurisdiction)."""
     if action not in WORK_ITEM_ACTIONS:
         raise Http404
-    item = selectors.work_item_get(user=request.user, admission_number=admission_number)
-    if not permissions.may(request.user, "work_item.manage", item.jurisdiction):
-        raise PermissionDenied()
+    item = selectors.work_item_get(
+        user=request.user, admission_number=admission_number, action="work_item.manage"
+    )
     form = WorkItemStatusForm(request.POST, prefix=action)
     if not form.is_valid():
         messages.error(request, _("Please correct the errors below."))
