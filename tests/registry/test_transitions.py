@@ -60,9 +60,7 @@ def machine() -> Machine:
         "box",
         [
             Transition("close", {"open"}, "closed", "work_item.manage", "Close"),
-            Transition(
-                "scrap", {"open", "closed"}, "scrapped", "work_item.manage", "Scrap", True
-            ),
+            Transition("scrap", {"open", "closed"}, "scrapped", "work_item.manage", "Scrap", True),
             Transition("expire", {"open"}, "expired", None, "Expire"),
         ],
         organisation=lambda box: box.organisation,
@@ -141,13 +139,13 @@ def test_application_page_shows_exactly_what_the_machine_offers(client, world):
 
 def test_a_reviewer_of_the_applying_department_is_offered_no_decision(client, world):
     reviewing = under_review(world)
-    MembershipFactory(user=world.a.reviewer, organisation=world.a.department, role="department_staff")
+    MembershipFactory(
+        user=world.a.reviewer, organisation=world.a.department, role="department_staff"
+    )
     reviewer = type(world.a.reviewer).objects.get(pk=world.a.reviewer.pk)  # fresh grants
 
     assert machine_offers(services.APPLICATION, reviewer, reviewing) == ["withdraw"]
-    assert page(client, reviewer, reverse("application-page", args=[reviewing.pk])) == [
-        "withdraw"
-    ]
+    assert page(client, reviewer, reverse("application-page", args=[reviewing.pk])) == ["withdraw"]
 
 
 def test_an_approved_application_offers_nothing_to_anyone(client, world):
