@@ -405,6 +405,8 @@ def _cards(assignments, user, today: datetime.date) -> list[dict]:
         {
             "assignment": assignment,
             "time_left": time_left(assignment.due_date, today),
+            # Still waiting for the community's answer: the due date counts down.
+            "open": assignment.state in Assignment.OPEN_STATES,
         }
         for assignment in assignments
     ]
