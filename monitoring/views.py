@@ -140,10 +140,25 @@ def offplatform_section(request: HttpRequest) -> HttpResponse:
 # --- Flags ---------------------------------------------------------------------------------
 
 
-def _flag_rows(flags) -> list[dict]:
+def _flag_rows(request: HttpRequest, flags) -> list[dict]:
+    back = request.get_full_path()
     return [
         {
             "flag": flag,
+            # What the user may do with this flag now, as the FLAG machine says.
+            "actions": services.FLAG.buttons(
+                request.user,
+                flag,
+                url=lambda action, pk=flag.pk: reverse(f"flags-{action}", args=[pk]),
+                form=lambda transition, pk=flag.pk: (
+                    FlagResolveForm(auto_id=f"resolve-{pk}-%s")
+                    if transition.action == "resolve"
+                    else None
+                ),
+                next=back,
+                options={a: {"dom_id": f"flag-{flag.pk}-{a}"} for a in ("acknowledge", "resolve")},
+                compact=True,
+            ),
             "summary": flag_rules.describe(flag),
             "severity_tone": SEVERITY_TONES.get(flag.severity, "neutral"),
             "status_tone": STATUS_TONES.get(flag.status, "neutral"),
@@ -176,7 +191,7 @@ def flag_index(request: HttpRequest) -> HttpResponse:
             "title": _("Flags"),
             "form": form,
             "page_obj": page,
-            "rows": _flag_rows(page),
+            "rows": _flag_rows(request, page),
             "may_manage": permissions.may(request.user, "flag.manage"),
             "may_compute": permissions.may(request.user, "flag.compute"),
         },

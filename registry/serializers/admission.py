@@ -193,7 +193,9 @@ class ApplicationSerializer(ApplicationListSerializer):
         request = self.context.get("request")
         if request is None:
             return []
-        return admission.available_actions(request.user, application)
+        return [
+            t.action for t in admission.APPLICATION.available_actions(request.user, application)
+        ]
 
 
 class WorkItemSerializer(serializers.ModelSerializer):

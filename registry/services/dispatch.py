@@ -22,11 +22,12 @@ from django.utils.translation import gettext_lazy
 
 from registry import permissions
 from registry.audit import audit_record
-from registry.errors import IllegalTransition, InvalidInput, PermissionDenied, RuleRefused
+from registry.errors import InvalidInput, PermissionDenied, RuleRefused
 from registry.models import Assignment, Dispatch, Frequency, Organisation, User, WorkItem
 from registry.selectors.organisations import communities_in_scope
 from registry.services.common import require
 from registry.services.notifications import notify_organisations
+from registry.transitions import Machine, Transition
 from registry.workdays import working_days_between
 
 
@@ -351,6 +352,41 @@ def dispatch_create(
     return dispatch
 
 
+# --- Emergency ratification ---------------------------------------------------------------
+
+
+def _ratification_state(dispatch: Dispatch) -> str:
+    if not dispatch.emergency:
+        return "ordinary"
+    return "ratified" if dispatch.ratified_at is not None else "awaiting"
+
+
+_RATIFICATION_STATES = {
+    "ordinary": gettext_lazy("Not an emergency task"),
+    "awaiting": gettext_lazy("Awaiting ratification"),
+    "ratified": gettext_lazy("Ratified"),
+}
+# An emergency task skips the gate and waits for the admission office of the department's
+# jurisdiction (brief: within 7 days, or it is flagged). No column holds this state: it is
+# worked out from ``emergency`` and ``ratified_at``, which the service sets.
+EMERGENCY_RATIFICATION = Machine(
+    "emergency_ratification",
+    [
+        Transition(
+            "ratify",
+            {"awaiting"},
+            None,
+            "dispatch.ratify",
+            gettext_lazy("Ratify"),
+            illegal=gettext_lazy("Only an emergency task not yet ratified can be ratified."),
+        )
+    ],
+    organisation=lambda dispatch: dispatch.department,
+    state=_ratification_state,
+    state_label=lambda dispatch: str(_RATIFICATION_STATES[_ratification_state(dispatch)]),
+)
+
+
 @transaction.atomic
 def dispatch_ratify(*, actor: User, dispatch: Dispatch, note: str = "") -> Dispatch:
     """A reviewer ratifies an emergency task (within 7 days, or it is flagged)."""
@@ -359,9 +395,7 @@ def dispatch_ratify(*, actor: User, dispatch: Dispatch, note: str = "") -> Dispa
         .select_related("department__parent")
         .get(pk=dispatch.pk)
     )
-    require(actor, "dispatch.ratify", dispatch.department)
-    if not dispatch.emergency or dispatch.ratified_at is not None:
-        raise IllegalTransition(_("Only an emergency task not yet ratified can be ratified."))
+    EMERGENCY_RATIFICATION.begin(actor=actor, obj=dispatch, action="ratify")
     dispatch.ratified_at = timezone.now()
     dispatch.ratified_by = actor
     dispatch.ratification_note = note.strip()
@@ -377,17 +411,41 @@ def dispatch_ratify(*, actor: User, dispatch: Dispatch, note: str = "") -> Dispa
 
 # --- The inbox -------------------------------------------------------------------------------
 
-ASSIGNMENT_ACTION_LABELS = {
-    "accept": gettext_lazy("Accept"),
-    "complete": gettext_lazy("Complete"),
-    "refuse": gettext_lazy("Refuse"),
-}
-# action -> (states it may start from, the state it leads to)
-ASSIGNMENT_ACTIONS = {
-    "accept": ({Assignment.State.PENDING}, Assignment.State.ACCEPTED),
-    "complete": ({Assignment.State.ACCEPTED}, Assignment.State.COMPLETED),
-    "refuse": ({Assignment.State.PENDING, Assignment.State.ACCEPTED}, Assignment.State.REFUSED),
-}
+_A = Assignment.State
+# A cadre of the community answers what reached it. Refusing needs a reason code (checked
+# by the service: it is a choice, not free text) and tells the department and its
+# jurisdiction's admission office.
+ASSIGNMENT = Machine(
+    "assignment",
+    [
+        Transition(
+            "accept", {_A.PENDING}, _A.ACCEPTED, "assignment.respond", gettext_lazy("Accept")
+        ),
+        Transition(
+            "complete",
+            {_A.ACCEPTED},
+            _A.COMPLETED,
+            "assignment.respond",
+            gettext_lazy("Complete"),
+            summary=gettext_lazy("Mark as completed"),
+        ),
+        Transition(
+            "refuse",
+            {_A.PENDING, _A.ACCEPTED},
+            _A.REFUSED,
+            "assignment.respond",
+            gettext_lazy("Refuse"),
+            summary=gettext_lazy("Refuse this task"),
+            confirm=gettext_lazy(
+                "Refuse this task? The department and the admission office will be told the reason."
+            ),
+            tone="danger",
+        ),
+    ],
+    organisation=lambda assignment: assignment.community,
+    illegal_message=gettext_lazy("“%(action)s” is not possible while the task is “%(state)s”."),
+)
+ASSIGNMENT_ACTIONS = ASSIGNMENT.user_actions()
 
 
 @transaction.atomic
@@ -400,18 +458,12 @@ def assignment_respond(
     note: str = "",
 ) -> Assignment:
     """A cadre of the community accepts, completes or refuses (with a reason code)."""
-    sources, target = ASSIGNMENT_ACTIONS[action]
     assignment = (
         Assignment.objects.select_for_update(of=("self",))
         .select_related("community", "department__parent", "dispatch")
         .get(pk=assignment.pk)
     )
-    require(actor, "assignment.respond", assignment.community)
-    if assignment.state not in sources:
-        raise IllegalTransition(
-            _("“%(action)s” is not possible while the task is “%(state)s”.")
-            % {"state": assignment.get_state_display(), "action": ASSIGNMENT_ACTION_LABELS[action]}
-        )
+    transition = ASSIGNMENT.begin(actor=actor, obj=assignment, action=action)
     if action == "refuse":
         if reason_code not in Assignment.RefusalReason.values:
             message = _("Choose a refusal reason.")
@@ -420,8 +472,7 @@ def assignment_respond(
             message = _("Explain the refusal.")
             raise InvalidInput(message, fields={"note": [message]})
         assignment.refusal_reason = reason_code
-    before = {"state": assignment.state}
-    assignment.state = target
+    before = {"state": ASSIGNMENT.apply(assignment, transition)}
     if note.strip():  # an answer without a note keeps the note given before
         assignment.note = note.strip()
     assignment.responded_by = actor
@@ -434,7 +485,11 @@ def assignment_respond(
         action=f"assignment.{action}",
         obj=assignment,
         before=before,
-        after={"state": target, "reason_code": assignment.refusal_reason, "note": assignment.note},
+        after={
+            "state": assignment.state,
+            "reason_code": assignment.refusal_reason,
+            "note": assignment.note,
+        },
     )
     if action == "refuse":
         # The department learns why; so does the admission office of its jurisdiction.

@@ -13,11 +13,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -37,13 +39,12 @@ from registry.forms.admission import (
     ReviewQueueFilterForm,
 )
 from registry.models import (
-    APPLICATION_TRANSITIONS,
     Application,
     HearingParticipant,
     Organisation,
 )
 from registry.selectors import submission_checks as checks
-from registry.services.admission import EDITABLE_STATES, available_actions
+from registry.services.admission import APPLICATION, EDITABLE_STATES
 
 
 @login_required
@@ -251,15 +252,18 @@ def application_checks(request: HttpRequest) -> HttpResponse:
 
 @dataclass(frozen=True)
 class ActionSpec:
+    """How the page does one of APPLICATION's transitions (the machine says which ones the
+    user is offered, with their label, tone and confirmation)."""
+
     form: type
     service: Callable[..., Application]
     done: Any  # the success message
-    confirm: Any = None  # the question asked before a destructive action
 
 
 ACTIONS: dict[str, ActionSpec] = {
+    # Submitting asks for nothing (the checks are the department's last look).
     "submit": ActionSpec(
-        ReasonForm,
+        forms.Form,
         services.application_submit,
         gettext_lazy("The application has been submitted for review."),
     ),
@@ -267,7 +271,6 @@ ACTIONS: dict[str, ActionSpec] = {
         ReasonForm,
         services.application_withdraw,
         gettext_lazy("The application has been withdrawn."),
-        gettext_lazy("Withdraw this application? It cannot be submitted again afterwards."),
     ),
     "start-review": ActionSpec(
         ReasonForm,
@@ -298,15 +301,11 @@ ACTIONS: dict[str, ActionSpec] = {
         RequiredReasonForm,
         services.application_reject,
         gettext_lazy("The application has been rejected."),
-        gettext_lazy("Reject this application? The decision is final."),
     ),
 }
 
 
-# Actions whose forms sit in the department's box, the rest in the reviewer's.
-DEPARTMENT_ACTIONS = ("submit", "withdraw")
-
-
+# The hearing record has a table of participants: it gets the page's full width.
 WIDE_ACTIONS = ("record-hearing",)
 
 
@@ -350,29 +349,35 @@ def _application_page(
     bound: tuple[str, Any] | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    actions = available_actions(request.user, application)
-    forms = {action: _action_form(action, application) for action in actions}
-    if bound is not None:
-        forms[bound[0]] = bound[1]
     hearing = _hearing_of(application)
+    buttons = APPLICATION.buttons(
+        request.user,
+        application,
+        url=lambda action: reverse("application-action", args=[application.pk, action]),
+        form=lambda transition: _action_form(transition.action, application),
+        bound=bound,
+        options={
+            "submit": {
+                "open": True,
+                "note": _(
+                    "The admission office will see the application and its checks. You can "
+                    "no longer change it unless it is returned to you."
+                ),
+            },
+            "start-review": {"open": True},
+            "record-hearing": {
+                "open": not (hearing and hearing.is_recorded),
+                "body": "registry/admission/_hearing_form.html",
+            },
+        },
+    )
     participants = list(hearing.participants.all()) if hearing else []
     tones = {"for": "success", "against": "danger", "abstain": "neutral"}
     opinions = [
         (tones[value], f"{label} {sum(1 for p in participants if p.opinion == value)}")
         for value, label in HearingParticipant.Opinion.choices
     ]
-    action_list = [
-        {
-            "action": action,
-            "label": APPLICATION_TRANSITIONS[action].label,
-            "form": forms[action],
-            "confirm": ACTIONS[action].confirm,
-            "open": (bound is not None and bound[0] == action)
-            or (action == "record-hearing" and not (hearing and hearing.is_recorded)),
-        }
-        for action in actions
-    ]
-    labels = {a: t.label for a, t in APPLICATION_TRANSITIONS.items()}
+    labels = APPLICATION.labels()
     labels["create"] = _("Created")
     history = [
         {"entry": entry, "label": labels.get(entry.action, entry.action)}
@@ -395,14 +400,8 @@ def _application_page(
             "hearing": hearing,
             "participants": participants,
             "opinions": opinions,
-            "department_actions": [a for a in action_list if a["action"] in DEPARTMENT_ACTIONS],
-            "reviewer_actions": [
-                a
-                for a in action_list
-                if a["action"] not in DEPARTMENT_ACTIONS and a["action"] not in WIDE_ACTIONS
-            ],
-            # The hearing record has a table of participants: it gets the page's full width.
-            "wide_actions": [a for a in action_list if a["action"] in WIDE_ACTIONS],
+            "actions": [b for b in buttons if b.action not in WIDE_ACTIONS],
+            "wide_actions": [b for b in buttons if b.action in WIDE_ACTIONS],
             "may_edit": _editable(request, application),
             "yearly_hours": checks.yearly_hours(
                 application.frequency, application.hours_per_occurrence
@@ -433,8 +432,6 @@ def application_action(request: HttpRequest, pk: int, action: str) -> HttpRespon
         messages.error(request, _("Please correct the errors below."))
         return _application_page(request, application, bound=(action, form), status=400)
     kwargs = form.service_kwargs() if hasattr(form, "service_kwargs") else dict(form.cleaned_data)
-    if action == "submit":
-        kwargs = {}
     try:
         application = spec.service(actor=request.user, application=application, **kwargs)
     except DomainError as exc:

@@ -50,7 +50,6 @@ INBOX_FILTERS = [
     ("open", gettext_lazy("Unfinished")),
     *Assignment.State.choices,
 ]
-RESPOND_ACTIONS = {"accept", "complete", "refuse"}
 
 
 # --- Time left ------------------------------------------------------------------------------
@@ -293,10 +292,13 @@ def dispatch_show(request: HttpRequest, pk: int) -> HttpResponse:
         state = ""
     counts = selectors.dispatch_refusal_counts([dispatch.pk]).get(dispatch.pk, {})
     reasons = selectors.dispatch_refusal_reasons([dispatch.pk]).get(dispatch.pk, {})
-    may_ratify = (
-        dispatch.emergency
-        and dispatch.ratified_at is None
-        and permissions.may(request.user, "dispatch.ratify", dispatch.department)
+    ratify_actions = services.EMERGENCY_RATIFICATION.buttons(
+        request.user,
+        dispatch,
+        url=lambda action: reverse("dispatch-ratify-page", args=[dispatch.pk]),
+        form=lambda transition: RatifyForm(),
+        next=request.get_full_path(),
+        options={"ratify": {"inline": True}},
     )
     return render(
         request,
@@ -309,8 +311,7 @@ def dispatch_show(request: HttpRequest, pk: int) -> HttpResponse:
             "states": Assignment.State.choices,
             "counts": counts,
             "refusal_words": _reason_words(reasons),
-            "may_ratify": may_ratify,
-            "ratify_form": RatifyForm(),
+            "ratify_actions": ratify_actions,
             "days_waiting": _days_waiting(dispatch, timezone.localdate()),
         },
     )
@@ -318,6 +319,18 @@ def dispatch_show(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _days_waiting(dispatch: Dispatch, today: datetime.date) -> int:
     return (today - timezone.localtime(dispatch.created_at).date()).days
+
+
+def _ratify_buttons(user, dispatch: Dispatch) -> list:
+    """A queue row's ratify form, inline and small (ids per row: many forms on one page)."""
+    return services.EMERGENCY_RATIFICATION.buttons(
+        user,
+        dispatch,
+        url=lambda action: reverse("dispatch-ratify-page", args=[dispatch.pk]),
+        form=lambda transition: RatifyForm(auto_id=f"ratify-{dispatch.pk}-%s"),
+        options={"ratify": {"inline": True, "dom_id": f"ratify-{dispatch.pk}"}},
+        compact=True,
+    )
 
 
 @login_required
@@ -331,6 +344,7 @@ def ratification_queue(request: HttpRequest) -> HttpResponse:
     for dispatch in page:
         dispatch.days_waiting = _days_waiting(dispatch, today)
         dispatch.late = dispatch.days_waiting > limit
+        dispatch.actions = _ratify_buttons(request.user, dispatch)
     return render(
         request,
         "registry/dispatch/ratification.html",
@@ -338,7 +352,6 @@ def ratification_queue(request: HttpRequest) -> HttpResponse:
             "title": _("Emergency tasks awaiting ratification"),
             "page_obj": page,
             "limit": limit,
-            "form": RatifyForm(),
         },
     )
 
@@ -378,7 +391,8 @@ def _cards(assignments, user, today: datetime.date) -> list[dict]:
         {
             "assignment": assignment,
             "time_left": time_left(assignment.due_date, today),
-            "may_respond": permissions.may(user, "assignment.respond", assignment.community),
+            # Still waiting for the community's answer: the due date counts down.
+            "open": assignment.state in Assignment.OPEN_STATES,
         }
         for assignment in assignments
     ]
@@ -442,7 +456,18 @@ def inbox_section(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _render_task(request: HttpRequest, assignment: Assignment, **forms_: Any) -> HttpResponse:
+# The forms of the inbox task's answers (ids per action: two of them have a note).
+RESPOND_FORMS: dict[str, Any] = {"accept": None, "complete": CompleteForm, "refuse": RefuseForm}
+
+
+def _respond_form(action: str, data=None):
+    form_class = RESPOND_FORMS[action]
+    return form_class(data, auto_id=f"{action}-%s") if form_class else None
+
+
+def _render_task(
+    request: HttpRequest, assignment: Assignment, bound: tuple[str, Any] | None = None
+) -> HttpResponse:
     today = timezone.localdate()
     return render(
         request,
@@ -452,8 +477,13 @@ def _render_task(request: HttpRequest, assignment: Assignment, **forms_: Any) ->
             "card": _cards([assignment], request.user, today)[0],
             "assignment": assignment,
             "dispatch": assignment.dispatch,
-            "complete_form": forms_.get("complete_form") or CompleteForm(),
-            "refuse_form": forms_.get("refuse_form") or RefuseForm(),
+            "actions": services.ASSIGNMENT.buttons(
+                request.user,
+                assignment,
+                url=lambda action: reverse("inbox-respond", args=[assignment.pk, action]),
+                form=lambda transition: _respond_form(transition.action),
+                bound=bound,
+            ),
             "show_community": _covers_several_communities(request.user),
         },
     )
@@ -470,23 +500,13 @@ def inbox_task(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def inbox_respond(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     """Accept, complete (with an optional note on what was returned) or refuse (a reason)."""
-    if action not in RESPOND_ACTIONS:
+    if action not in services.ASSIGNMENT_ACTIONS:
         raise NotFound()
     assignment = selectors.inbox_get(user=request.user, pk=pk, action="assignment.respond")
-    fields: dict[str, str] = {}
-    if action == "complete":
-        form = CompleteForm(request.POST)
-        if not form.is_valid():
-            return _render_task(request, assignment, complete_form=form)
-        fields = {"note": form.cleaned_data["note"]}
-    elif action == "refuse":
-        form = RefuseForm(request.POST)
-        if not form.is_valid():
-            return _render_task(request, assignment, refuse_form=form)
-        fields = {
-            "reason_code": form.cleaned_data["reason_code"],
-            "note": form.cleaned_data["note"],
-        }
+    form = _respond_form(action, request.POST)
+    if form is not None and not form.is_valid():
+        return _render_task(request, assignment, bound=(action, form))
+    fields = dict(form.cleaned_data) if form is not None else {}
     try:
         services.assignment_respond(
             actor=request.user, assignment=assignment, action=action, **fields
@@ -495,12 +515,12 @@ def inbox_respond(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         messages.error(request, str(exc.message))
         return redirect("inbox-task", pk=assignment.pk)
     except InvalidInput as exc:
-        form = RefuseForm(request.POST)
-        form.is_valid()
-        for name, errors in (exc.extra.get("fields") or {"__all__": [exc.message]}).items():
-            for error in errors:
-                form.add_error(name if name in form.fields else None, str(error))
-        return _render_task(request, assignment, refuse_form=form)
+        if form is None:
+            raise
+        pages.add_domain_error(form, exc)
+        if not form.errors:
+            form.add_error(None, str(exc.message))
+        return _render_task(request, assignment, bound=(action, form))
     done = {
         "accept": _("You accepted “%(title)s”."),
         "complete": _("You marked “%(title)s” as completed."),

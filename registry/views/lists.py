@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
@@ -34,7 +35,7 @@ from registry.models import (
     WorkItem,
 )
 from registry.selectors import submission_checks as checks
-from registry.services.work_items import WORK_ITEM_ACTION_LABELS, WORK_ITEM_ACTIONS
+from registry.services.work_items import WORK_ITEM, WORK_ITEM_ACTIONS
 
 WALL_TITLES = {
     ListKind.DUTY: gettext_lazy("List of duties communities perform by law"),
@@ -74,23 +75,13 @@ def _work_item_page(
     bound: tuple[str, Any] | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    may_manage = permissions.may(request.user, "work_item.manage", item.jurisdiction)
-    status_actions = []
-    if may_manage:
-        for action, (sources, _target) in WORK_ITEM_ACTIONS.items():
-            if item.status in sources:
-                form = (
-                    bound[1] if bound and bound[0] == action else WorkItemStatusForm(prefix=action)
-                )
-                status_actions.append(
-                    {
-                        "action": action,
-                        "label": WORK_ITEM_ACTION_LABELS[action],
-                        "form": form,
-                        "danger": action == "revoke",
-                        "open": bool(bound and bound[0] == action),
-                    }
-                )
+    status_actions = WORK_ITEM.buttons(
+        request.user,
+        item,
+        url=lambda action: reverse("work-item-status", args=[item.admission_number, action]),
+        form=lambda transition: WorkItemStatusForm(prefix=transition.action),
+        bound=bound,
+    )
     applications = (
         selectors.application_list(user=request.user)
         .filter(Q(work_item=item) | Q(renewal_of=item))
