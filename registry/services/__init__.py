@@ -18,16 +18,22 @@ from registry.services.lists import work_items_import
 from registry.services.notifications import notifications_email, notify_organisations
 from registry.services.organisations import (
     EDITABLE_ORGANISATION_FIELDS,
+    EDITABLE_USER_FIELDS,
+    SUPERUSER_ONLY_USER_FIELDS,
     membership_grant,
     membership_revoke,
     organisation_create,
     organisation_update,
     user_create,
+    user_set_password,
+    user_update,
 )
 from registry.services.work_items import work_item_change_status, work_items_expire
 
 __all__ = [
     "EDITABLE_ORGANISATION_FIELDS",
+    "EDITABLE_USER_FIELDS",
+    "SUPERUSER_ONLY_USER_FIELDS",
     "application_approve",
     "application_create",
     "application_record_hearing",
@@ -48,6 +54,8 @@ __all__ = [
     "organisation_create",
     "organisation_update",
     "user_create",
+    "user_set_password",
+    "user_update",
     "work_item_change_status",
     "work_items_expire",
     "work_items_import",

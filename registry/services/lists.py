@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from registry import excel
+from registry import audit_actions, excel
 from registry.audit import audit_record
 from registry.errors import InvalidInput
 from registry.models import ListKind, Organisation, User, WorkItem
@@ -52,7 +52,7 @@ def work_items_import(*, actor: User, jurisdiction: Organisation, upload) -> lis
         item.scope.set(row.scope or [jurisdiction])
         audit_record(
             actor=actor,
-            action="work_item.import",
+            action=audit_actions.WORK_ITEM_IMPORT,
             obj=item,
             after={
                 "admission_number": item.admission_number,
