@@ -24,8 +24,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from registry import pages, permissions, selectors, services
 from registry.errors import (
+    DomainError,
     IllegalTransition,
-    InvalidInput,
     NotFound,
     PermissionDenied,
     RuleRefused,
@@ -153,19 +153,11 @@ def _refusal_rows(exc: RuleRefused, targets: list[Organisation]) -> list[dict]:
     ]
 
 
-def _add_service_errors(form: DispatchForm, exc: InvalidInput) -> None:
-    fields = exc.extra.get("fields") or {}
-    if not fields:
-        form.add_error(None, str(exc.message))
-    for name, errors in fields.items():
-        for error in errors:
-            form.add_error(name if name in form.fields else None, str(error))
-
-
 @login_required
 def dispatch_new(request: HttpRequest) -> HttpResponse:
     """Send a task under an admitted item (or an emergency task) to communities."""
     pages.require(request, "dispatch.create")
+    status = 200  # or the refusal's, when a service refuses
     user = request.user
     today = timezone.localdate()
     departments = list(selectors.dispatch_departments(user=user))
@@ -203,8 +195,8 @@ def dispatch_new(request: HttpRequest) -> HttpResponse:
                 )
             except RuleRefused as exc:
                 refusal = _refusal_rows(exc, targets)
-            except InvalidInput as exc:
-                _add_service_errors(form, exc)
+            except DomainError as exc:
+                status = pages.show_error(request, exc, form)
             else:
                 messages.success(
                     request,
@@ -239,6 +231,7 @@ def dispatch_new(request: HttpRequest) -> HttpResponse:
             "time_left": time_left(_chosen_due_date(form), today),
             "minimum_days": settings.PORTAL["DISPATCH_MIN_LEAD_WORKING_DAYS"],
         },
+        status=status,
     )
 
 
@@ -459,7 +452,9 @@ def inbox_section(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _render_task(request: HttpRequest, assignment: Assignment, **forms_: Any) -> HttpResponse:
+def _render_task(
+    request: HttpRequest, assignment: Assignment, status: int = 200, **forms_: Any
+) -> HttpResponse:
     today = timezone.localdate()
     return render(
         request,
@@ -473,6 +468,7 @@ def _render_task(request: HttpRequest, assignment: Assignment, **forms_: Any) ->
             "refuse_form": forms_.get("refuse_form") or RefuseForm(),
             "show_community": _covers_several_communities(request.user),
         },
+        status=status,
     )
 
 
@@ -511,13 +507,11 @@ def inbox_respond(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     except IllegalTransition as exc:
         messages.error(request, str(exc.message))
         return redirect("inbox-task", pk=assignment.pk)
-    except InvalidInput as exc:
+    except DomainError as exc:
         form = RefuseForm(request.POST)
         form.is_valid()
-        for name, errors in (exc.extra.get("fields") or {"__all__": [exc.message]}).items():
-            for error in errors:
-                form.add_error(name if name in form.fields else None, str(error))
-        return _render_task(request, assignment, refuse_form=form)
+        status = pages.show_error(request, exc, form)
+        return _render_task(request, assignment, refuse_form=form, status=status)
     done = {
         "accept": _("You accepted “%(title)s”."),
         "complete": _("You marked “%(title)s” as completed."),
