@@ -1,0 +1,260 @@
+"""The one Excel kit: reading an uploaded workbook and writing one, for every app.
+
+The apps keep only their column tables and what their cells mean (registry/lists_excel.py,
+certificates/excel.py); everything about the file itself is here:
+
+Reading (``load_rows``, ``header_keys``, ``data_rows``, ``RowErrors`` and the cell
+converters): a size and a row limit, a clear 400 for anything that is not a workbook,
+headers matched in Chinese, English or a bureau's own wording, and errors per row and
+column so an import can refuse the whole file and say where. Reading never writes.
+
+Writing (``workbook_bytes``): openpyxl's write-only mode, so an export streams its rows
+instead of holding a sheet of cell objects; a bold header row of the columns' (Chinese)
+headers, frozen; the columns' widths; dates as real dates; and every text that starts with
+``= + - @``, a tab or a carriage return written as text (with Excel's quote prefix), so a
+title someone typed as ``=HYPERLINK(...)`` never comes alive as a formula when a
+reviewer opens the export (CSV/formula injection).
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+import re
+import zipfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.utils import translation
+from django.utils.translation import gettext as _
+from openpyxl import Workbook, load_workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+from openpyxl.utils.exceptions import InvalidFileException
+
+from registry.errors import InvalidInput
+
+MAX_IMPORT_BYTES = 5 * 1024 * 1024
+MAX_IMPORT_ROWS = 5000
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DATE_FORMAT = "yyyy-mm-dd"
+# What a spreadsheet would start a formula (or a DDE call) with.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# How several values share one cell: Chinese and Western commas, 、, semicolons, newlines.
+LIST_SEPARATORS = re.compile(r"[,，、;；\n]+")
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    header: Any  # lazy translation: the header in the active language
+    width: int = 16
+    # Other headers found in bureaus' own spreadsheets, accepted on import.
+    aliases: tuple[str, ...] = ()
+
+
+# --- Reading --------------------------------------------------------------------------------
+
+
+def load_rows(upload) -> list[tuple]:
+    """The first sheet's rows of an uploaded .xlsx, or a clear 400 for anything else:
+    too large, not a workbook, too many rows, empty."""
+    if getattr(upload, "size", 0) > MAX_IMPORT_BYTES:
+        raise InvalidInput(
+            _("The file is larger than %(mb)s MB.") % {"mb": MAX_IMPORT_BYTES // (1024 * 1024)},
+            code="file_too_large",
+        )
+    try:
+        # data_only: a formula cell gives its last computed value, never the formula.
+        workbook = load_workbook(upload, read_only=True, data_only=True)
+        sheet = workbook.worksheets[0]
+        rows = list(sheet.iter_rows(values_only=True, max_row=MAX_IMPORT_ROWS + 2))
+    except (
+        InvalidFileException,
+        zipfile.BadZipFile,
+        KeyError,
+        OSError,
+        ValueError,
+        IndexError,
+        TypeError,
+    ) as exc:
+        raise InvalidInput(
+            _("The file could not be read. Upload an Excel workbook (.xlsx)."),
+            code="unreadable_file",
+        ) from exc
+    if len(rows) > MAX_IMPORT_ROWS + 1:
+        raise InvalidInput(
+            _("At most %(n)s rows can be imported at once.") % {"n": MAX_IMPORT_ROWS},
+            code="too_many_rows",
+        )
+    if not rows:
+        raise InvalidInput(_("The workbook is empty."), code="empty_file")
+    return rows
+
+
+def header_aliases(columns: Sequence[Column]) -> dict[str, str]:
+    """Header text (Chinese or English, any case, or a known alias) -> column key."""
+    aliases: dict[str, str] = {}
+    for language in ("zh-hans", "en"):
+        with translation.override(language):
+            for column in columns:
+                aliases[str(column.header).strip().lower()] = column.key
+    for column in columns:
+        aliases[column.key] = column.key
+        aliases.update({alias.lower(): column.key for alias in column.aliases})
+    return aliases
+
+
+def header_keys(
+    header_row: Sequence[Any], columns: Sequence[Column], required: Iterable[str]
+) -> list[str | None]:
+    """The column key of each cell of the first row (None: a column nobody reads);
+    a 400 naming the required columns the row lacks."""
+    aliases = header_aliases(columns)
+    keys = [aliases.get(text(cell).lower()) for cell in header_row]
+    required = set(required)
+    missing = [c for c in columns if c.key in required and c.key not in keys]
+    if missing:
+        raise InvalidInput(
+            _("The first row must name the columns; missing: %(columns)s")
+            % {"columns": "、".join(str(c.header) for c in missing)},
+            code="missing_columns",
+        )
+    return keys
+
+
+def data_rows(rows: Sequence[tuple], keys: Sequence[str | None]) -> list[tuple[int, dict]]:
+    """(row number as Excel shows it, {key: cell}) for every row after the header that
+    holds anything."""
+    return [
+        (number, dict(zip(keys, cells, strict=False)))
+        for number, cells in enumerate(rows[1:], start=2)
+        if any(text(c) for c in cells)
+    ]
+
+
+def choice_aliases(choices, extra: dict[str, str]) -> dict[str, str]:
+    """A choice's label (Chinese or English, any case) or value -> value, plus ``extra``."""
+    aliases: dict[str, str] = {}
+    for language in ("zh-hans", "en"):
+        with translation.override(language):
+            for value, label in choices:
+                aliases[str(label).strip().lower()] = value
+                aliases[str(value).lower()] = value
+    aliases.update(extra)
+    return aliases
+
+
+@dataclass
+class RowErrors:
+    """The errors of an import, each tied to a row and a column key."""
+
+    items: list[dict[str, Any]] = field(default_factory=list)
+
+    def add(self, row: int, column: str, message: str) -> None:
+        self.items.append({"row": row, "column": column, "message": message})
+
+    def __bool__(self) -> bool:
+        return bool(self.items)
+
+
+def require_rows(rows: Sequence, errors: RowErrors) -> None:
+    if not rows and not errors:
+        raise InvalidInput(_("The workbook has no rows to import."), code="empty_file")
+
+
+def text(value: Any) -> str:
+    """A cell as trimmed text (a whole number typed in Excel reads back without ".0")."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def split(value: Any) -> list[str]:
+    """The values of a cell that holds several (``a、b, c``)."""
+    return [part.strip() for part in LIST_SEPARATORS.split(text(value)) if part.strip()]
+
+
+def decimal(value: Any) -> Decimal:
+    """A non-negative number (empty = 0); raises InvalidOperation otherwise."""
+    if value in (None, ""):
+        return Decimal("0")
+    number = Decimal(str(value).strip())
+    if number < 0 or not number.is_finite():
+        raise InvalidOperation
+    return number
+
+
+def integer(value: Any) -> int:
+    number = decimal(value)
+    if number != number.to_integral_value():
+        raise InvalidOperation
+    return int(number)
+
+
+def date(value: Any) -> datetime.date | None:
+    """A date cell, or text as YYYY-MM-DD or YYYY/MM/DD (empty = None); raises ValueError."""
+    if value in (None, ""):
+        return None
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    return datetime.date.fromisoformat(str(value).strip().replace("/", "-"))
+
+
+# --- Writing --------------------------------------------------------------------------------
+
+
+@dataclass
+class Sheet:
+    title: str
+    columns: Sequence[Column]
+    rows: Iterable[Sequence[Any]]
+
+
+def sheet_title(title: str) -> str:
+    """A valid sheet name: no []:*?/\\ and at most 31 characters."""
+    return re.sub(r"[\[\]:*?/\\]", "", str(title))[:31] or "sheet"
+
+
+def _cell(sheet, value: Any) -> Any:
+    cell = WriteOnlyCell(sheet, value=value)
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        # openpyxl would store "=..." as a formula: store it as text, quote-prefixed so
+        # that editing the cell in Excel keeps it text.
+        cell.data_type = "s"
+        cell.quotePrefix = True
+    elif isinstance(value, datetime.datetime | datetime.date):
+        cell.number_format = DATE_FORMAT
+    return cell
+
+
+def workbook_bytes(*sheets: Sheet) -> bytes:
+    """An .xlsx of the sheets, each with its columns' headers frozen on top."""
+    workbook = Workbook(write_only=True)
+    header_font = Font(bold=True)
+    header_alignment = Alignment(wrap_text=True, vertical="center")
+    for spec in sheets:
+        sheet = workbook.create_sheet(sheet_title(spec.title))
+        # Write-only sheets take widths and panes before the first row, never after.
+        for index, column in enumerate(spec.columns, start=1):
+            sheet.column_dimensions[get_column_letter(index)].width = column.width
+        sheet.freeze_panes = "A2"
+        header = []
+        for column in spec.columns:
+            cell = WriteOnlyCell(sheet, value=str(column.header))
+            cell.font = header_font
+            cell.alignment = header_alignment
+            header.append(cell)
+        sheet.append(header)
+        for row in spec.rows:
+            sheet.append([_cell(sheet, value) for value in row])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
