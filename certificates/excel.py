@@ -174,16 +174,7 @@ def read_catalogue(upload) -> ParseResult:
                 number, "redirect", _("Say where the resident goes instead, or why none is needed.")
             )
         for key in ("effective_from", "effective_until"):
-            try:
-                values[key] = excel.date(cell.get(key))
-            except (ValueError, TypeError):
-                error(
-                    number,
-                    key,
-                    _("“%(value)s” is not a date (YYYY-MM-DD).")
-                    % {"value": excel.text(cell.get(key))},
-                )
-                values[key] = None
+            values[key] = errors.date(number, cell, key)
         if (
             values["effective_from"]
             and values["effective_until"]

@@ -160,6 +160,18 @@ class RowErrors:
     def __bool__(self) -> bool:
         return bool(self.items)
 
+    def date(self, row: int, cells: dict, key: str) -> datetime.date | None:
+        """The cell ``key`` as a date, or None with the error recorded."""
+        try:
+            return date(cells.get(key))
+        except (ValueError, TypeError):
+            self.add(
+                row,
+                key,
+                _("“%(value)s” is not a date (YYYY-MM-DD).") % {"value": text(cells.get(key))},
+            )
+            return None
+
 
 def require_rows(rows: Sequence, errors: RowErrors) -> None:
     if not rows and not errors:

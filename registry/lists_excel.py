@@ -209,15 +209,7 @@ def read_import(upload, *, jurisdiction: Organisation) -> ParseResult:
                     % {"value": excel.text(cells.get(key))},
                 )
         for key in ("valid_from", "valid_until"):
-            try:
-                values[key] = excel.date(cells.get(key))
-            except (ValueError, TypeError):
-                error(
-                    number,
-                    key,
-                    _("“%(value)s” is not a date (YYYY-MM-DD).")
-                    % {"value": excel.text(cells.get(key))},
-                )
+            values[key] = errors.date(number, cells, key)
         if (
             values.get("valid_from")
             and values.get("valid_until")
