@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from monitoring import audit_actions
 from monitoring import flags as flag_rules
 from monitoring.models import Flag, OffPlatformReport
 from registry.audit import audit_record
@@ -102,7 +103,7 @@ def offplatform_report_create(
     report.save()
     audit_record(
         actor=actor,
-        action="offplatform.report",
+        action=audit_actions.OFFPLATFORM_REPORT,
         obj=report,
         after={
             "community": community.code,
@@ -204,7 +205,7 @@ def flag_acknowledge(*, actor: User, flag: Flag) -> Flag:
     flag.save(update_fields=["status", "acknowledged_by", "acknowledged_at"])
     audit_record(
         actor=actor,
-        action="flag.acknowledge",
+        action=audit_actions.FLAG_ACKNOWLEDGE,
         obj=flag,
         before=before,
         after={"status": flag.status},
@@ -223,7 +224,7 @@ def flag_resolve(*, actor: User, flag: Flag, note: str) -> Flag:
     flag.save(update_fields=["status", "resolved_by", "resolved_at", "resolution_note"])
     audit_record(
         actor=actor,
-        action="flag.resolve",
+        action=audit_actions.FLAG_RESOLVE,
         obj=flag,
         before=before,
         after={"status": flag.status, "note": flag.resolution_note},

@@ -26,7 +26,7 @@ from monitoring.forms import (
 )
 from monitoring.models import Flag
 from registry import pages, permissions
-from registry.errors import IllegalTransition, InvalidInput, PermissionDenied
+from registry.errors import DomainError, IllegalTransition, InvalidInput, PermissionDenied
 
 PAGE_SIZE = 25
 SECTION_SIZE = 5
@@ -60,18 +60,15 @@ def _report_form(request: HttpRequest, data=None) -> OffPlatformReportForm:
 def offplatform_new(request: HttpRequest) -> HttpResponse:
     """A cadre or liaison records a demand that reached the community off the platform."""
     pages.require(request, "offplatform.report")
+    status = 200  # or the refusal's, when a service refuses
     back = pages.safe_next(request, reverse("offplatform-reports"))
     if request.method == "POST":
         form = _report_form(request, request.POST)
         if form.is_valid():
             try:
                 report = services.offplatform_report_create(actor=request.user, **form.cleaned_data)
-            except InvalidInput as exc:
-                for name, errors in (exc.extra.get("fields") or {}).items():
-                    for error in errors:
-                        form.add_error(name if name in form.fields else None, str(error))
-                if not exc.extra.get("fields"):
-                    form.add_error(None, str(exc.message))
+            except DomainError as exc:
+                status = pages.show_error(request, exc, form)
             else:
                 messages.success(
                     request,
@@ -91,6 +88,7 @@ def offplatform_new(request: HttpRequest) -> HttpResponse:
             "community": communities[0] if len(communities) == 1 else None,
             "next": back,
         },
+        status=status,
     )
 
 

@@ -26,11 +26,15 @@ from registry.services.lists import work_items_import
 from registry.services.notifications import notifications_email, notify_organisations
 from registry.services.organisations import (
     EDITABLE_ORGANISATION_FIELDS,
+    EDITABLE_USER_FIELDS,
+    SUPERUSER_ONLY_USER_FIELDS,
     membership_grant,
     membership_revoke,
     organisation_create,
     organisation_update,
     user_create,
+    user_set_password,
+    user_update,
 )
 from registry.services.work_items import (
     WORK_ITEM,
@@ -44,7 +48,9 @@ __all__ = [
     "ASSIGNMENT",
     "ASSIGNMENT_ACTIONS",
     "EDITABLE_ORGANISATION_FIELDS",
+    "EDITABLE_USER_FIELDS",
     "EMERGENCY_RATIFICATION",
+    "SUPERUSER_ONLY_USER_FIELDS",
     "WORK_ITEM",
     "WORK_ITEM_ACTIONS",
     "application_approve",
@@ -67,6 +73,8 @@ __all__ = [
     "organisation_create",
     "organisation_update",
     "user_create",
+    "user_set_password",
+    "user_update",
     "work_item_change_status",
     "work_items_expire",
     "work_items_import",

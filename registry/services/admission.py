@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from registry import permissions
+from registry import audit_actions, permissions
 from registry.audit import audit_record
 from registry.errors import IllegalTransition, InvalidInput, PermissionDenied, RuleRefused
 from registry.models import (
@@ -216,7 +216,10 @@ def application_create(
     application.save(update_fields=["checks", "hearing_required"])
     _record_transition(actor=actor, application=application, action="create", from_state="")
     audit_record(
-        actor=actor, action="application.create", obj=application, after=_snapshot(application)
+        actor=actor,
+        action=audit_actions.APPLICATION_CREATE,
+        obj=application,
+        after=_snapshot(application),
     )
     return application
 
@@ -267,7 +270,7 @@ def application_update(
     application.save(update_fields=["checks", "hearing_required"])
     audit_record(
         actor=actor,
-        action="application.update",
+        action=audit_actions.APPLICATION_UPDATE,
         obj=application,
         before=before,
         after=_snapshot(application),
@@ -398,7 +401,7 @@ def _finish(
     )
     audit_record(
         actor=actor,
-        action=f"application.{transition.action}",
+        action=audit_actions.for_transition("application", transition.action),
         obj=application,
         before={"state": from_state},
         after={"state": application.state, "reason": reason.strip(), **(audit_after or {})},

@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from registry import permissions
+from registry import audit_actions, permissions
 from registry.audit import audit_record
 from registry.errors import InvalidInput, PermissionDenied, RuleRefused
 from registry.models import Assignment, Dispatch, Frequency, Organisation, User, WorkItem
@@ -339,7 +339,7 @@ def dispatch_create(
     )
     audit_record(
         actor=actor,
-        action="dispatch.create",
+        action=audit_actions.DISPATCH_CREATE,
         obj=dispatch,
         after={
             "work_item": work_item.admission_number if work_item else None,
@@ -402,7 +402,7 @@ def dispatch_ratify(*, actor: User, dispatch: Dispatch, note: str = "") -> Dispa
     dispatch.save(update_fields=["ratified_at", "ratified_by", "ratification_note"])
     audit_record(
         actor=actor,
-        action="dispatch.ratify",
+        action=audit_actions.DISPATCH_RATIFY,
         obj=dispatch,
         after={"note": dispatch.ratification_note},
     )
@@ -482,7 +482,7 @@ def assignment_respond(
     )
     audit_record(
         actor=actor,
-        action=f"assignment.{action}",
+        action=audit_actions.for_transition("assignment", action),
         obj=assignment,
         before=before,
         after={

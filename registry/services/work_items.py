@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from registry import audit_actions
 from registry.audit import audit_record
 from registry.models import (
     AdmissionSequence,
@@ -100,7 +101,11 @@ def _work_item_admit(
     application.work_item = item
     audit_record(
         actor=actor,
-        action="work_item.renew" if application.renewal_of_id else "work_item.admit",
+        action=(
+            audit_actions.WORK_ITEM_RENEW
+            if application.renewal_of_id
+            else audit_actions.WORK_ITEM_ADMIT
+        ),
         obj=item,
         after={
             "admission_number": item.admission_number,
@@ -205,7 +210,7 @@ def work_item_change_status(*, actor: User, item: WorkItem, action: str, reason:
     item.save(update_fields=["status", "status_reason", "updated_at"])
     audit_record(
         actor=actor,
-        action=f"work_item.{action}",
+        action=audit_actions.for_transition("work_item", action),
         obj=item,
         before=before,
         after={"status": item.status, "reason": item.status_reason},
@@ -240,7 +245,7 @@ def work_items_expire(*, today: datetime.date | None = None) -> int:
         item.save(update_fields=["status", "updated_at"])
         audit_record(
             actor=None,
-            action="work_item.expire",
+            action=audit_actions.WORK_ITEM_EXPIRE,
             obj=item,
             before={"status": WorkItem.Status.ACTIVE},
             after={"status": WorkItem.Status.EXPIRED, "valid_until": item.valid_until},

@@ -82,75 +82,14 @@ def _department_for(request: HttpRequest, code: str | None) -> tuple[Organisatio
     return chosen, departments
 
 
-def _form_page(
-    request: HttpRequest,
-    form: ApplicationForm,
-    *,
-    departments: list,
-    application: Application | None = None,
-    live_checks: dict | None = None,
-    status: int = 200,
-) -> HttpResponse:
-    department = form.department
-    return render(
-        request,
-        "registry/admission/application_form.html",
-        {
-            "title": _("Edit the application") if application else _("New application"),
-            "form": form,
-            "department": department,
-            "departments": departments,
-            "application": application,
-            "checks": live_checks,
-        },
-        status=status,
-    )
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def application_new(request: HttpRequest) -> HttpResponse:
-    """A new application: saved as a draft, or saved and submitted in one step (both or
-    neither, so a refused submission leaves no stray draft and keeps the input)."""
+    """A new application, for one of the user's departments."""
     department, departments = _department_for(
         request, request.POST.get("department") or request.GET.get("department")
     )
-    if request.method != "POST":
-        form = ApplicationForm(department=department)
-        return _form_page(request, form, departments=departments)
-    form = ApplicationForm(request.POST, department=department)
-    if not form.is_valid():
-        return _form_page(
-            request,
-            form,
-            departments=departments,
-            live_checks=_live_checks(form, None),
-            status=400,
-        )
-    submit = "submit" in request.POST
-    try:
-        with transaction.atomic():
-            application = services.application_create(
-                actor=request.user, department=department, **form.service_fields()
-            )
-            if submit:
-                application = services.application_submit(
-                    actor=request.user, application=application
-                )
-    except DomainError as exc:
-        status = pages.show_error(request, exc, form)
-        return _form_page(
-            request,
-            form,
-            departments=departments,
-            live_checks=_live_checks(form, None),
-            status=status,
-        )
-    if submit:
-        messages.success(request, _("The application has been submitted for review."))
-    else:
-        messages.success(request, _("The draft has been saved. Submit it when it is ready."))
-    return redirect("application-page", pk=application.pk)
+    return _application_form(request, department=department, departments=departments)
 
 
 def _editable(request: HttpRequest, application: Application) -> bool:
@@ -164,6 +103,7 @@ def _editable(request: HttpRequest, application: Application) -> bool:
 @login_required
 @require_http_methods(["GET", "POST"])
 def application_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """A draft or returned application, changed by its department."""
     application = selectors.application_get(user=request.user, pk=pk, action="application.edit")
     if not _editable(request, application):
         messages.error(
@@ -172,55 +112,70 @@ def application_edit(request: HttpRequest, pk: int) -> HttpResponse:
             % {"state": application.get_state_display()},
         )
         return redirect("application-page", pk=application.pk)
-    department = application.department
-    departments = [department]
-    if request.method != "POST":
-        form = ApplicationForm(
-            initial=ApplicationForm.initial_from(application), department=department
-        )
-        return _form_page(
+    return _application_form(
+        request,
+        department=application.department,
+        departments=[application.department],
+        application=application,
+    )
+
+
+def _application_form(
+    request: HttpRequest,
+    *,
+    department: Organisation,
+    departments: list,
+    application: Application | None = None,
+) -> HttpResponse:
+    """The one page behind new and edit: the form, saved as a draft or saved and
+    submitted in one step (both or neither, so a refused submission leaves no stray draft
+    or half-saved change, and the page keeps what was typed)."""
+
+    def page(form: ApplicationForm, live_checks: dict | None, status: int = 200) -> HttpResponse:
+        return render(
             request,
-            form,
-            departments=departments,
-            application=application,
-            live_checks=application.checks,
+            "registry/admission/application_form.html",
+            {
+                "title": _("Edit the application") if application else _("New application"),
+                "form": form,
+                "department": form.department,
+                "departments": departments,
+                "application": application,
+                "checks": live_checks,
+            },
+            status=status,
         )
+
+    if request.method != "POST":
+        initial = ApplicationForm.initial_from(application) if application else None
+        form = ApplicationForm(initial=initial, department=department)
+        return page(form, application.checks if application else None)
     form = ApplicationForm(request.POST, department=department)
     if not form.is_valid():
-        return _form_page(
-            request,
-            form,
-            departments=departments,
-            application=application,
-            live_checks=_live_checks(form, application),
-            status=400,
-        )
+        return page(form, _live_checks(form, application), status=400)
     submit = "submit" in request.POST
     try:
         with transaction.atomic():
-            fields = form.service_fields()
-            application = services.application_update(
-                actor=request.user, application=application, **fields
-            )
-            if submit:
-                application = services.application_submit(
-                    actor=request.user, application=application
+            if application is None:
+                saved = services.application_create(
+                    actor=request.user, department=department, **form.service_fields()
                 )
+            else:
+                saved = services.application_update(
+                    actor=request.user, application=application, **form.service_fields()
+                )
+            if submit:
+                saved = services.application_submit(actor=request.user, application=saved)
     except DomainError as exc:
         status = pages.show_error(request, exc, form)
-        return _form_page(
-            request,
-            form,
-            departments=departments,
-            application=application,
-            live_checks=_live_checks(form, application),
-            status=status,
-        )
+        return page(form, _live_checks(form, application), status=status)
     if submit:
         messages.success(request, _("The application has been submitted for review."))
+    elif application is None:
+        messages.success(request, _("The draft has been saved. Submit it when it is ready."))
     else:
         messages.success(request, _("Your changes have been saved."))
-    return redirect("application-page", pk=application.pk)
+    return redirect("application-page", pk=saved.pk)
 
 
 def _live_checks(form: ApplicationForm, application: Application | None) -> dict:

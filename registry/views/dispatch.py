@@ -24,8 +24,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from registry import pages, permissions, plugins, selectors, services
 from registry.errors import (
+    DomainError,
     IllegalTransition,
-    InvalidInput,
     NotFound,
     PermissionDenied,
     RuleRefused,
@@ -146,19 +146,11 @@ def _refusal_rows(exc: RuleRefused, targets: list[Organisation]) -> list[dict]:
     ]
 
 
-def _add_service_errors(form: DispatchForm, exc: InvalidInput) -> None:
-    fields = exc.extra.get("fields") or {}
-    if not fields:
-        form.add_error(None, str(exc.message))
-    for name, errors in fields.items():
-        for error in errors:
-            form.add_error(name if name in form.fields else None, str(error))
-
-
 @login_required
 def dispatch_new(request: HttpRequest) -> HttpResponse:
     """Send a task under an admitted item (or an emergency task) to communities."""
     pages.require(request, "dispatch.create")
+    status = 200  # or the refusal's, when a service refuses
     user = request.user
     today = timezone.localdate()
     departments = list(selectors.dispatch_departments(user=user))
@@ -195,8 +187,8 @@ def dispatch_new(request: HttpRequest) -> HttpResponse:
                 )
             except RuleRefused as exc:
                 refusal = _refusal_rows(exc, targets)
-            except InvalidInput as exc:
-                _add_service_errors(form, exc)
+            except DomainError as exc:
+                status = pages.show_error(request, exc, form)
             else:
                 messages.success(
                     request,
@@ -231,6 +223,7 @@ def dispatch_new(request: HttpRequest) -> HttpResponse:
             "time_left": time_left(_chosen_due_date(form), today),
             "minimum_days": settings.PORTAL["DISPATCH_MIN_LEAD_WORKING_DAYS"],
         },
+        status=status,
     )
 
 
@@ -466,7 +459,10 @@ def _respond_form(action: str, data=None):
 
 
 def _render_task(
-    request: HttpRequest, assignment: Assignment, bound: tuple[str, Any] | None = None
+    request: HttpRequest,
+    assignment: Assignment,
+    bound: tuple[str, Any] | None = None,
+    status: int = 200,
 ) -> HttpResponse:
     today = timezone.localdate()
     return render(
@@ -486,6 +482,7 @@ def _render_task(
             ),
             "show_community": _covers_several_communities(request.user),
         },
+        status=status,
     )
 
 
@@ -514,13 +511,11 @@ def inbox_respond(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     except IllegalTransition as exc:
         messages.error(request, str(exc.message))
         return redirect("inbox-task", pk=assignment.pk)
-    except InvalidInput as exc:
+    except DomainError as exc:
         if form is None:
             raise
-        pages.add_domain_error(form, exc)
-        if not form.errors:
-            form.add_error(None, str(exc.message))
-        return _render_task(request, assignment, bound=(action, form))
+        status = pages.show_error(request, exc, form)
+        return _render_task(request, assignment, bound=(action, form), status=status)
     done = {
         "accept": _("You accepted “%(title)s”."),
         "complete": _("You marked “%(title)s” as completed."),

@@ -4,7 +4,6 @@ and the public verification of an admission number."""
 
 from __future__ import annotations
 
-import io
 from typing import Any
 
 from django.contrib import messages
@@ -18,10 +17,8 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from openpyxl import load_workbook
-from openpyxl.styles import Font
 
-from registry import excel, pages, permissions, selectors, services
+from registry import excel, lists_excel, pages, permissions, selectors, services
 from registry.errors import DomainError
 from registry.forms.admission import (
     AsOfForm,
@@ -144,7 +141,7 @@ def work_item_status(request: HttpRequest, admission_number: str, action: str) -
 
 
 def _column_labels() -> dict[str, str]:
-    return {column.key: str(column.header) for column in excel.COLUMNS}
+    return {column.key: str(column.header) for column in lists_excel.COLUMNS}
 
 
 @login_required
@@ -195,8 +192,8 @@ def list_import(request: HttpRequest) -> HttpResponse:
             "form": form,
             "row_errors": row_errors,
             "imported": imported,
-            "columns": excel.COLUMNS,
-            "required_keys": excel.REQUIRED_KEYS,
+            "columns": lists_excel.COLUMNS,
+            "required_keys": lists_excel.REQUIRED_KEYS,
         },
         status=status,
     )
@@ -213,11 +210,6 @@ def _xlsx_response(content: bytes, filename: str) -> HttpResponse:
 def list_import_template(request: HttpRequest) -> HttpResponse:
     """An empty workbook with the expected headers, and a sheet saying what goes where."""
     pages.require(request, "work_item.manage")
-    workbook = load_workbook(io.BytesIO(excel.list_workbook([], title=_("List"))))
-    notes = workbook.create_sheet(_("How to fill in"))
-    notes.append([_("Column"), _("What to write")])
-    for cell in notes[1]:
-        cell.font = Font(bold=True)
     kinds = "、".join(str(label) for _value, label in ListKind.choices)
     frequencies = "、".join(str(label) for _value, label in Frequency.choices)
     hints = {
@@ -231,13 +223,13 @@ def list_import_template(request: HttpRequest) -> HttpResponse:
         "valid_from": _("A date, YYYY-MM-DD; empty = today."),
         "valid_until": _("A date, YYYY-MM-DD; empty = the longest validity allowed."),
     }
-    for column in excel.COLUMNS:
-        notes.append([str(column.header), str(hints.get(column.key, ""))])
-    notes.column_dimensions["A"].width = 28
-    notes.column_dimensions["B"].width = 80
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return _xlsx_response(buffer.getvalue(), _("list-import-template.xlsx"))
+    notes = excel.Sheet(
+        _("How to fill in"),
+        [excel.Column("column", _("Column"), 28), excel.Column("hint", _("What to write"), 80)],
+        [[str(c.header), str(hints.get(c.key, ""))] for c in lists_excel.COLUMNS],
+    )
+    content = excel.workbook_bytes(excel.Sheet(_("List"), lists_excel.COLUMNS, []), notes)
+    return _xlsx_response(content, _("list-import-template.xlsx"))
 
 
 @require_GET
@@ -290,7 +282,7 @@ def published_list(request: HttpRequest, code: str, kind: str) -> HttpResponse:
 @require_GET
 def published_list_export(request: HttpRequest, code: str, kind: str) -> HttpResponse:
     context = _published(request, code, kind)
-    content = excel.list_workbook(context["items"], title=str(context["kind_label"]))
+    content = lists_excel.list_workbook(context["items"], title=str(context["kind_label"]))
     filename = f"{context['jurisdiction'].code}-{kind}-{context['day'].isoformat()}.xlsx"
     return _xlsx_response(content, filename)
 
