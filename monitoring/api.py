@@ -16,6 +16,7 @@ from monitoring.serializers import (
     OffPlatformReportSerializer,
     OffPlatformReportWriteSerializer,
 )
+from registry.api.base import portal_action
 
 
 class OffPlatformReportViewSet(
@@ -34,7 +35,9 @@ class OffPlatformReportViewSet(
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return OffPlatformReport.objects.none()
-        return selectors.offplatform_list(user=self.request.user).order_by("-received_on", "-id")
+        return selectors.offplatform_list(
+            user=self.request.user, filters=self.request.query_params
+        ).order_by("-received_on", "-id")
 
     @extend_schema(
         request=OffPlatformReportWriteSerializer, responses={201: OffPlatformReportSerializer}
@@ -61,10 +64,14 @@ class FlagViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Flag.objects.none()
-        return selectors.flag_list(user=self.request.user).order_by("-last_seen_at", "-id")
+        return selectors.flag_list(
+            user=self.request.user, filters=self.request.query_params
+        ).order_by("-last_seen_at", "-id")
 
     def get_object(self):
-        return selectors.flag_get(user=self.request.user, pk=self.kwargs["pk"])
+        return selectors.flag_get(
+            user=self.request.user, pk=self.kwargs["pk"], action=portal_action(self)
+        )
 
     @extend_schema(request=None, responses=FlagSerializer)
     @action(detail=True, methods=["post"])

@@ -26,7 +26,7 @@ from monitoring.forms import (
 )
 from monitoring.models import Flag
 from registry import pages, permissions
-from registry.errors import IllegalTransition, InvalidInput, PermissionDenied
+from registry.errors import DomainError, IllegalTransition, InvalidInput, PermissionDenied
 
 PAGE_SIZE = 25
 SECTION_SIZE = 5
@@ -60,18 +60,15 @@ def _report_form(request: HttpRequest, data=None) -> OffPlatformReportForm:
 def offplatform_new(request: HttpRequest) -> HttpResponse:
     """A cadre or liaison records a demand that reached the community off the platform."""
     pages.require(request, "offplatform.report")
+    status = 200  # or the refusal's, when a service refuses
     back = pages.safe_next(request, reverse("offplatform-reports"))
     if request.method == "POST":
         form = _report_form(request, request.POST)
         if form.is_valid():
             try:
                 report = services.offplatform_report_create(actor=request.user, **form.cleaned_data)
-            except InvalidInput as exc:
-                for name, errors in (exc.extra.get("fields") or {}).items():
-                    for error in errors:
-                        form.add_error(name if name in form.fields else None, str(error))
-                if not exc.extra.get("fields"):
-                    form.add_error(None, str(exc.message))
+            except DomainError as exc:
+                status = pages.show_error(request, exc, form)
             else:
                 messages.success(
                     request,
@@ -91,6 +88,7 @@ def offplatform_new(request: HttpRequest) -> HttpResponse:
             "community": communities[0] if len(communities) == 1 else None,
             "next": back,
         },
+        status=status,
     )
 
 
@@ -100,19 +98,11 @@ def offplatform_reports(request: HttpRequest) -> HttpResponse:
     """Reports the user sees: their community's, against their department, or in their area."""
     pages.require(request, "offplatform.view_community", "offplatform.view_department")
     visible = selectors.offplatform_list(user=request.user)
+    # The form renders the filters; OffPlatformReportFilter (the API's too) applies them.
     form = OffPlatformFilterForm(
         request.GET or None, departments=selectors.offplatform_departments(visible)
     )
-    reports = visible
-    if form.is_bound and form.is_valid():
-        data = form.cleaned_data
-        if data["department"]:
-            reports = reports.filter(department__code=data["department"])
-        if data["channel"]:
-            reports = reports.filter(channel=data["channel"])
-        if data["month"]:
-            start, end = data["month"]
-            reports = reports.filter(received_on__gte=start, received_on__lt=end)
+    reports = pages.filtered(request, selectors.offplatform_list, user=request.user)
     page = pages.paginate(request, reports.order_by("-received_on", "-id"), PAGE_SIZE)
     return render(
         request,
@@ -148,10 +138,25 @@ def offplatform_section(request: HttpRequest) -> HttpResponse:
 # --- Flags ---------------------------------------------------------------------------------
 
 
-def _flag_rows(flags) -> list[dict]:
+def _flag_rows(request: HttpRequest, flags) -> list[dict]:
+    back = request.get_full_path()
     return [
         {
             "flag": flag,
+            # What the user may do with this flag now, as the FLAG machine says.
+            "actions": services.FLAG.buttons(
+                request.user,
+                flag,
+                url=lambda action, pk=flag.pk: reverse(f"flags-{action}", args=[pk]),
+                form=lambda transition, pk=flag.pk: (
+                    FlagResolveForm(auto_id=f"resolve-{pk}-%s")
+                    if transition.action == "resolve"
+                    else None
+                ),
+                next=back,
+                options={a: {"dom_id": f"flag-{flag.pk}-{a}"} for a in ("acknowledge", "resolve")},
+                compact=True,
+            ),
             "summary": flag_rules.describe(flag),
             "severity_tone": SEVERITY_TONES.get(flag.severity, "neutral"),
             "status_tone": STATUS_TONES.get(flag.status, "neutral"),
@@ -167,19 +172,15 @@ def flag_index(request: HttpRequest) -> HttpResponse:
     pages.require(request, "flag.view")
     areas = list(selectors.flag_areas(user=request.user))
     form = FlagFilterForm(request.GET or None, areas=areas)
-    flags = selectors.flag_list(user=request.user)
-    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
-    status = data.get("status") or UNRESOLVED
+    # The page's status tabs in FlagFilter's terms (the API's filter): by default what
+    # is still open, "all" for every status.
+    filters = request.GET.copy()
+    status = filters.get("status") or UNRESOLVED
     if status == UNRESOLVED:
-        flags = flags.exclude(status=Flag.Status.RESOLVED)
-    elif status in Flag.Status.values:
-        flags = flags.filter(status=status)
-    if data.get("kind"):
-        flags = flags.filter(kind=data["kind"])
-    if data.get("severity"):
-        flags = flags.filter(severity=data["severity"])
-    if data.get("area"):
-        flags = flags.filter(organisation__path__startswith=form.areas[data["area"]].path)
+        filters.setlist("status", [s for s in Flag.Status.values if s != Flag.Status.RESOLVED])
+    elif status == "all":
+        filters.pop("status")
+    flags = pages.filtered(request, selectors.flag_list, filters=filters, user=request.user)
     page = pages.paginate(request, flags.order_by("-last_seen_at", "-id"), PAGE_SIZE)
     return render(
         request,
@@ -188,7 +189,7 @@ def flag_index(request: HttpRequest) -> HttpResponse:
             "title": _("Flags"),
             "form": form,
             "page_obj": page,
-            "rows": _flag_rows(page),
+            "rows": _flag_rows(request, page),
             "may_manage": permissions.may(request.user, "flag.manage"),
             "may_compute": permissions.may(request.user, "flag.compute"),
         },
@@ -198,7 +199,7 @@ def flag_index(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def flag_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
-    flag = selectors.flag_get(user=request.user, pk=pk)
+    flag = selectors.flag_get(user=request.user, pk=pk, action="flag.manage")
     try:
         services.flag_acknowledge(actor=request.user, flag=flag)
     except IllegalTransition as exc:
@@ -211,7 +212,7 @@ def flag_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def flag_resolve(request: HttpRequest, pk: int) -> HttpResponse:
-    flag = selectors.flag_get(user=request.user, pk=pk)
+    flag = selectors.flag_get(user=request.user, pk=pk, action="flag.manage")
     form = FlagResolveForm(request.POST)
     back = pages.safe_next(request, reverse("flags"))
     if not form.is_valid():

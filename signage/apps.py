@@ -26,5 +26,12 @@ class SignageConfig(AppConfig):
                     order=60,
                 )
             )
+        # Links in the hub's link lists of the community's and the supervisor's workbench.
+        for place, order in (("community-links", 60), ("supervisor-links", 60)):
+            plugins.section_link(
+                plugins.SectionLink(
+                    place, "plaque-registry", _("Plaque registry"), permissions.VIEW, order
+                )
+            )
         # A sign whose backing item is revoked or expires becomes excess; the hub calls us.
         plugins.on_work_item_ended(services.plaques_on_work_items_ended)

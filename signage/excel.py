@@ -21,19 +21,11 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from registry.errors import InvalidInput
-from registry.excel import XLSX_CONTENT_TYPE, load_rows
+from registry.excel import XLSX_CONTENT_TYPE, Column, Sheet, load_rows, workbook_bytes
 from registry.models import Organisation, WorkItem
 from signage.models import Kind, Placement, Plaque
 
 __all__ = ["XLSX_CONTENT_TYPE", "census_template", "read_census", "registry_workbook"]
-
-
-@dataclass(frozen=True)
-class Column:
-    key: str
-    header: Any
-    width: int = 16
-    aliases: tuple[str, ...] = ()
 
 
 CENSUS_COLUMNS = [
@@ -74,14 +66,6 @@ PLACEMENT_ALIASES = {
     "外": Placement.EXTERIOR,
     "室内": Placement.INTERIOR,
 }
-_FORMULA = re.compile(r"^[=+\-@\t\r]")
-
-
-def _safe(value: Any) -> Any:
-    """A cell that would start a formula is written as text (CSV/Excel injection)."""
-    if isinstance(value, str) and _FORMULA.match(value):
-        return "'" + value
-    return value
 
 
 def _sheet(title: str, columns: list[Column]) -> tuple[Workbook, Any]:
@@ -122,32 +106,30 @@ def census_template(communities: Iterable[Organisation]) -> bytes:
 
 
 def registry_workbook(signs: Iterable[Plaque], *, title: str) -> bytes:
-    """An area's registry, up and removed, one sign per row; the first columns re-import."""
-    workbook, sheet = _sheet(title, REGISTRY_COLUMNS)
+    """An area's registry, up and removed, one sign per row; the first columns re-import.
+    Streamed through the Excel kit (constant memory; cells that would start a formula are
+    written as text)."""
     yes, no = _("Yes"), _("No")
-    for sign in signs:
-        sheet.append(
-            [
-                _safe(value)
-                for value in (
-                    sign.community.code,
-                    sign.community.name,
-                    sign.text,
-                    sign.get_kind_display(),
-                    sign.get_placement_display(),
-                    sign.issuer.code if sign.issuer_id else "",
-                    sign.location,
-                    sign.installed_on,
-                    sign.work_item.admission_number if sign.work_item_id else "",
-                    sign.get_status_display(),
-                    yes if sign.within_standard else no,
-                    str(sign.why_label),
-                    sign.removed_on,
-                    sign.removal_reason,
-                )
-            ]
+    rows = (
+        (
+            sign.community.code,
+            sign.community.name,
+            sign.text,
+            sign.get_kind_display(),
+            sign.get_placement_display(),
+            sign.issuer.code if sign.issuer_id else "",
+            sign.location,
+            sign.installed_on,
+            sign.work_item.admission_number if sign.work_item_id else "",
+            sign.get_status_display(),
+            yes if sign.within_standard else no,
+            str(sign.why_label),
+            sign.removed_on,
+            sign.removal_reason,
         )
-    return _bytes(workbook)
+        for sign in signs
+    )
+    return workbook_bytes(Sheet(title, REGISTRY_COLUMNS, rows))
 
 
 # --- Reading the census ------------------------------------------------------------------

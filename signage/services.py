@@ -21,7 +21,7 @@ from registry.models import Organisation, User, WorkItem
 from registry.services.common import full_clean, require
 from registry.services.notifications import notify_organisations
 from registry.transitions import Machine, Transition
-from signage import photos, selectors
+from signage import audit_actions, photos, selectors
 from signage.models import Kind, Placement, Plaque, PlaqueStandard, Why
 from signage.permissions import CENSUS, EDIT, STANDARD_MANAGE
 
@@ -174,7 +174,7 @@ def plaques_on_work_items_ended(*, items: list[WorkItem]) -> int:
         if ended:
             audit_record(
                 actor=None,
-                action="plaque.excess_after_item_ended",
+                action=audit_actions.PLAQUE_EXCESS_AFTER_ITEM_ENDED,
                 obj=item,
                 after={"status": item.status, "plaques": ended},
             )
@@ -258,7 +258,7 @@ def plaque_create(
     sign.refresh_from_db(fields=["within_standard", "why"])
     audit_record(
         actor=actor,
-        action="plaque.create",
+        action=audit_actions.PLAQUE_CREATE,
         obj=sign,
         after={
             "community": community.code,
@@ -316,7 +316,7 @@ def plaque_remove(
     plaques_assess(community_ids=[sign.community_id], today=today)
     audit_record(
         actor=actor,
-        action="plaque.remove",
+        action=audit_actions.PLAQUE_REMOVE,
         obj=sign,
         before=before,
         after={
@@ -424,7 +424,7 @@ def plaque_standard_create(
     standard.save()
     audit_record(
         actor=actor,
-        action="plaque_standard.create",
+        action=audit_actions.PLAQUE_STANDARD_CREATE,
         obj=standard,
         after={
             "area": area.code,
@@ -482,7 +482,7 @@ def plaques_census_import(
     plaques_assess(community_ids={sign.community_id for sign in created}, today=today)
     audit_record(
         actor=actor,
-        action="plaque.census_import",
+        action=audit_actions.PLAQUE_CENSUS_IMPORT,
         obj=area,
         after={"area": area.code, "plaques": len(created)},
     )

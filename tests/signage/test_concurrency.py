@@ -11,14 +11,13 @@ from registry.errors import IllegalTransition
 from registry.models import AuditEntry, Membership, Role
 from signage import services
 from signage.models import Plaque
-from tests.certificates.test_concurrency import race
 from tests.factories import UserFactory
 from tests.signage.helpers import sign
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 
-def test_two_removals_at_once_one_wins_the_other_gets_409(world):
+def test_two_removals_at_once_one_wins_the_other_gets_409(world, race):
     plaque = sign(world, "平安建设示范点", kind="publicity")
     other = UserFactory(username="a_second_cadre")
     Membership.objects.create(user=other, organisation=world.a.community, role=Role.COMMUNITY_CADRE)
