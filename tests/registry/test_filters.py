@@ -91,6 +91,7 @@ BOOLEAN_FILTERS = [
     ("dispatches", "unratified"),
     ("assignments", "emergency"),
     ("organisations", "is_monitoring_point"),
+    ("plaques", "within_standard"),
 ]
 
 
