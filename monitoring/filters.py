@@ -4,7 +4,7 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from monitoring.models import Flag, OffPlatformReport
-from registry.filters.base import organisation_from_code
+from registry.filters.base import BoundedDateFilter, organisation_from_code
 
 
 class FlagFilter(django_filters.FilterSet):
@@ -26,8 +26,8 @@ class OffPlatformReportFilter(django_filters.FilterSet):
     community = django_filters.CharFilter(field_name="community__code")
     department = django_filters.CharFilter(field_name="department__code")
     channel = django_filters.ChoiceFilter(choices=OffPlatformReport.Channel.choices)
-    received_after = django_filters.DateFilter(field_name="received_on", lookup_expr="gte")
-    received_before = django_filters.DateFilter(field_name="received_on", lookup_expr="lte")
+    received_after = BoundedDateFilter(field_name="received_on", lookup_expr="gte")
+    received_before = BoundedDateFilter(field_name="received_on", lookup_expr="lte")
 
     class Meta:
         model = OffPlatformReport

@@ -6,7 +6,7 @@ import django_filters
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from registry.filters.base import organisation_from_code
+from registry.filters.base import DayCountFilter, organisation_from_code
 from registry.models import Application, ListKind, WorkItem, path_prefixes
 
 
@@ -14,7 +14,7 @@ class ApplicationFilter(django_filters.FilterSet):
     state = django_filters.MultipleChoiceFilter(choices=Application.State.choices)
     department = django_filters.CharFilter(field_name="department__code")
     list_kind = django_filters.ChoiceFilter(choices=ListKind.choices)
-    older_than_days = django_filters.NumberFilter(
+    older_than_days = DayCountFilter(
         method="filter_older_than", label=_("submitted more than N days ago")
     )
 

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import django_filters
 
+from registry.filters.base import BooleanQueryFilter, BoundedDateFilter
 from registry.models import Assignment, Dispatch
 
 
@@ -10,9 +11,9 @@ class AssignmentFilter(django_filters.FilterSet):
     community = django_filters.CharFilter(field_name="community__code")
     department = django_filters.CharFilter(field_name="department__code")
     work_item = django_filters.CharFilter(field_name="work_item__admission_number")
-    emergency = django_filters.BooleanFilter()
-    due_before = django_filters.DateFilter(field_name="due_date", lookup_expr="lte")
-    due_after = django_filters.DateFilter(field_name="due_date", lookup_expr="gte")
+    emergency = BooleanQueryFilter()
+    due_before = BoundedDateFilter(field_name="due_date", lookup_expr="lte")
+    due_after = BoundedDateFilter(field_name="due_date", lookup_expr="gte")
 
     class Meta:
         model = Assignment
@@ -22,7 +23,7 @@ class AssignmentFilter(django_filters.FilterSet):
 class DispatchFilter(django_filters.FilterSet):
     department = django_filters.CharFilter(field_name="department__code")
     work_item = django_filters.CharFilter(field_name="work_item__admission_number")
-    emergency = django_filters.BooleanFilter()
+    emergency = BooleanQueryFilter()
     unratified = django_filters.BooleanFilter(field_name="ratified_at", lookup_expr="isnull")
 
     class Meta:
