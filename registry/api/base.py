@@ -75,6 +75,10 @@ def _flatten(detail: Any, prefix: str = "") -> dict[str, list[str]]:
                 # A list's errors come keyed by item index: "memberships[0].role", the same
                 # name the services give (registry.services: "memberships[0]").
                 name = f"{prefix}[{key}]"
+            elif key == "non_field_errors" and prefix and not prefix.endswith("]"):
+                # A nested list's own error (too many items) is named after the list; an
+                # item's stays "memberships[0].non_field_errors" as before.
+                name = prefix
             else:
                 name = f"{prefix}.{key}" if prefix else str(key)
             out.update(_flatten(value, name))

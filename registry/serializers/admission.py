@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from registry import limits
 from registry.models import (
     APPLICATION_LIST_KINDS,
     Application,
@@ -17,7 +18,7 @@ from registry.models import (
     Organisation,
     WorkItem,
 )
-from registry.serializers.organisations import OrganisationCodeField
+from registry.serializers.organisations import OrganisationCodeField, OrganisationCodeListField
 from registry.services import admission
 
 
@@ -39,10 +40,12 @@ class ApplicationWriteSerializer(serializers.Serializer):
         queryset=Organisation.objects.filter(kind=Organisation.Kind.DEPARTMENT)
     )
     title = serializers.CharField(max_length=200)
-    description = serializers.CharField(required=False, allow_blank=True, default="")
+    description = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=limits.LONG_TEXT
+    )
     list_kind = serializers.ChoiceField(choices=APPLICATION_LIST_KINDS)
-    legal_basis = serializers.CharField()
-    scope = OrganisationCodeField(many=True)
+    legal_basis = serializers.CharField(max_length=limits.LONG_TEXT)
+    scope = OrganisationCodeListField()
     frequency = serializers.ChoiceField(choices=Frequency.choices)
     hours_per_occurrence = serializers.DecimalField(
         max_digits=7, decimal_places=2, min_value=Decimal("0"), max_value=Decimal("10000")
@@ -52,7 +55,7 @@ class ApplicationWriteSerializer(serializers.Serializer):
     )
     ledgers = serializers.IntegerField(min_value=0, max_value=10_000, default=0)
     data_fields = serializers.ListField(
-        child=serializers.CharField(max_length=100), max_length=500, default=list
+        child=serializers.CharField(max_length=100), max_length=limits.MAX_ENTRIES, default=list
     )
     funding_per_community = serializers.DecimalField(
         max_digits=12, decimal_places=2, min_value=Decimal("0"), default=Decimal("0")
@@ -67,7 +70,9 @@ class ApplicationUpdateSerializer(ApplicationWriteSerializer):
 
 
 class ReasonSerializer(serializers.Serializer):
-    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=4000)
+    reason = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=limits.NOTE_TEXT
+    )
 
 
 class ApproveSerializer(ReasonSerializer):
@@ -83,12 +88,17 @@ class ParticipantSerializer(serializers.ModelSerializer):
     class Meta:
         model = HearingParticipant
         fields = ["name", "organisation", "opinion", "comment"]
+        extra_kwargs = {"comment": {"max_length": limits.NOTE_TEXT}}
 
 
 class RecordHearingSerializer(ReasonSerializer):
     held_on = serializers.DateField()
-    participants = ParticipantSerializer(many=True, allow_empty=False)
-    summary = serializers.CharField(required=False, allow_blank=True, default="")
+    participants = ParticipantSerializer(
+        many=True, allow_empty=False, max_length=limits.MAX_ENTRIES
+    )
+    summary = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=limits.LONG_TEXT
+    )
     location = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
 
 

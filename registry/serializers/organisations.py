@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from registry import limits
 from registry.models import Membership, Organisation, Role, User
 
 
@@ -25,6 +27,42 @@ class OrganisationCodeField(serializers.SlugRelatedField):
         if not isinstance(data, str):
             self.fail("invalid")
         return super().to_internal_value(data)
+
+
+@extend_schema_field(
+    {"type": "array", "items": {"type": "string", "maxLength": 40}, "maxItems": limits.MAX_CODES}
+)
+class OrganisationCodeListField(serializers.ListField):
+    """A list of organisation codes, at most ``limits.MAX_CODES``, resolved in one query.
+
+    ``OrganisationCodeField(many=True)`` looked each code up on its own (20,000 codes were
+    20,000 queries) and had no maximum; this refuses a list over the limit before any query.
+    """
+
+    default_error_messages = {
+        "not_a_code": _("An organisation code is a string."),
+        "does_not_exist": _("No organisation has the code {value}."),
+    }
+
+    def __init__(self, *, queryset=None, max_length: int = limits.MAX_CODES, **kwargs):
+        self.queryset = queryset if queryset is not None else Organisation.objects.all()
+        super().__init__(
+            child=serializers.CharField(max_length=40), max_length=max_length, **kwargs
+        )
+
+    def to_internal_value(self, data):
+        if isinstance(data, list) and any(not isinstance(code, str) for code in data):
+            self.fail("not_a_code")
+        codes = super().to_internal_value(data)
+        found = {o.code: o for o in self.queryset.filter(code__in=set(codes))}
+        missing = [code for code in dict.fromkeys(codes) if code not in found]
+        if missing:
+            self.fail("does_not_exist", value=", ".join(missing[:20]))
+        return [found[code] for code in codes]
+
+    def to_representation(self, data):
+        items = data.all() if hasattr(data, "all") else data
+        return [item.code for item in items]
 
 
 # The levels each kind may have (the model's org_level_matches_kind constraint), checked
@@ -89,8 +127,10 @@ class MembershipSerializer(serializers.ModelSerializer):
 
 
 class UserSerializer(serializers.ModelSerializer):
-    memberships = MembershipSerializer(many=True, required=False)
-    password = serializers.CharField(write_only=True, style={"input_type": "password"})
+    memberships = MembershipSerializer(many=True, required=False, max_length=limits.MAX_MEMBERSHIPS)
+    password = serializers.CharField(
+        write_only=True, style={"input_type": "password"}, max_length=128
+    )
 
     class Meta:
         model = User
@@ -109,8 +149,10 @@ class MeSerializer(serializers.ModelSerializer):
 
 
 class TokenRequestSerializer(serializers.Serializer):
-    username = serializers.CharField()
-    password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False)
+    username = serializers.CharField(max_length=150)
+    password = serializers.CharField(
+        style={"input_type": "password"}, trim_whitespace=False, max_length=128
+    )
 
 
 class TokenResponseSerializer(serializers.Serializer):
