@@ -5,6 +5,7 @@ run in-process, DEBUG on. Production sets DATABASE_URL, REDIS_URL, SECRET_KEY, D
 and ALLOWED_HOSTS (see README.md), and then passes `manage.py check --deploy`.
 """
 
+import datetime
 from pathlib import Path
 
 import environ
@@ -48,6 +49,8 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "django_htmx",
     "rules.apps.AutodiscoverRulesConfig",
+    # Login lockout (per user and per address) on every door that takes a password.
+    "axes",
     "simple_history",
     "registry",
     "certificates",
@@ -71,6 +74,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "registry.middleware.DomainErrorMiddleware",
+    # Last: turns a lockout into the page or the API's JSON (registry.auth.lockout_response).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -120,10 +125,14 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 AUTHENTICATION_BACKENDS = [
+    # Asked first: the lockout and the demo logins in production (registry/auth.py).
+    "registry.auth.LoginGuardBackend",
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "login"
+# The admin lives off the well-known /admin/ path (scanners try it first).
+ADMIN_URL = env.str("ADMIN_URL", default="manage/").strip("/") + "/"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
@@ -168,6 +177,27 @@ SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 3600)
 # /healthz is probed by load balancers over plain HTTP inside the network.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
+# --- Signing in: lockout, client addresses, API tokens ---------------------------------------
+# How many reverse proxies in front of the app append to X-Forwarded-For (nginx, a load
+# balancer). 0: nothing in front, the socket's peer is the client. Never more than there are:
+# the extra entries are written by the client and would let it choose its address.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+LOGIN_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+LOGIN_LOCKOUT_MINUTES = env.int("LOGIN_LOCKOUT_MINUTES", default=30)
+AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=LOGIN_LOCKOUT_MINUTES)
+# Either a username or an address with too many failures is locked (not only the pair).
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "registry.auth.client_ip"
+AXES_LOCKOUT_CALLABLE = "registry.auth.lockout_response"
+AXES_HTTP_RESPONSE_CODE = 429
+# The database handler: lockouts hold with Redis down, and the admin lists and deletes them.
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_VERBOSE = False
+# An API token lives this long (hours), and dies earlier at sign-out or a password change.
+API_TOKEN_TTL_HOURS = env.int("API_TOKEN_TTL_HOURS", default=24)
+
 # --- Email (notifications): console in the demo, SMTP when EMAIL_URL is set ---------------
 if env.str("EMAIL_URL", default=""):
     vars().update(env.email_url("EMAIL_URL"))
@@ -178,7 +208,7 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="portal@localhost")
 # --- API ----------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "registry.auth.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["registry.api.base.RolePermission"],

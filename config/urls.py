@@ -1,6 +1,7 @@
 """The project's URLs: each app's ``page_urlpatterns`` at the root and its
 ``api_urlpatterns`` under /api/v1/, plus the admin, the API schema and /healthz."""
 
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
@@ -17,7 +18,8 @@ api_v1 = [pattern for app in APPS for pattern in app.api_urlpatterns]
 urlpatterns = [
     *(pattern for app in APPS for pattern in app.page_urlpatterns),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("admin/", admin.site.urls),
+    # Off /admin/ (settings.ADMIN_URL): reverse("admin:index") wherever a link is needed.
+    path(settings.ADMIN_URL, admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(permission_classes=[]), name="api-schema"),
     path(

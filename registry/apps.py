@@ -8,4 +8,10 @@ class RegistryConfig(AppConfig):
 
     def ready(self) -> None:
         # Registers the portal's actions with `rules` (user.has_perm("portal.<action>")).
+        # Signing out (the portal's page or the admin's) ends the user's API token too.
+        from django.contrib.auth.signals import user_logged_out
+
         from registry import permissions  # noqa: F401
+        from registry.auth import revoke_tokens_at_logout
+
+        user_logged_out.connect(revoke_tokens_at_logout, dispatch_uid="registry.revoke_tokens")
