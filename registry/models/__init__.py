@@ -27,6 +27,7 @@ from registry.models.organisations import (
     User,
     path_prefixes,
 )
+from registry.models.outbox import OutboxMessage
 
 __all__ = [
     "APPLICATION_LIST_KINDS",
@@ -48,6 +49,7 @@ __all__ = [
     "Notification",
     "Organisation",
     "OrganisationQuerySet",
+    "OutboxMessage",
     "Role",
     "Transition",
     "User",
