@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
+from django.utils.cache import patch_cache_control
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
@@ -85,3 +86,24 @@ class NulByteMiddleware:
                 status=400,
             )
         return self.get_response(request)
+
+
+class NoStoreMiddleware:
+    """``Cache-Control: no-store`` on what a signed-in user sees and on the API.
+
+    A signed-in page or an API answer carries personal data (names, ID numbers masked or
+    not, a community's tasks): no browser cache, shared computer or proxy may keep a copy
+    after the user signs out. Public pages (the sign-in page, lookups, static files) stay
+    cacheable; a response that already says how it may be cached is left alone.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        personal = request.path.startswith("/api/") or (user is not None and user.is_authenticated)
+        if personal and not response.has_header("Cache-Control"):
+            patch_cache_control(response, no_store=True, private=True)
+        return response
