@@ -264,6 +264,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Every operation documents the errors the one exception handler answers with.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "registry.api.schema.document_errors",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "ListKindEnum": "registry.models.admission.ListKind",
         "ApplicationListKindEnum": "registry.models.admission.APPLICATION_LIST_KINDS",

@@ -3,13 +3,14 @@
 
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from certificates import urls as certificates_urls
 from config.health import healthz
 from monitoring import urls as monitoring_urls
 from registry import urls as registry_urls
+from registry.api.base import api_not_found
 
 APPS = [registry_urls, monitoring_urls, certificates_urls]
 
@@ -21,6 +22,8 @@ urlpatterns = [
     # Off /admin/ (settings.ADMIN_URL): reverse("admin:index") wherever a link is needed.
     path(settings.ADMIN_URL, admin.site.urls),
     path("api/v1/", include(api_v1)),
+    # Any other /api/ address is the contract's JSON 404, not the HTML error page.
+    re_path(r"^api/(?!schema/|docs/)", api_not_found),
     path("api/schema/", SpectacularAPIView.as_view(permission_classes=[]), name="api-schema"),
     path(
         "api/docs/",

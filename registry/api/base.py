@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import RequestDataTooBig
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, parsers, permissions, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
@@ -108,6 +109,13 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
             {"detail": _("The request body is too large."), "code": "too_large"},
             status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
         )
+    if isinstance(exc, SuspiciousOperation):
+        # Django's own refusals of a request (more than DATA_UPLOAD_MAX_NUMBER_FIELDS form
+        # fields, a malformed multipart body): the contract's 400, not Django's HTML page.
+        return Response(
+            {"detail": _("The request is malformed."), "code": "malformed"},
+            status=status.HTTP_400_BAD_REQUEST,
+        )
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(
             exc.message_dict if hasattr(exc, "error_dict") else exc.messages
@@ -138,3 +146,13 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
             code = "malformed"
     response.data = {"detail": str(detail) if detail is not None else "", "code": code}
     return response
+
+
+@csrf_exempt  # it changes nothing; a CSRF refusal would be Django's HTML page instead
+def api_not_found(request, *args, **kwargs):
+    """An /api/ address that matches no route (a bad id, a typo): JSON, like every error."""
+    from django.http import JsonResponse
+
+    return JsonResponse(
+        {"detail": str(exceptions.NotFound.default_detail), "code": "not_found"}, status=404
+    )

@@ -104,17 +104,23 @@ class RecordHearingSerializer(ReasonSerializer):
 
 class HistoryEntrySerializer(serializers.Serializer):
     action = serializers.CharField()
-    # "from" is a Python keyword, hence the source mapping.
-    from_ = serializers.CharField(source="from_state", allow_blank=True)
+    # "from" is a Python keyword: declared as from_ and renamed in get_fields, so the
+    # response and the schema both say "from" (null for the first transition).
+    from_ = serializers.CharField(source="from_state", allow_blank=True, allow_null=True)
     to = serializers.CharField(source="to_state")
     actor = serializers.CharField(source="actor.username")
     actor_name = serializers.CharField(source="actor.__str__")
     at = serializers.DateTimeField()
-    reason = serializers.CharField()
+    reason = serializers.CharField(allow_blank=True)
+
+    def get_fields(self):
+        fields = super().get_fields()
+        fields["from"] = fields.pop("from_")
+        return {name: fields[name] for name in ["action", "from", *list(fields)[1:-1]]}
 
     def to_representation(self, instance):
         data = super().to_representation(instance)
-        data["from"] = data.pop("from_") or None
+        data["from"] = data["from"] or None
         return data
 
 
@@ -170,6 +176,8 @@ class ApplicationSerializer(ApplicationListSerializer):
         source="renewal_of.admission_number", allow_null=True, default=None
     )
     history = HistoryEntrySerializer(source="transitions", many=True)
+    # Blank for subjects without a burden (a certificate type): the schema says so.
+    frequency = serializers.ChoiceField(choices=Frequency.choices, allow_blank=True, read_only=True)
     hearing = serializers.SerializerMethodField()
     actions = serializers.SerializerMethodField()
 
@@ -212,6 +220,7 @@ class WorkItemSerializer(serializers.ModelSerializer):
     department = serializers.CharField(source="department.code", allow_null=True, default=None)
     department_name = serializers.CharField(source="department.name", allow_null=True, default=None)
     scope = serializers.SerializerMethodField()
+    frequency = serializers.ChoiceField(choices=Frequency.choices, allow_blank=True, read_only=True)
 
     class Meta:
         model = WorkItem
