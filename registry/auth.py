@@ -9,6 +9,7 @@ admin's sign-in, ``POST /api/v1/auth/token/``) because all three call Django's
 from __future__ import annotations
 
 import datetime
+import hashlib
 import ipaddress
 import logging
 import secrets
@@ -19,7 +20,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.crypto import constant_time_compare, salted_hmac
+from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 from rest_framework import exceptions
 from rest_framework.authentication import TokenAuthentication
@@ -129,7 +130,7 @@ def login_page_context() -> dict:
 
 
 # --- API tokens -------------------------------------------------------------------------------
-# A token's key is a random part and a MAC over it and the user's password hash, so a token
+# A token's key is a random part and a digest of it and the user's password hash, so a token
 # made before a password change no longer matches whatever door changed it (the admin, the
 # changepassword command, a service): no stored state, like Django's session auth hash.
 
@@ -137,10 +138,11 @@ _NONCE_CHARS = 24
 
 
 def _mac(user, nonce: str) -> str:
-    value = f"{nonce}:{user.pk}:{user.password}"
-    return salted_hmac("registry.auth.api_token", value, algorithm="sha256").hexdigest()[
-        : 40 - _NONCE_CHARS
-    ]
+    # A plain digest, not keyed with SECRET_KEY: it only has to change with the password
+    # (a token must also exist in the table to count), and tokens then survive a process
+    # that runs with another SECRET_KEY, or a key rotation.
+    value = f"registry.auth.api_token:{nonce}:{user.pk}:{user.password}"
+    return hashlib.sha256(value.encode()).hexdigest()[: 40 - _NONCE_CHARS]
 
 
 def token_is_current(token: Token) -> bool:

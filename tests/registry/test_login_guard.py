@@ -121,12 +121,22 @@ def verify(api, **headers):
 
 
 def test_a_new_x_forwarded_for_per_request_no_longer_defeats_the_throttle(world, settings):
+    from django.core.cache import cache
+
     settings.TRUSTED_PROXY_COUNT = 0
+    # An address of its own: the shared cache's 127.0.0.1 counter is reset by other tests.
+    peer = "192.0.2.77"
+    cache.delete(f"throttle_anon_{peer}")
     api = APIClient()
     statuses = [
-        verify(api, HTTP_X_FORWARDED_FOR=f"203.0.113.{n % 250}, 198.51.100.{n // 250}").status_code
+        verify(
+            api,
+            REMOTE_ADDR=peer,
+            HTTP_X_FORWARDED_FOR=f"203.0.113.{n % 250}, 198.51.100.{n // 250}",
+        ).status_code
         for n in range(121)
     ]
+    cache.delete(f"throttle_anon_{peer}")
     assert statuses[:120] == [200] * 120
     assert statuses[120] == 429
 
@@ -137,6 +147,7 @@ def test_behind_one_trusted_proxy_the_client_is_the_address_it_appended(world, s
     settings.TRUSTED_PROXY_COUNT = 1
     cache.delete_many(["throttle_anon_198.51.100.7", "throttle_anon_198.51.100.8"])
     api = APIClient()
+    # (198.51.100.x: addresses no other test's counter uses.)
     # The client made up the left part; the proxy appended the real address on the right.
     statuses = [
         verify(api, HTTP_X_FORWARDED_FOR=f"10.0.{n}.1, 198.51.100.7").status_code
