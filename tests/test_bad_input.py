@@ -127,3 +127,19 @@ def test_a_hearing_date_outside_the_horizon_is_a_400(world, api_as, action, body
     assert field in response.json()["errors"]
     expected = "under_review" if action == "require-hearing" else "hearing"
     assert Application.objects.get(pk=application.pk).state == expected
+
+
+def test_an_api_address_that_matches_no_route_is_the_contracts_json_404(world, api_as):
+    response = api_as(world.a.cadre).post("/api/v1/assignments/0.5/accept/", {}, format="json")
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("application/json")
+    assert response.json()["code"] == "not_found"
+
+
+def test_too_many_form_fields_on_the_api_is_a_json_400(world, api_as):
+    fields = "&".join(f"communities={n}" for n in range(1100))
+    response = api_as(world.a.department_staff).post(
+        "/api/v1/dispatches/", fields, content_type="application/x-www-form-urlencoded"
+    )
+    assert response.status_code == 400
+    assert response.json()["code"] == "malformed"
