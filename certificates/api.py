@@ -14,7 +14,6 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
-from rest_framework.throttling import AnonRateThrottle
 
 from certificates import excel, selectors, services
 from certificates.filters import IssuanceFilter, RefusalFilter
@@ -37,6 +36,7 @@ from certificates.serializers import (
     RefusalSerializer,
 )
 from registry.api.base import portal_action
+from registry.api.throttling import AnonRateThrottle
 from registry.models import Application
 from registry.serializers.admission import ImportRequestSerializer
 

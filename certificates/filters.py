@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy
 
 from certificates.models import CertificateIssuance, CertificateRefusal
 from registry.errors import InvalidInput
+from registry.filters.base import BoundedDateFilter, IdFilter, YearFilter
 from registry.models import Organisation
 
 
@@ -20,10 +21,10 @@ def _known_organisation(code: str) -> None:
 
 class IssuanceFilter(django_filters.FilterSet):
     community = django_filters.CharFilter(method="filter_community")
-    year = django_filters.NumberFilter(field_name="year")
-    certificate_type = django_filters.NumberFilter(field_name="certificate_type_id")
-    issued_from = django_filters.DateFilter(field_name="issued_on", lookup_expr="gte")
-    issued_until = django_filters.DateFilter(field_name="issued_on", lookup_expr="lte")
+    year = YearFilter(field_name="year")
+    certificate_type = IdFilter(field_name="certificate_type_id")
+    issued_from = BoundedDateFilter(field_name="issued_on", lookup_expr="gte")
+    issued_until = BoundedDateFilter(field_name="issued_on", lookup_expr="lte")
     requested_by = django_filters.CharFilter(
         field_name="requested_by",
         lookup_expr="icontains",
@@ -41,8 +42,8 @@ class IssuanceFilter(django_filters.FilterSet):
 
 class RefusalFilter(django_filters.FilterSet):
     community = django_filters.CharFilter(method="filter_community")
-    year = django_filters.NumberFilter(field_name="refused_on", lookup_expr="year")
-    certificate_type = django_filters.NumberFilter(field_name="certificate_type_id")
+    year = YearFilter(field_name="refused_on", lookup_expr="year")
+    certificate_type = IdFilter(field_name="certificate_type_id")
     requested_by = django_filters.CharFilter(
         field_name="requested_by",
         lookup_expr="icontains",

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from certificates.models import CertificateType
+from registry import limits
 
 Status = CertificateType.Status
 
@@ -105,11 +106,13 @@ class ProposeForm(forms.Form):
         label=_("What the committee verifies"),
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("What the community knows first-hand and checks before issuing it."),
+        max_length=limits.LONG_TEXT,
     )
     materials = forms.CharField(
         label=_("What the resident brings"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=limits.LONG_TEXT,
     )
     synonyms = forms.CharField(
         label=_("Other names"),
@@ -117,12 +120,15 @@ class ProposeForm(forms.Form):
         help_text=_("Other names residents use, separated by 、 or commas."),
     )
     legal_basis = forms.CharField(
-        label=_("Legal basis or source document"), widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Legal basis or source document"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=limits.LONG_TEXT,
     )
     description = forms.CharField(
         label=_("Why the community should issue it"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=limits.LONG_TEXT,
     )
     submit_now = forms.BooleanField(label=_("Submit for review now"), required=False, initial=True)
 

@@ -17,6 +17,7 @@ from certificates.models import (
     CertificateType,
     CertificateTypeProposal,
 )
+from registry import limits
 from registry.models import Organisation
 from registry.serializers.organisations import OrganisationCodeField, OrganisationCodesField
 
@@ -186,13 +187,17 @@ class ProposalWriteSerializer(serializers.Serializer):
         queryset=Organisation.objects.filter(kind=Organisation.Kind.DEPARTMENT)
     )
     name = StrictCharField(max_length=100)
-    legal_basis = StrictCharField()
-    verification = StrictCharField()
-    materials = StrictCharField(required=False, allow_blank=True, default="")
+    legal_basis = StrictCharField(max_length=limits.LONG_TEXT)
+    verification = StrictCharField(max_length=limits.LONG_TEXT)
+    materials = StrictCharField(
+        required=False, allow_blank=True, default="", max_length=limits.LONG_TEXT
+    )
     synonyms = serializers.ListField(
         child=StrictCharField(max_length=100), max_length=50, default=list
     )
-    description = StrictCharField(required=False, allow_blank=True, default="")
+    description = StrictCharField(
+        required=False, allow_blank=True, default="", max_length=limits.LONG_TEXT
+    )
     scope = OrganisationCodesField(required=False)
     valid_months = serializers.IntegerField(min_value=1, max_value=120, required=False)
     submit = serializers.BooleanField(default=False)
@@ -200,10 +205,10 @@ class ProposalWriteSerializer(serializers.Serializer):
 
 class ProposalUpdateSerializer(serializers.Serializer):
     name = StrictCharField(max_length=100, required=False)
-    legal_basis = StrictCharField(required=False)
-    description = StrictCharField(required=False, allow_blank=True)
-    verification = StrictCharField(required=False)
-    materials = StrictCharField(required=False, allow_blank=True)
+    legal_basis = StrictCharField(required=False, max_length=limits.LONG_TEXT)
+    description = StrictCharField(required=False, allow_blank=True, max_length=limits.LONG_TEXT)
+    verification = StrictCharField(required=False, max_length=limits.LONG_TEXT)
+    materials = StrictCharField(required=False, allow_blank=True, max_length=limits.LONG_TEXT)
     synonyms = serializers.ListField(
         child=StrictCharField(max_length=100), max_length=50, required=False
     )

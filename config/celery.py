@@ -24,6 +24,12 @@ BEAT_SCHEDULE = {
         "task": "monitoring.tasks.flags_compute",
         "schedule": crontab(minute=15),
     },
+    # Every minute: tasks recorded in the outbox whose hand-over failed (the broker was
+    # down at commit time) are handed over now; a minute is the longest an email waits.
+    "outbox-drain": {
+        "task": "registry.tasks.outbox_drain",
+        "schedule": crontab(minute="*"),
+    },
     # Just after midnight, so no item shows as active on the day after its validity ends.
     "work-items-expire": {
         "task": "registry.tasks.work_items_expire",

@@ -5,9 +5,11 @@ run in-process, DEBUG on. Production sets DATABASE_URL, REDIS_URL, SECRET_KEY, D
 and ALLOWED_HOSTS (see README.md), and then passes `manage.py check --deploy`.
 """
 
+import datetime
 from pathlib import Path
 
 import environ
+from csp.constants import NONCE, NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -47,7 +49,10 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_celery_beat",
     "django_htmx",
+    "csp",
     "rules.apps.AutodiscoverRulesConfig",
+    # Login lockout (per user and per address) on every door that takes a password.
+    "axes",
     "simple_history",
     "registry",
     "certificates",
@@ -59,18 +64,24 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy on every response (CONTENT_SECURITY_POLICY below).
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Cache-Control: no-store on signed-in pages and on the API (personal data).
+    "registry.middleware.NoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # A NUL character in a query or form is a 400 here, before any view or query sees it.
     "registry.middleware.NulByteMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "registry.middleware.DomainErrorMiddleware",
+    # Last: turns a lockout into the page or the API's JSON (registry.auth.lockout_response).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -88,6 +99,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "registry.context_processors.navigation",
+                # {{ CSP_NONCE }} for the rare inline script a page may need.
+                "csp.context_processors.nonce",
             ],
         },
     },
@@ -105,7 +118,8 @@ IS_POSTGRES = DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        # Redis, degrading to a miss with a warning when it is down (registry/cache.py).
+        "default": {"BACKEND": "registry.cache.FailSafeRedisCache", "LOCATION": REDIS_URL}
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
@@ -120,10 +134,14 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 AUTHENTICATION_BACKENDS = [
+    # Asked first: the lockout and the demo logins in production (registry/auth.py).
+    "registry.auth.LoginGuardBackend",
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "login"
+# The admin lives off the well-known /admin/ path (scanners try it first).
+ADMIN_URL = env.str("ADMIN_URL", default="manage/").strip("/") + "/"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
@@ -165,8 +183,48 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 3600)
+# --- Content-Security-Policy (django-csp) ---------------------------------------------------
+# Scripts only from the portal itself (htmx, ECharts and the Swagger UI are vendored and
+# loaded as files) or carrying this response's nonce: no 'unsafe-inline', no 'unsafe-eval'
+# (htmx runs with allowEval off). Inline style attributes (progress bars, indents) stay
+# allowed: a style cannot run code. Nothing may frame the portal, nor may a form post away.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, "'unsafe-inline'"],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
 # /healthz is probed by load balancers over plain HTTP inside the network.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+
+# --- Signing in: lockout, client addresses, API tokens ---------------------------------------
+# How many reverse proxies in front of the app append to X-Forwarded-For (nginx, a load
+# balancer). 0: nothing in front, the socket's peer is the client. Never more than there are:
+# the extra entries are written by the client and would let it choose its address.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+LOGIN_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+LOGIN_LOCKOUT_MINUTES = env.int("LOGIN_LOCKOUT_MINUTES", default=30)
+AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=LOGIN_LOCKOUT_MINUTES)
+# Either a username or an address with too many failures is locked (not only the pair).
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "registry.auth.client_ip"
+AXES_LOCKOUT_CALLABLE = "registry.auth.lockout_response"
+AXES_HTTP_RESPONSE_CODE = 429
+# The database handler: lockouts hold with Redis down, and the admin lists and deletes them.
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_VERBOSE = False
+# An API token lives this long (hours), and dies earlier at sign-out or a password change.
+API_TOKEN_TTL_HOURS = env.int("API_TOKEN_TTL_HOURS", default=24)
 
 # --- Email (notifications): console in the demo, SMTP when EMAIL_URL is set ---------------
 if env.str("EMAIL_URL", default=""):
@@ -178,7 +236,7 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="portal@localhost")
 # --- API ----------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "registry.auth.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["registry.api.base.RolePermission"],
@@ -206,6 +264,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Every operation documents the errors the one exception handler answers with.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "registry.api.schema.document_errors",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "ListKindEnum": "registry.models.admission.ListKind",
         "ApplicationListKindEnum": "registry.models.admission.APPLICATION_LIST_KINDS",

@@ -12,7 +12,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from monitoring.models import Flag, OffPlatformReport
-from registry.filters.base import organisation_from_code
+from registry.filters.base import BoundedDateFilter, organisation_from_code
 
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
@@ -60,8 +60,8 @@ class OffPlatformReportFilter(django_filters.FilterSet):
     community = django_filters.CharFilter(field_name="community__code")
     department = django_filters.CharFilter(field_name="department__code")
     channel = django_filters.ChoiceFilter(choices=OffPlatformReport.Channel.choices)
-    received_after = django_filters.DateFilter(field_name="received_on", lookup_expr="gte")
-    received_before = django_filters.DateFilter(field_name="received_on", lookup_expr="lte")
+    received_after = BoundedDateFilter(field_name="received_on", lookup_expr="gte")
+    received_before = BoundedDateFilter(field_name="received_on", lookup_expr="lte")
     month = MonthFilter(field_name="received_on", label=_("received in month (YYYY-MM)"))
 
     class Meta:

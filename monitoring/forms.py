@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from monitoring.filters import MonthField
 from monitoring.models import Flag, OffPlatformReport
+from registry import limits
 from registry.models import Organisation
 
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
@@ -56,7 +57,10 @@ class OffPlatformReportForm(forms.Form):
         widget=forms.NumberInput(attrs={"step": "0.5", "inputmode": "decimal"}),
     )
     description = forms.CharField(
-        label=_("Details"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Details"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=limits.LONG_TEXT,
     )
 
     def __init__(self, *args, communities, departments, **kwargs) -> None:

@@ -6,6 +6,7 @@ from rest_framework import serializers
 
 from monitoring import flags as flag_rules
 from monitoring.models import Flag, OffPlatformReport
+from registry import limits
 from registry.models import Organisation
 from registry.serializers.organisations import OrganisationCodeField
 
@@ -18,7 +19,9 @@ class OffPlatformReportWriteSerializer(serializers.Serializer):
         queryset=Organisation.objects.filter(kind=Organisation.Kind.DEPARTMENT)
     )
     title = serializers.CharField(max_length=200)
-    description = serializers.CharField(required=False, allow_blank=True, default="")
+    description = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=limits.LONG_TEXT
+    )
     channel = serializers.ChoiceField(choices=OffPlatformReport.Channel.choices)
     received_on = serializers.DateField()
     due_date = serializers.DateField(required=False, allow_null=True, default=None)

@@ -8,8 +8,13 @@ class RegistryConfig(AppConfig):
 
     def ready(self) -> None:
         # Registers the portal's actions with `rules` (user.has_perm("portal.<action>")).
+        # Signing out (the portal's page or the admin's) ends the user's API token too.
+        from django.contrib.auth.signals import user_logged_out
+
         from registry import navigation, permissions  # noqa: F401
+        from registry.auth import revoke_tokens_at_logout
 
         # The hub's own header links and workbench sections, through the same plug-in
         # points the other apps use.
         navigation.register()
+        user_logged_out.connect(revoke_tokens_at_logout, dispatch_uid="registry.revoke_tokens")

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import render
+from django.utils.cache import patch_cache_control
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
@@ -65,16 +68,33 @@ class NulByteMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if (
-            "\x00" in request.path
-            or _has_nul(request.GET)
-            or (
-                request.method == "POST"
-                and request.content_type
-                in ("application/x-www-form-urlencoded", "multipart/form-data")
-                and _has_nul(request.POST)
+        try:
+            has_nul = (
+                "\x00" in request.path
+                or _has_nul(request.GET)
+                or (
+                    request.method == "POST"
+                    and request.content_type
+                    in ("application/x-www-form-urlencoded", "multipart/form-data")
+                    and _has_nul(request.POST)
+                )
             )
-        ):
+        except (SuspiciousOperation, MultiPartParserError) as exc:
+            # Too many form fields, a body too big or a broken multipart body, found while
+            # reading the form here: on the API the contract's JSON, not Django's HTML.
+            if not request.path.startswith("/api/"):
+                raise
+            too_large = isinstance(exc, RequestDataTooBig)
+            return JsonResponse(
+                {
+                    "detail": _("The request body is too large.")
+                    if too_large
+                    else _("The request is malformed."),
+                    "code": "too_large" if too_large else "malformed",
+                },
+                status=413 if too_large else 400,
+            )
+        if has_nul:
             message = _("The request contains a NUL character, which no field accepts.")
             if request.path.startswith("/api/"):
                 return JsonResponse({"detail": message, "code": "invalid"}, status=400)
@@ -85,3 +105,24 @@ class NulByteMiddleware:
                 status=400,
             )
         return self.get_response(request)
+
+
+class NoStoreMiddleware:
+    """``Cache-Control: no-store`` on what a signed-in user sees and on the API.
+
+    A signed-in page or an API answer carries personal data (names, ID numbers masked or
+    not, a community's tasks): no browser cache, shared computer or proxy may keep a copy
+    after the user signs out. Public pages (the sign-in page, lookups, static files) stay
+    cacheable; a response that already says how it may be cached is left alone.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        personal = request.path.startswith("/api/") or (user is not None and user.is_authenticated)
+        if personal and not response.has_header("Cache-Control"):
+            patch_cache_control(response, no_store=True, private=True)
+        return response

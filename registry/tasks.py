@@ -36,3 +36,11 @@ def notifications_email(notification_ids: list[int]) -> int:
 def work_items_expire() -> int:
     """Mark items past their validity expired (daily); running twice expires nothing more."""
     return services.work_items_expire()
+
+
+@shared_task
+def outbox_drain() -> dict:
+    """Hand the broker the tasks whose hand-over failed after their commit (every minute)."""
+    from registry.outbox import outbox_drain as drain
+
+    return drain()

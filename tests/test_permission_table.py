@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from rest_framework.test import APIClient
 
 from tests.factories import TEST_PASSWORD, WorkItemFactory
@@ -1104,7 +1104,13 @@ ENDPOINTS: list[Endpoint] = [
     Endpoint("verify", "get", fixed("/verify/"), default=200, anonymous=200),
     # Not staff: the admin sends you to its own sign-in page.
     Endpoint(
-        "admin:index", "get", fixed("/admin/"), default=302, anonymous=302, overrides={"admin": 200}
+        "admin:index",
+        "get",
+        # At settings.ADMIN_URL (hardening: off the well-known /admin/).
+        lambda world, prepared: reverse("admin:index"),
+        default=302,
+        anonymous=302,
+        overrides={"admin": 200},
     ),
     # The admin's pages that write through the services (registry/admin.py): only the
     # administrator gets them; nobody deletes an organisation or a user there.

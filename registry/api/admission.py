@@ -8,11 +8,11 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
-from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
 from registry import selectors, services
 from registry.api.base import portal_action
+from registry.api.throttling import AnonRateThrottle
 from registry.filters.admission import ApplicationFilter, WorkItemFilter
 from registry.models import Application, WorkItem
 from registry.serializers.admission import (

@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import RequestDataTooBig
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, parsers, permissions, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
@@ -81,6 +82,10 @@ def _flatten(detail: Any, prefix: str = "") -> dict[str, list[str]]:
                 # A list's errors come keyed by item index: "memberships[0].role", the same
                 # name the services give (registry.services: "memberships[0]").
                 name = f"{prefix}[{key}]"
+            elif key == "non_field_errors" and prefix and not prefix.endswith("]"):
+                # A nested list's own error (too many items) is named after the list; an
+                # item's stays "memberships[0].non_field_errors" as before.
+                name = prefix
             else:
                 name = f"{prefix}.{key}" if prefix else str(key)
             out.update(_flatten(value, name))
@@ -109,6 +114,13 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
         return Response(
             {"detail": _("The request body is too large."), "code": "too_large"},
             status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+        )
+    if isinstance(exc, SuspiciousOperation):
+        # Django's own refusals of a request (more than DATA_UPLOAD_MAX_NUMBER_FIELDS form
+        # fields, a malformed multipart body): the contract's 400, not Django's HTML page.
+        return Response(
+            {"detail": _("The request is malformed."), "code": "malformed"},
+            status=status.HTTP_400_BAD_REQUEST,
         )
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(
@@ -140,3 +152,13 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
             code = "malformed"
     response.data = {"detail": str(detail) if detail is not None else "", "code": code}
     return response
+
+
+@csrf_exempt  # it changes nothing; a CSRF refusal would be Django's HTML page instead
+def api_not_found(request, *args, **kwargs):
+    """An /api/ address that matches no route (a bad id, a typo): JSON, like every error."""
+    from django.http import JsonResponse
+
+    return JsonResponse(
+        {"detail": str(exceptions.NotFound.default_detail), "code": "not_found"}, status=404
+    )

@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
+from axes.handlers.proxy import AxesProxyHandler
 from django.contrib.auth import authenticate
 from django.db.models import Prefetch, prefetch_related_objects
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
-from rest_framework.authtoken.models import Token
 from rest_framework.decorators import action
 from rest_framework.response import Response
-from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
 from registry import selectors, services
+from registry.api.throttling import AnonRateThrottle
+from registry.auth import demo_refused_message, lockout_message, token_for
 from registry.errors import DomainError, NotFound
 from registry.filters.organisations import OrganisationFilter
 from registry.models import Membership, User
@@ -32,6 +33,11 @@ class AuthenticationFailed(DomainError):
     status = 400
 
 
+class LockedOut(DomainError):
+    code = "locked_out"
+    status = 429
+
+
 class TokenView(APIView):
     """Exchange a username and password for an API token."""
 
@@ -43,11 +49,16 @@ class TokenView(APIView):
     def post(self, request):
         serializer = TokenRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        user = authenticate(request=request, **serializer.validated_data)
+        # Django's request, so the lockout (django-axes) sees and records this attempt.
+        django_request = request._request
+        user = authenticate(request=django_request, **serializer.validated_data)
         if user is None:
+            if getattr(django_request, "demo_login_refused", False):
+                raise AuthenticationFailed(demo_refused_message())
+            if AxesProxyHandler.is_locked(django_request, serializer.validated_data):
+                raise LockedOut(lockout_message())
             raise AuthenticationFailed(_("The username or password is wrong."))
-        token, _created = Token.objects.get_or_create(user=user)
-        return Response({"token": token.key})
+        return Response({"token": token_for(user).key})
 
 
 class OrganisationViewSet(

@@ -75,6 +75,21 @@ def seed(write: Callable[[str], None] = lambda message: None) -> DemoContext:
     return ctx
 
 
+@transaction.atomic
+def demo_allow_in_production(*, actor) -> None:
+    """Record (once, audited) that the demo logins may sign in although DEBUG is off."""
+    from registry.audit import audit_record
+    from registry.auth import DEMO_IN_PRODUCTION_ACTION, demo_allowed_in_production
+
+    if not demo_allowed_in_production():
+        audit_record(
+            actor=actor,
+            action=DEMO_IN_PRODUCTION_ACTION,
+            obj=actor,
+            after={"allowed": True},
+        )
+
+
 def _width(text: str) -> int:
     """Columns a string takes in a terminal: CJK characters take two."""
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
@@ -113,6 +128,7 @@ __all__ = [
     "Login",
     "Step",
     "app_steps",
+    "demo_allow_in_production",
     "login_table",
     "seed",
 ]

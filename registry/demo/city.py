@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import transaction
 
 from registry import audit_actions, services
@@ -249,7 +250,7 @@ def seed_admin(ctx: DemoContext) -> None:
             ADMIN_USERNAME,
             DEMO_PASSWORD,
             "系统管理员 Administrator",
-            "/admin/",
+            "/" + settings.ADMIN_URL,
             admin.check_password(DEMO_PASSWORD),
         )
     )

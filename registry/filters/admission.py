@@ -7,7 +7,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from registry.filters.base import WholeNumberFilter, organisation_from_code
+from registry.filters.base import DayCountFilter, organisation_from_code
 from registry.models import Application, ListKind, WorkItem, path_prefixes
 
 
@@ -15,11 +15,8 @@ class ApplicationFilter(django_filters.FilterSet):
     state = django_filters.MultipleChoiceFilter(choices=Application.State.choices)
     department = django_filters.CharFilter(field_name="department__code")
     list_kind = django_filters.ChoiceFilter(choices=ListKind.choices)
-    older_than_days = WholeNumberFilter(
-        method="filter_older_than",
-        label=_("submitted more than N days ago"),
-        min_value=0,
-        max_value=3650,
+    older_than_days = DayCountFilter(
+        method="filter_older_than", label=_("submitted more than N days ago")
     )
 
     class Meta:

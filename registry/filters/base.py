@@ -20,6 +20,7 @@ from drf_spectacular.utils import extend_schema_field
 
 from registry.errors import InvalidInput
 from registry.models import Organisation
+from registry.services.common import EARLIEST_DATE, check_date_in_horizon, horizon_date
 
 
 def apply_filters(
@@ -64,14 +65,6 @@ class BooleanQueryFilter(django_filters.TypedChoiceFilter):
         super().__init__(*args, **kwargs)
 
 
-@extend_schema_field(OpenApiTypes.INT)
-class WholeNumberFilter(django_filters.NumberFilter):
-    """A count (of days, say): ``7`` yes, ``7.5`` or ``seven`` a 400. Takes the form field's
-    ``min_value`` / ``max_value``."""
-
-    field_class = forms.IntegerField
-
-
 class SelectorFilterBackend(DjangoFilterBackend):
     """The API's filter backend. The filtering itself is done by the selector the view
     calls (``selectors.x_list(user=, filters=request.query_params)``, the same call the
@@ -81,3 +74,70 @@ class SelectorFilterBackend(DjangoFilterBackend):
 
     def filter_queryset(self, request, queryset, view):
         return queryset
+
+
+# --- Bounded numbers and dates --------------------------------------------------------------
+# An unbounded number reached timedelta() or a year lookup and became a 500
+# (?older_than_days=-99999999999, ?year=-1). Each filter field carries the range a person
+# could mean; outside it the filter set is invalid, so apply_filters answers 400.
+
+
+class _BoundedDateField(forms.DateField):
+    def validate(self, value):
+        super().validate(value)
+        if value is not None:
+            try:
+                check_date_in_horizon(value, "date")
+            except InvalidInput as exc:
+                raise forms.ValidationError(str(exc.message), code="out_of_range") from None
+
+
+class _YearField(forms.IntegerField):
+    """A year from 2000 to the horizon's year (read at each request, not at import)."""
+
+    def validate(self, value):
+        super().validate(value)
+        if value is not None and not EARLIEST_DATE.year <= value <= horizon_date().year:
+            raise forms.ValidationError(
+                _("Give a year between %(first)s and %(last)s.")
+                % {"first": EARLIEST_DATE.year, "last": horizon_date().year},
+                code="out_of_range",
+            )
+
+
+@extend_schema_field(OpenApiTypes.DATE)
+class BoundedDateFilter(django_filters.DateFilter):
+    """A date filter that refuses dates before 2000 or past the horizon (400)."""
+
+    field_class = _BoundedDateField
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class YearFilter(django_filters.NumberFilter):
+    """A year filter (2000 .. the horizon's year); ``?year=-1`` is a 400, not a 500."""
+
+    field_class = _YearField
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class DayCountFilter(django_filters.NumberFilter):
+    """A whole number of days, 0 to ten years (``?older_than_days=``)."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 0)
+        kwargs.setdefault("max_value", 3650)
+        super().__init__(*args, **kwargs)
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class IdFilter(django_filters.NumberFilter):
+    """A row id: a positive whole number that fits the column (bigint)."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", 2**63 - 1)
+        super().__init__(*args, **kwargs)

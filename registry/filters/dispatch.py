@@ -10,7 +10,7 @@ import django_filters
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from registry.filters.base import BooleanQueryFilter
+from registry.filters.base import BooleanQueryFilter, BoundedDateFilter
 from registry.models import Assignment, Dispatch
 
 # "open" is the inbox's first tab: what still needs the community (pending or accepted).
@@ -25,8 +25,8 @@ class AssignmentFilter(django_filters.FilterSet):
     department = django_filters.CharFilter(field_name="department__code")
     work_item = django_filters.CharFilter(field_name="work_item__admission_number")
     emergency = BooleanQueryFilter()
-    due_before = django_filters.DateFilter(field_name="due_date", lookup_expr="lte")
-    due_after = django_filters.DateFilter(field_name="due_date", lookup_expr="gte")
+    due_before = BoundedDateFilter(field_name="due_date", lookup_expr="lte")
+    due_after = BoundedDateFilter(field_name="due_date", lookup_expr="gte")
 
     class Meta:
         model = Assignment

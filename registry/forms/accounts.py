@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
@@ -24,3 +25,14 @@ class LoginForm(AuthenticationForm):
         )
         self.fields["password"].label = _("Password")
         self.fields["password"].widget.attrs.update(autocomplete="current-password")
+
+    def clean(self):
+        try:
+            return super().clean()
+        except forms.ValidationError:
+            if getattr(self.request, "demo_login_refused", False):
+                # Say why: the published demo password is refused in production.
+                from registry.auth import demo_refused_message
+
+                raise forms.ValidationError(demo_refused_message(), code="demo_refused") from None
+            raise

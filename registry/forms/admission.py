@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from registry import selectors
+from registry import limits, selectors
 from registry.models import (
     APPLICATION_LIST_KINDS,
     Application,
@@ -59,11 +59,13 @@ class ApplicationForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("What communities are asked to do, and how."),
+        max_length=limits.LONG_TEXT,
     )
     legal_basis = forms.CharField(
         label=_("Legal basis"),
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("The law or regulation and its article, e.g. 《统计法》第七条."),
+        max_length=limits.LONG_TEXT,
     )
     scope = forms.ModelMultipleChoiceField(
         label=_("Scope"),
@@ -103,6 +105,7 @@ class ApplicationForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("One per line, or separated by commas: 姓名, 住址, 联系电话."),
+        max_length=limits.LONG_TEXT,
     )
     funding_per_community = forms.DecimalField(
         label=_("Yearly funding per community (yuan)"),
@@ -297,7 +300,10 @@ class RecordHearingForm(ReasonForm):
     held_on = forms.DateField(label=_("Held on"), widget=DATE_WIDGET)
     location = forms.CharField(label=_("Location"), required=False, max_length=200)
     summary = forms.CharField(
-        label=_("Summary"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Summary"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=limits.LONG_TEXT,
     )
     pasted = forms.CharField(
         label=_("Or paste the participants"),
@@ -307,6 +313,7 @@ class RecordHearingForm(ReasonForm):
             "One participant per line: name, organisation, opinion (同意/反对/弃权), comment. "
             "Copied from a spreadsheet, tabs work too."
         ),
+        max_length=limits.LONG_TEXT,
     )
     field_order = ["held_on", "location", "summary", "reason"]
 

@@ -9,6 +9,7 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from registry import limits
 from registry.models import Assignment, Organisation, WorkItem
 
 # The gate's reason codes (services.dispatch.gate_reasons), in words.
@@ -71,13 +72,17 @@ class DispatchForm(forms.Form):
     )
     title = forms.CharField(label=_("Task title"), max_length=200)
     instructions = forms.CharField(
-        label=_("Instructions"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+        label=_("Instructions"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=limits.LONG_TEXT,
     )
     materials = forms.CharField(
         label=_("Materials to return"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("What each community sends back, if anything."),
+        max_length=limits.LONG_TEXT,
     )
     due_date = forms.DateField(
         label=_("Due date"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
@@ -109,6 +114,7 @@ class DispatchForm(forms.Form):
         label=_("Justification for the emergency"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=limits.LONG_TEXT,
     )
 
     def __init__(

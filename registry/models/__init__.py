@@ -25,6 +25,7 @@ from registry.models.organisations import (
     User,
     path_prefixes,
 )
+from registry.models.outbox import OutboxMessage
 
 __all__ = [
     "APPLICATION_LIST_KINDS",
@@ -45,6 +46,7 @@ __all__ = [
     "Notification",
     "Organisation",
     "OrganisationQuerySet",
+    "OutboxMessage",
     "Role",
     "User",
     "WorkItem",

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from registry import limits
 from registry.models import (
     APPLICATION_LIST_KINDS,
     Application,
@@ -39,9 +40,11 @@ class ApplicationWriteSerializer(serializers.Serializer):
         queryset=Organisation.objects.filter(kind=Organisation.Kind.DEPARTMENT)
     )
     title = serializers.CharField(max_length=200)
-    description = serializers.CharField(required=False, allow_blank=True, default="")
+    description = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=limits.LONG_TEXT
+    )
     list_kind = serializers.ChoiceField(choices=APPLICATION_LIST_KINDS)
-    legal_basis = serializers.CharField()
+    legal_basis = serializers.CharField(max_length=limits.LONG_TEXT)
     scope = OrganisationCodesField()
     frequency = serializers.ChoiceField(choices=Frequency.choices)
     hours_per_occurrence = serializers.DecimalField(
@@ -52,7 +55,7 @@ class ApplicationWriteSerializer(serializers.Serializer):
     )
     ledgers = serializers.IntegerField(min_value=0, max_value=10_000, default=0)
     data_fields = serializers.ListField(
-        child=serializers.CharField(max_length=100), max_length=500, default=list
+        child=serializers.CharField(max_length=100), max_length=limits.MAX_ENTRIES, default=list
     )
     funding_per_community = serializers.DecimalField(
         max_digits=12, decimal_places=2, min_value=Decimal("0"), default=Decimal("0")
@@ -67,7 +70,9 @@ class ApplicationUpdateSerializer(ApplicationWriteSerializer):
 
 
 class ReasonSerializer(serializers.Serializer):
-    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=4000)
+    reason = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=limits.NOTE_TEXT
+    )
 
 
 class ApproveSerializer(ReasonSerializer):
@@ -83,28 +88,39 @@ class ParticipantSerializer(serializers.ModelSerializer):
     class Meta:
         model = HearingParticipant
         fields = ["name", "organisation", "opinion", "comment"]
+        extra_kwargs = {"comment": {"max_length": limits.NOTE_TEXT}}
 
 
 class RecordHearingSerializer(ReasonSerializer):
     held_on = serializers.DateField()
-    participants = ParticipantSerializer(many=True, allow_empty=False)
-    summary = serializers.CharField(required=False, allow_blank=True, default="")
+    participants = ParticipantSerializer(
+        many=True, allow_empty=False, max_length=limits.MAX_ENTRIES
+    )
+    summary = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=limits.LONG_TEXT
+    )
     location = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
 
 
 class HistoryEntrySerializer(serializers.Serializer):
     action = serializers.CharField()
-    # "from" is a Python keyword, hence the source mapping.
-    from_ = serializers.CharField(source="from_state", allow_blank=True)
+    # "from" is a Python keyword: declared as from_ and renamed in get_fields, so the
+    # response and the schema both say "from" (null for the first transition).
+    from_ = serializers.CharField(source="from_state", allow_blank=True, allow_null=True)
     to = serializers.CharField(source="to_state")
     actor = serializers.CharField(source="actor.username")
     actor_name = serializers.CharField(source="actor.__str__")
     at = serializers.DateTimeField()
-    reason = serializers.CharField()
+    reason = serializers.CharField(allow_blank=True)
+
+    def get_fields(self):
+        fields = super().get_fields()
+        fields["from"] = fields.pop("from_")
+        return {name: fields[name] for name in ["action", "from", *list(fields)[1:-1]]}
 
     def to_representation(self, instance):
         data = super().to_representation(instance)
-        data["from"] = data.pop("from_") or None
+        data["from"] = data["from"] or None
         return data
 
 
@@ -160,6 +176,8 @@ class ApplicationSerializer(ApplicationListSerializer):
         source="renewal_of.admission_number", allow_null=True, default=None
     )
     history = HistoryEntrySerializer(source="transitions", many=True)
+    # Blank for subjects without a burden (a certificate type): the schema says so.
+    frequency = serializers.ChoiceField(choices=Frequency.choices, allow_blank=True, read_only=True)
     hearing = serializers.SerializerMethodField()
     actions = serializers.SerializerMethodField()
 
@@ -204,6 +222,7 @@ class WorkItemSerializer(serializers.ModelSerializer):
     department = serializers.CharField(source="department.code", allow_null=True, default=None)
     department_name = serializers.CharField(source="department.name", allow_null=True, default=None)
     scope = serializers.SerializerMethodField()
+    frequency = serializers.ChoiceField(choices=Frequency.choices, allow_blank=True, read_only=True)
 
     class Meta:
         model = WorkItem

@@ -9,6 +9,7 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from registry import limits
 from registry.models import Assignment, Dispatch, Organisation
 from registry.serializers.organisations import OrganisationCodeField, OrganisationCodesField
 from registry.workdays import working_days_between
@@ -17,8 +18,12 @@ from registry.workdays import working_days_between
 class DispatchCreateSerializer(serializers.Serializer):
     work_item = serializers.CharField(allow_null=True, required=False, default=None, max_length=40)
     title = serializers.CharField(max_length=200)
-    instructions = serializers.CharField(required=False, allow_blank=True, default="")
-    materials = serializers.CharField(required=False, allow_blank=True, default="")
+    instructions = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=limits.LONG_TEXT
+    )
+    materials = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=limits.LONG_TEXT
+    )
     communities = OrganisationCodesField(
         required=False,
         default=list,
@@ -36,7 +41,9 @@ class DispatchCreateSerializer(serializers.Serializer):
     )
     households_per_community = serializers.IntegerField(min_value=0, max_value=1_000_000, default=0)
     emergency = serializers.BooleanField(default=False)
-    justification = serializers.CharField(required=False, allow_blank=True, default="")
+    justification = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=limits.LONG_TEXT
+    )
     department = OrganisationCodeField(
         required=False,
         allow_null=True,

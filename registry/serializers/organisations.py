@@ -10,6 +10,7 @@ from rest_framework import serializers
 from rest_framework.fields import empty
 from rest_framework.utils import html
 
+from registry import limits
 from registry.models import Membership, Organisation, Role, User
 
 
@@ -32,7 +33,9 @@ class OrganisationCodeField(serializers.SlugRelatedField):
         return super().to_internal_value(data)
 
 
-@extend_schema_field(serializers.ListField(child=serializers.CharField()))
+@extend_schema_field(
+    {"type": "array", "items": {"type": "string", "maxLength": 40}, "maxItems": limits.MAX_CODES}
+)
 class OrganisationCodesField(serializers.Field):
     """A list of organisation codes, resolved in ONE query (``code__in``) whatever its
     length, to the organisations in the order given (repeats dropped).
@@ -46,13 +49,20 @@ class OrganisationCodesField(serializers.Field):
         "not_a_list": _("Expected a list of organisation codes."),
         "invalid": _("An organisation code is a string."),
         "empty": _("Name at least one organisation."),
+        "too_many": _("Name at most %(limit)s organisations: name their areas instead."),
     }
 
     def __init__(
-        self, *, queryset: QuerySet[Organisation] | None = None, allow_empty: bool = True, **kwargs
+        self,
+        *,
+        queryset: QuerySet[Organisation] | None = None,
+        allow_empty: bool = True,
+        max_length: int = limits.MAX_CODES,
+        **kwargs,
     ):
         self.queryset = queryset if queryset is not None else Organisation.objects.all()
         self.allow_empty = allow_empty
+        self.max_length = max_length
         super().__init__(**kwargs)
 
     def get_value(self, dictionary):
@@ -67,7 +77,12 @@ class OrganisationCodesField(serializers.Field):
         if isinstance(data, str | bytes | dict) or not hasattr(data, "__iter__"):
             self.fail("not_a_list")
         codes = list(data)
-        if any(not isinstance(code, str) for code in codes):
+        if len(codes) > self.max_length:
+            # Refused before any query: a province has 20,000 communities; name the areas.
+            raise serializers.ValidationError(
+                self.error_messages["too_many"] % {"limit": self.max_length}, code="too_many"
+            )
+        if any(not isinstance(code, str) or len(code) > 40 for code in codes):
             # Without this a JSON number (990102) would be looked up as the code "990102".
             self.fail("invalid")
         if not codes and not self.allow_empty:
@@ -154,8 +169,10 @@ class MembershipSerializer(serializers.ModelSerializer):
 
 
 class UserSerializer(serializers.ModelSerializer):
-    memberships = MembershipSerializer(many=True, required=False)
-    password = serializers.CharField(write_only=True, style={"input_type": "password"})
+    memberships = MembershipSerializer(many=True, required=False, max_length=limits.MAX_MEMBERSHIPS)
+    password = serializers.CharField(
+        write_only=True, style={"input_type": "password"}, max_length=128
+    )
 
     class Meta:
         model = User
@@ -174,8 +191,10 @@ class MeSerializer(serializers.ModelSerializer):
 
 
 class TokenRequestSerializer(serializers.Serializer):
-    username = serializers.CharField()
-    password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False)
+    username = serializers.CharField(max_length=150)
+    password = serializers.CharField(
+        style={"input_type": "password"}, trim_whitespace=False, max_length=128
+    )
 
 
 class TokenResponseSerializer(serializers.Serializer):

@@ -32,7 +32,7 @@ from registry.models import (
     User,
     WorkItem,
 )
-from registry.services.common import full_clean, require
+from registry.services.common import check_date_in_horizon, full_clean, require
 from registry.services.notifications import notify_organisations
 from registry.transitions import Machine, Transition
 
@@ -493,6 +493,7 @@ def application_require_hearing(
     application, transition, from_state = _begin(
         actor=actor, application=application, action="require-hearing", reason=reason
     )
+    check_date_in_horizon(scheduled_on, "scheduled_on")
     Hearing.objects.update_or_create(
         application=application, defaults={"scheduled_on": scheduled_on, "location": location}
     )
@@ -526,6 +527,7 @@ def application_record_hearing(
     if held_on > timezone.localdate():
         message = _("A hearing is recorded after it is held; the date is in the future.")
         raise InvalidInput(message, fields={"held_on": [message]})
+    check_date_in_horizon(held_on, "held_on")
     if not participants:
         message = _("List the hearing's participants and their opinions.")
         raise InvalidInput(message, fields={"participants": [message]})

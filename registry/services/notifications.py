@@ -33,10 +33,11 @@ def notify_organisations(
     ]
     created = Notification.objects.bulk_create(rows, batch_size=1000)
     if settings.PORTAL["EMAIL_NOTIFICATIONS"] and created:
-        from registry.tasks import notifications_email
+        # Through the outbox: a broker outage after the commit neither fails the request
+        # nor loses the emails (registry/outbox.py).
+        from registry.outbox import enqueue
 
-        ids = [n.pk for n in created]
-        transaction.on_commit(lambda: notifications_email.delay(ids))
+        enqueue("registry.tasks.notifications_email", [n.pk for n in created])
     return len(created)
 
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Value
 from django.db.models.functions import Concat, Substr
 from django.utils.translation import gettext as _
@@ -54,6 +54,20 @@ def _default_level(kind: str, parent: Organisation | None) -> str:
     return levels[min(index + 1, len(levels) - 1)]
 
 
+def _duplicate_code(code: str) -> Conflict:
+    return Conflict(
+        _("An organisation with code %(code)s already exists.") % {"code": code},
+        code="duplicate_code",
+    )
+
+
+def _duplicate_username(username: str) -> Conflict:
+    return Conflict(
+        _("The username %(username)s is taken.") % {"username": username},
+        code="duplicate_username",
+    )
+
+
 @transaction.atomic
 def organisation_create(
     *,
@@ -70,10 +84,7 @@ def organisation_create(
 ) -> Organisation:
     require(actor, "organisation.manage")
     if Organisation.objects.filter(code=code).exists():
-        raise Conflict(
-            _("An organisation with code %(code)s already exists.") % {"code": code},
-            code="duplicate_code",
-        )
+        raise _duplicate_code(code)
     organisation = Organisation(
         code=code,
         name=name,
@@ -85,10 +96,20 @@ def organisation_create(
         population=population,
         is_monitoring_point=is_monitoring_point,
     )
-    full_clean(organisation, exclude=["path", "depth"])
+    # Uniqueness is left to the index (below): a check here would only narrow the race.
+    _full_clean_without_unique(organisation, exclude=["path", "depth"])
     organisation.path = organisation.compute_path()
     organisation.depth = (parent.depth + 1) if parent else 0
-    organisation.save()
+    try:
+        # Two administrators creating the same code at once both pass the check above; the
+        # unique index decides, and the loser gets the same 409 as a sequential duplicate.
+        # The savepoint keeps the outer transaction usable for the caller.
+        with transaction.atomic():
+            organisation.save()
+    except IntegrityError:
+        if Organisation.objects.filter(code=code).exists():
+            raise _duplicate_code(code) from None
+        raise
     audit_record(
         actor=actor,
         action=audit_actions.ORGANISATION_CREATE,
@@ -138,6 +159,13 @@ def organisation_update(*, actor: User, organisation: Organisation, **changes: A
     return organisation
 
 
+def _full_clean_without_unique(obj, *, exclude: list[str]) -> None:
+    try:
+        obj.full_clean(exclude=exclude, validate_unique=False)
+    except ValidationError as exc:
+        raise invalid_input(exc) from exc
+
+
 def _membership_objects(
     user: User, memberships: Iterable[tuple[Organisation, str]]
 ) -> list[Membership]:
@@ -168,13 +196,10 @@ def user_create(
 ) -> User:
     require(actor, "user.manage")
     if User.objects.filter(username=username).exists():
-        raise Conflict(
-            _("The username %(username)s is taken.") % {"username": username},
-            code="duplicate_username",
-        )
+        raise _duplicate_username(username)
     user = User(username=username, display_name=display_name, email=email)
     try:
-        user.full_clean(exclude=["password"])
+        user.full_clean(exclude=["password"], validate_unique=False)
         validate_password(password, user)
     except ValidationError as exc:
         if hasattr(exc, "error_dict"):
@@ -182,7 +207,14 @@ def user_create(
         raise InvalidInput(exc.messages[0], fields={"password": exc.messages}) from exc
     user.set_password(password)
     membership_objects = _membership_objects(user, memberships)
-    user.save()
+    try:
+        # The same race as organisation_create: the unique index on username decides.
+        with transaction.atomic():
+            user.save()
+    except IntegrityError:
+        if User.objects.filter(username=username).exists():
+            raise _duplicate_username(username) from None
+        raise
     Membership.objects.bulk_create(
         list({(m.organisation_id, m.role): m for m in membership_objects}.values())
     )

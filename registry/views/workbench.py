@@ -56,6 +56,11 @@ class LoginView(auth_views.LoginView):
     authentication_form = LoginForm
     redirect_authenticated_user = True
 
+    def get_context_data(self, **kwargs):
+        from registry.auth import login_page_context
+
+        return {**super().get_context_data(**kwargs), **login_page_context()}
+
 
 class LogoutView(auth_views.LogoutView):
     """Sign out (POST only, as in Django 5) and say so on the sign-in page."""

@@ -71,12 +71,22 @@ def _open_page(browser: Browser, request: pytest.FixtureRequest, **context_optio
     context = browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai", **context_options)
     context.set_default_timeout(ACTION_TIMEOUT_MS)
     page = context.new_page()
+    # Anything the Content-Security-Policy blocked (an inline script, eval, a foreign
+    # source) is a broken page even when the test's own steps pass.
+    blocked: list[str] = []
+    page.on(
+        "console",
+        lambda message: (
+            blocked.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
 
     def finish() -> None:
         report = getattr(request.node, "report_call", None)
         if report is not None and report.failed:
             page.screenshot(path=artifact_path(request.node.name), full_page=True)
         context.close()
+        assert not blocked, f"the Content-Security-Policy blocked: {blocked}"
 
     request.addfinalizer(finish)
     return page

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from registry import demo
+from registry.demo import demo_allow_in_production
 from registry.errors import DomainError
 
 
@@ -28,6 +29,16 @@ class Command(BaseCommand):
             context = demo.seed(write=self.stdout.write)
         except (DomainError, RuntimeError) as exc:
             raise CommandError(f"Seeding the demo failed: {exc}") from exc
+        if not settings.DEBUG:
+            # Without this record the demo logins are refused with DEBUG off
+            # (registry.auth.LoginGuardBackend); with it the sign-in page warns in red.
+            demo_allow_in_production(actor=context.actor)
+            self.stdout.write(
+                self.style.WARNING(
+                    "Demo logins are now allowed on this production server; the sign-in "
+                    "page says so in red."
+                )
+            )
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo ready: {context.created} created, {context.existing} already there."
