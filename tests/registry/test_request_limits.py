@@ -11,12 +11,9 @@ from registry.errors import InvalidInput
 from registry.models import Application, AuditEntry, Dispatch, Organisation, User
 from tests.registry.test_api_applications import payload as application_payload
 from tests.registry.test_api_dispatch import body as dispatch_body
-from tests.registry.test_api_dispatch import item as dispatch_item_fixture
-from tests.registry.test_api_dispatch import on_a_known_day as known_day_fixture
 
-# The dispatch tests' own fixtures (an admitted monthly item; 2026-09-14), reused by name.
-item = dispatch_item_fixture
-on_a_known_day = known_day_fixture
+# The shared fixtures (tests/conftest.py): an admitted monthly item, and 2026-09-14.
+pytestmark = pytest.mark.usefixtures("on_a_known_monday")
 
 FOUR_MB = "字" * (4 * 1024 * 1024 // 3)
 
