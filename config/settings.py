@@ -29,6 +29,18 @@ SECRET_KEY = env_secret("SECRET_KEY", default=None) or (
 if not SECRET_KEY:
     raise RuntimeError("SECRET_KEY (or SECRET_KEY_FILE) must be set when DEBUG is false.")
 
+# The audit chain is an HMAC under this key, which the database never holds: someone who
+# can rewrite the audit table cannot recompute a valid chain without it (docs/deploy.md).
+AUDIT_KEY = env_secret("AUDIT_KEY", default=None) or (
+    "insecure-demo-audit-key-only-for-local-use" if DEBUG else None
+)
+if not AUDIT_KEY:
+    raise RuntimeError("AUDIT_KEY (or AUDIT_KEY_FILE) must be set when DEBUG is false.")
+# The signed head of the chain (count and last hash), kept outside the database and
+# rewritten by the nightly verification and by every backup: entries cut off the end of
+# the log, or a TRUNCATE, leave the log shorter than its head.
+AUDIT_HEAD_FILE = env.str("AUDIT_HEAD_FILE", default=str(BASE_DIR / "var" / "audit-head.json"))
+
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -103,9 +115,12 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 IS_POSTGRES = DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
 
 REDIS_URL = env.str("REDIS_URL", default="")
-if REDIS_URL:
+# The cache belongs in a Redis database of its own (CACHE_URL, e.g. .../1 beside a broker's
+# .../0): clearing the cache then never drops queued tasks. Unset, it shares REDIS_URL.
+CACHE_URL = env.str("CACHE_URL", default="") or REDIS_URL
+if CACHE_URL:
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
@@ -173,6 +188,7 @@ if env.str("EMAIL_URL", default=""):
     vars().update(env.email_url("EMAIL_URL"))
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="portal@localhost")
 
 # --- API ----------------------------------------------------------------------------------
@@ -227,9 +243,27 @@ CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not REDI
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_ENABLE_UTC = True
+# A job whose worker dies (SIGKILL, OOM, a machine lost) is delivered again: acknowledged
+# only when done, and re-queued when the worker process is lost under it. Every task is
+# safe to run twice (style.md), so a redelivery cannot double its effect.
 CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_TASK_TIME_LIMIT = 30 * 60
+# Redis hands an unacknowledged message to another worker after the visibility timeout:
+# that is how a job held by a machine that died comes back (Redis's default is an hour).
+# It must exceed the longest task (the hard time limit), or a running job is redelivered.
+CELERY_VISIBILITY_TIMEOUT = env.int("CELERY_VISIBILITY_TIMEOUT", default=40 * 60)
+CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=30 * 60)
+if CELERY_TASK_TIME_LIMIT >= CELERY_VISIBILITY_TIMEOUT:
+    raise RuntimeError("CELERY_TASK_TIME_LIMIT must be shorter than CELERY_VISIBILITY_TIMEOUT.")
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
+    # How often a running worker sweeps for such messages (a starting worker does at once);
+    # kombu's default would scan only every ~100 s.
+    "unacked_restore_interval": env.int("CELERY_RESTORE_INTERVAL", default=60),
+    "unacked_restore_throttle": 1,
+}
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # The beat schedule lives in config/celery.py (BEAT_SCHEDULE), the one place to read it.
