@@ -61,7 +61,16 @@ ACTION_ROLES: dict[str, frozenset[Role]] = {
     "workbench.liaison": frozenset({Role.LIAISON}),
     "workbench.supervisor": frozenset({Role.SUPERVISOR}),
 }
-ADMIN_ACTIONS = frozenset({"organisation.view", "organisation.manage", "user.manage"})
+# calendar.manage: the holiday table; division.import: the official division-code tree.
+ADMIN_ACTIONS = frozenset(
+    {
+        "organisation.view",
+        "organisation.manage",
+        "user.manage",
+        "calendar.manage",
+        "division.import",
+    }
+)
 
 
 @dataclass(frozen=True)

@@ -171,6 +171,20 @@ def _fresh_throttles():
     yield
 
 
+@pytest.fixture(autouse=True)
+def _fresh_calendar():
+    """The holiday table is cached per process; a test's rows are rolled back with it."""
+    from django.core.cache import cache
+
+    from registry import workdays
+
+    cache.delete(workdays._VERSION_KEY)
+    workdays._sync_state.update(version=None, checked=float("-inf"))
+    workdays.clear_local()
+    yield
+    workdays.clear_local()
+
+
 def pytest_configure(config):
     # Test-database flushes TRUNCATE every table; the audit log refuses TRUNCATE unless the
     # session allows it (registry migration 0007). libpq reads PGOPTIONS, so the worker

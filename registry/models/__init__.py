@@ -15,6 +15,7 @@ from registry.models.admission import (
     WorkItem,
 )
 from registry.models.audit import AuditEntry
+from registry.models.calendar import CalendarDay
 from registry.models.dispatch import Assignment, Dispatch
 from registry.models.notifications import Notification
 from registry.models.organisations import (
@@ -39,6 +40,7 @@ __all__ = [
     "ApplicationTransition",
     "Assignment",
     "AuditEntry",
+    "CalendarDay",
     "Dispatch",
     "Frequency",
     "Hearing",

@@ -13,6 +13,7 @@ from registry.services.admission import (
     application_update,
     application_withdraw,
 )
+from registry.services.calendar import calendar_day_delete, calendar_day_set, calendar_import
 from registry.services.dispatch import assignment_respond, dispatch_create, dispatch_ratify
 from registry.services.lists import work_items_import
 from registry.services.notifications import notifications_email, notify_organisations
@@ -39,6 +40,9 @@ __all__ = [
     "application_update",
     "application_withdraw",
     "assignment_respond",
+    "calendar_day_delete",
+    "calendar_day_set",
+    "calendar_import",
     "dispatch_create",
     "dispatch_ratify",
     "membership_grant",
