@@ -44,3 +44,9 @@ def notifications_email(notification_ids: list[int]) -> int:
 def work_items_expire() -> int:
     """Mark items past their validity expired (daily); running twice expires nothing more."""
     return services.work_items_expire()
+
+
+@shared_task
+def division_import_apply(import_id: int) -> str:
+    """Apply a previewed division-code import; a redelivered job finds it applied."""
+    return services.division_import_apply(import_id=import_id).state

@@ -17,6 +17,7 @@ from registry.models.admission import (
 from registry.models.audit import AuditEntry
 from registry.models.calendar import CalendarDay
 from registry.models.dispatch import Assignment, Dispatch
+from registry.models.divisions import DivisionImport
 from registry.models.notifications import Notification
 from registry.models.organisations import (
     PATH_SEPARATOR,
@@ -42,6 +43,7 @@ __all__ = [
     "AuditEntry",
     "CalendarDay",
     "Dispatch",
+    "DivisionImport",
     "Frequency",
     "Hearing",
     "HearingParticipant",

@@ -15,6 +15,11 @@ from registry.services.admission import (
 )
 from registry.services.calendar import calendar_day_delete, calendar_day_set, calendar_import
 from registry.services.dispatch import assignment_respond, dispatch_create, dispatch_ratify
+from registry.services.divisions import (
+    division_import_apply,
+    division_import_preview,
+    division_import_start,
+)
 from registry.services.lists import work_items_import
 from registry.services.notifications import notifications_email, notify_organisations
 from registry.services.organisations import (
@@ -45,6 +50,9 @@ __all__ = [
     "calendar_import",
     "dispatch_create",
     "dispatch_ratify",
+    "division_import_apply",
+    "division_import_preview",
+    "division_import_start",
     "membership_grant",
     "membership_revoke",
     "notifications_email",
