@@ -11,6 +11,7 @@ from registry.api import dispatch as dispatch_api
 from registry.api import organisations as organisation_api
 from registry.views import admission as admission_views
 from registry.views import dispatch as dispatch_views
+from registry.views import divisions as division_views
 from registry.views import lists as list_views
 from registry.views import notifications as notification_views
 from registry.views import workbench as workbench_views
@@ -110,5 +111,22 @@ page_urlpatterns = [
         "notifications/badge/",
         notification_views.notification_badge,
         name="notifications-badge",
+    ),
+    # Deployment: the official division-code tree (administrators).
+    path("divisions/import/", division_views.division_import, name="division-import"),
+    path(
+        "divisions/import/<int:pk>/",
+        division_views.division_import_show,
+        name="division-import-show",
+    ),
+    path(
+        "divisions/import/<int:pk>/progress/",
+        division_views.division_import_progress,
+        name="division-import-progress",
+    ),
+    path(
+        "divisions/import/<int:pk>/apply/",
+        division_views.division_import_apply,
+        name="division-import-apply",
     ),
 ]

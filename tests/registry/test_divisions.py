@@ -229,3 +229,61 @@ def test_a_province_sized_file_imports_in_seconds(world, django_assert_max_num_q
     elapsed = time.monotonic() - started
     assert Organisation.objects.filter(path__startswith="/96/").count() == len(lines) - 1 > 21_000
     assert elapsed < 30, elapsed
+
+
+# --- The pages ----------------------------------------------------------------------------
+
+
+def test_the_page_previews_then_applies_as_a_job_with_progress(
+    world, client, django_capture_on_commit_callbacks, monkeypatch
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from config.celery import app
+
+    # The job runs in-process here; tests/test_celery*.py run real workers.
+    monkeypatch.setitem(app.conf, "task_always_eager", True)
+    client.force_login(world.admin)
+    response = client.post(
+        "/divisions/import/",
+        {"file": SimpleUploadedFile("divisions-2025.csv", EDITION_2025, "text/csv")},
+    )
+    assert response.status_code == 302
+    record = DivisionImport.objects.get()
+    page = client.get(response["Location"]).content.decode()
+    assert "云岭省" in page and "data-confirm" in page
+    assert not Organisation.objects.filter(code="97").exists()  # previewed only
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/divisions/import/{record.pk}/apply/")
+    assert response.status_code == 302
+    record.refresh_from_db()
+    assert record.state == DivisionImport.State.APPLIED
+    assert org("97").name == "云岭省"
+    fragment = client.get(f"/divisions/import/{record.pk}/progress/")
+    assert fragment["HX-Refresh"] == "true"
+    assert 'value="100"' in fragment.content.decode()
+    # Applying twice is refused with a message, not a second import.
+    response = client.post(f"/divisions/import/{record.pk}/apply/", follow=True)
+    assert response.status_code == 200
+    assert DivisionImport.objects.get().state == DivisionImport.State.APPLIED
+
+
+def test_a_broken_file_on_the_page_lists_its_rows(world, client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(world.admin)
+    broken = b"code,name,level,type\n123,x,1,\n"
+    response = client.post(
+        "/divisions/import/", {"file": SimpleUploadedFile("bad.csv", broken, "text/csv")}
+    )
+    assert response.status_code == 400
+    assert "12" in response.content.decode()
+    assert not DivisionImport.objects.exists()
+
+
+def test_the_admin_index_links_to_the_deployment_tools(world, client):
+    client.force_login(world.admin)
+    page = client.get("/admin/").content.decode()
+    assert "/divisions/import/" in page
+    assert "/admin/registry/calendarday/" in page
