@@ -85,3 +85,44 @@ class NulByteMiddleware:
                 status=400,
             )
         return self.get_response(request)
+
+
+class PasswordChangeRequiredMiddleware:
+    """An account created with a generated one-time password must choose its own first.
+
+    Until it does, every page sends it to the password page (the API answers 403 with
+    code ``password_change_required``); signing out, static files and the health check
+    stay reachable.
+    """
+
+    ALLOWED_PREFIXES = (
+        "/accounts/password/",
+        "/accounts/logout/",
+        "/static/",
+        "/healthz",
+        "/i18n/",
+    )
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if (
+            user is not None
+            and user.is_authenticated
+            and getattr(user, "must_change_password", False)
+            and not request.path.startswith(self.ALLOWED_PREFIXES)
+        ):
+            if request.path.startswith("/api/"):
+                return JsonResponse(
+                    {
+                        "detail": _("Choose a new password before using the portal."),
+                        "code": "password_change_required",
+                    },
+                    status=403,
+                )
+            from django.urls import reverse
+
+            return HttpResponseRedirect(reverse("password-change-required"))
+        return self.get_response(request)

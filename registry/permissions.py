@@ -90,7 +90,9 @@ def grants_of(user: User) -> list[Grant]:
     if cached is None:
         cached = [
             Grant(Role(role), org_id, code, path, kind)
-            for role, org_id, code, path, kind in user.memberships.values_list(
+            for role, org_id, code, path, kind in user.memberships.filter(
+                ended_on__isnull=True
+            ).values_list(
                 "role",
                 "organisation_id",
                 "organisation__code",

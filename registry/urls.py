@@ -9,6 +9,7 @@ from rest_framework.routers import SimpleRouter
 from registry.api import admission as admission_api
 from registry.api import dispatch as dispatch_api
 from registry.api import organisations as organisation_api
+from registry.views import accounts as account_views
 from registry.views import admission as admission_views
 from registry.views import dispatch as dispatch_views
 from registry.views import divisions as division_views
@@ -129,4 +130,12 @@ page_urlpatterns = [
         division_views.division_import_apply,
         name="division-import-apply",
     ),
+    # Deployment: accounts in bulk, the first sign-in's password, leaving (离任).
+    path("accounts/import/", account_views.account_import, name="account-import"),
+    path(
+        "accounts/password/",
+        account_views.password_change_required,
+        name="password-change-required",
+    ),
+    path("accounts/deactivate/", account_views.account_deactivate, name="account-deactivate"),
 ]

@@ -201,4 +201,5 @@ def pytest_configure(config):
     settings.PASSWORD_HASHERS = [
         "django.contrib.auth.hashers.MD5PasswordHasher",
         "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+        "registry.hashers.InitialPasswordHasher",
     ]

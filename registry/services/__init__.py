@@ -1,6 +1,7 @@
 """Every change of state in the registry, one function each: atomic, permission-checked,
 audited. Import them from here (``from registry import services``)."""
 
+from registry.services.accounts import accounts_import, user_deactivate, user_password_changed
 from registry.services.admission import (
     application_approve,
     application_create,
@@ -34,6 +35,7 @@ from registry.services.work_items import work_item_change_status, work_items_exp
 
 __all__ = [
     "EDITABLE_ORGANISATION_FIELDS",
+    "accounts_import",
     "application_approve",
     "application_create",
     "application_record_hearing",
@@ -60,6 +62,8 @@ __all__ = [
     "organisation_create",
     "organisation_update",
     "user_create",
+    "user_deactivate",
+    "user_password_changed",
     "work_item_change_status",
     "work_items_expire",
     "work_items_import",
