@@ -157,7 +157,10 @@ def main() -> None:
         probe = Browser()
 
         def healthy(base=base, probe=probe):
-            answer = probe.request(base, "GET", "/healthz")
+            try:
+                answer = probe.request(base, "GET", "/healthz")
+            except OSError:  # not listening yet
+                return None
             return answer if answer[0] == 200 else None
 
         _status, _h, body = wait_for(f"{base}/healthz", healthy)
@@ -255,9 +258,9 @@ def main() -> None:
         fail(f"emails for the second dispatch: {mails}")
     unsent = psql(
         os.environ["DATABASE_URL"],
-        # Notifications of communities with an email address that were never emailed.
+        # The second dispatch's notifications (to communities with an address) not emailed.
         "SELECT count(*) FROM registry_notification n WHERE n.emailed_at IS NULL"
-        " AND n.kind = 'assignment.received' AND EXISTS (SELECT 1 FROM registry_membership m"
+        f" AND n.title = '{subject}' AND EXISTS (SELECT 1 FROM registry_membership m"
         " JOIN registry_user u ON u.id = m.user_id"
         " WHERE m.organisation_id = n.recipient_id AND u.email <> '')",
     )

@@ -82,8 +82,7 @@ export DEBUG=false
 export SECRET_KEY="$("$PYTHON" -c 'import secrets; print(secrets.token_urlsafe(64))')"
 export AUDIT_KEY="$("$PYTHON" -c 'import secrets; print(secrets.token_urlsafe(48))')"
 export ALLOWED_HOSTS=127.0.0.1,localhost
-# TLS ends at the proxy (nginx) in production; the driver sends X-Forwarded-Proto: https.
-export SECURE_SSL_REDIRECT=false
+# TLS ends at the proxy (nginx), which sets X-Forwarded-Proto: https; so does the driver.
 export OWNER_DATABASE_URL="postgres://$OWNER@$PGHOST:$PGPORT/$DB"
 export DATABASE_URL="postgres://$APP@$PGHOST:$PGPORT/$DB"
 export REDIS_URL="redis://127.0.0.1:6379/$BROKER_DB"
@@ -113,7 +112,8 @@ echo "the app role cannot TRUNCATE the audit log: ok"
 
 step "collectstatic and the demo city (through the services, as the app role)"
 "$PYTHON" manage.py collectstatic --no-input -v 0
-"$PYTHON" manage.py seed_demo >"$WORK/seed.log" 2>&1 || { tail -20 "$WORK/seed.log"; fail "seed_demo"; }
+# A throwaway database: the demo logins' published password is fine here.
+EMAIL_NOTIFICATIONS=false "$PYTHON" manage.py seed_demo --allow-production >"$WORK/seed.log" 2>&1 || { tail -20 "$WORK/seed.log"; fail "seed_demo"; }
 # A cadre with an email address in each community of 朝阳街道 (through the services), so a
 # dispatch there sends one notification email per community.
 "$PYTHON" manage.py shell -c "
@@ -121,8 +121,10 @@ from registry import services
 from registry.models import Organisation, User
 admin = User.objects.get(username='admin')
 for number, org in enumerate(Organisation.objects.filter(parent__code='990102001', kind='community').order_by('code')[:5]):
-    user = services.user_create(actor=admin, username=f'rehearsal{number}', password='Rehearsal-2026-x', email=f'rehearsal{number}@example.gov.cn', memberships=[(org, 'community_cadre')])
+    user = services.user_create(actor=admin, username=f'cy_cadre{number}', password='Lantern-river-42', email=f'cy_cadre{number}@example.gov.cn', memberships=[(org, 'community_cadre')])
 " >/dev/null
+# The demo's history queued nothing worth sending; start the rehearsal with an empty queue.
+redis-cli -n "$BROKER_DB" flushdb >/dev/null
 
 step "starting: SMTP sink, gunicorn x2, celery workers w1 and w2, one beat"
 start smtp "$PYTHON" -m deploy.rehearsal.smtp_sink "$REHEARSAL_MAILBOX" "$SMTP_PORT" 1.5
