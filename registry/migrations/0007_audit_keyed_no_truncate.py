@@ -58,9 +58,21 @@ def _payload(entry, prev_hash: str) -> bytes:
     ).encode("utf-8")
 
 
+def _keyed_chain_intact(entries, key: bytes) -> bool:
+    prev = "0" * 64
+    for entry in entries:
+        digest = hmac.new(key, _payload(entry, prev), hashlib.sha256).hexdigest()
+        if entry.prev_hash != prev or digest != entry.hash:
+            return False
+        prev = entry.hash
+    return True
+
+
 def reseal(apps, schema_editor):
     AuditEntry = apps.get_model("registry", "AuditEntry")
     key = settings.AUDIT_KEY.encode("utf-8")
+    if _keyed_chain_intact(AuditEntry.objects.order_by("id").iterator(chunk_size=2000), key):
+        return  # sealed already (migrated back and forth again): nothing to do
     old_prev, new_prev, rows = "0" * 64, "0" * 64, []
     for entry in AuditEntry.objects.order_by("id").iterator(chunk_size=2000):
         payload = _payload(entry, old_prev)

@@ -173,3 +173,39 @@ def test_postgresql_refuses_truncate(world):
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         cursor.execute("TRUNCATE registry_auditentry")
     assert AuditEntry.objects.count() == 4
+
+
+def test_the_upgrade_reseals_an_unkeyed_chain_and_refuses_a_broken_one(world):
+    """Migration 0007 on a deployment whose chain was plain SHA-256: checked, then keyed."""
+    import importlib
+
+    from django.apps import apps
+
+    reseal = importlib.import_module("registry.migrations.0007_audit_keyed_no_truncate")
+    entries = make_history(world)
+    prev = "0" * 64
+    for entry in entries:  # rewrite the chain as the previous release wrote it
+        plain = hashlib.sha256(reseal._payload(entry, prev)).hexdigest()
+        raw(
+            "UPDATE registry_auditentry SET prev_hash = %s, hash = %s WHERE id = %s",
+            [prev, plain, entry.id],
+        )
+        prev = plain
+    assert not audit_chain_verify().ok
+    with connection.cursor() as cursor:  # deferred foreign keys: check them now (as a
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # migration's fresh transaction)
+    with connection.schema_editor() as editor:
+        reseal.reseal(apps, editor)
+    assert audit_chain_verify().ok
+    assert audit_chain_verify().checked == len(entries)
+
+    # A chain broken before the upgrade stops it: nothing is re-sealed over tampering.
+    raw(
+        "UPDATE registry_auditentry SET prev_hash = %s, hash = %s WHERE id = %s",
+        ["0" * 64, "f" * 64, entries[1].id],
+    )
+    with (
+        pytest.raises(RuntimeError, match=r"broken at entry \d+ before re-sealing"),
+        connection.schema_editor() as editor,
+    ):
+        reseal.reseal(apps, editor)
