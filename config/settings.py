@@ -5,6 +5,7 @@ run in-process, DEBUG on. Production sets DATABASE_URL, REDIS_URL, SECRET_KEY, D
 and ALLOWED_HOSTS (see README.md), and then passes `manage.py check --deploy`.
 """
 
+import os
 from pathlib import Path
 
 import environ
@@ -19,7 +20,9 @@ def env_secret(name: str, default: str | None = None) -> str | None:
     file_path = env.str(f"{name}_FILE", default="")
     if file_path:
         return Path(file_path).read_text(encoding="utf-8").strip()
-    return env.str(name, default=default)
+    # os.environ, not env.str: django-environ reads a value starting with "$" as the name
+    # of another variable, and a random key starts with "$" one time in fifty.
+    return os.environ.get(name, default)
 
 
 DEBUG = env.bool("DEBUG", default=True)
