@@ -122,6 +122,10 @@ class PasswordChangeRequiredMiddleware:
                     },
                     status=403,
                 )
+            if request.headers.get("HX-Request"):
+                # A fragment the page loads (the notification badge): nothing to show yet;
+                # redirected, htmx would paste the whole password page into the header.
+                return HttpResponse(status=204)
             from django.urls import reverse
 
             return HttpResponseRedirect(reverse("password-change-required"))

@@ -114,6 +114,8 @@ def test_the_first_sign_in_must_choose_a_new_password(world, client):
     response = client.get("/inbox/")
     assert response.status_code == 302 and response["Location"] == "/accounts/password/"
     assert client.get("/api/v1/users/me/").json()["code"] == "password_change_required"
+    # The header's htmx fragments get nothing (not the password page pasted into them).
+    assert client.get("/notifications/badge/", HTTP_HX_REQUEST="true").status_code == 204
     # Django's validators, with Chinese messages.
     weak = client.post(
         "/accounts/password/",

@@ -13,7 +13,7 @@ from django.core.management import CommandError, call_command
 from openpyxl import Workbook
 
 from registry import divisions, services
-from registry.errors import InvalidInput, PermissionDenied
+from registry.errors import Conflict, InvalidInput, PermissionDenied
 from registry.models import AuditEntry, DivisionImport, Membership, Organisation
 from tests.factories import MembershipFactory, UserFactory
 
@@ -179,8 +179,9 @@ def test_a_stale_preview_is_refused(world):
     apply(world.admin, EDITION_2025)
     record = services.division_import_preview(actor=world.admin, data=EDITION_2026, file_name="x")
     services.organisation_update(actor=world.admin, organisation=org("970101001001"), name="改名")
-    with pytest.raises(Exception, match="changed since the preview"):
+    with pytest.raises(Conflict) as caught:
         services.division_import_apply(import_id=record.pk)
+    assert caught.value.code == "stale_preview"
     assert DivisionImport.objects.get(pk=record.pk).state == DivisionImport.State.FAILED
     assert org("970101001002").name == "柳岸社区居委会"
 
