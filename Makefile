@@ -61,3 +61,21 @@ BENCH_ARGS ?=
 bench: $(STAMP_APP)
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py bench_data --if-empty
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py bench $(BENCH_ARGS)
+
+# Production rehearsed on this machine (deploy/rehearsal/run.sh): PostgreSQL with an owner
+# and an app role, Redis, gunicorn x2, two Celery workers and one beat with DEBUG=false,
+# driven over HTTP; a worker is killed mid-job; a backup is restored and verified.
+.PHONY: prod-rehearsal backup restore
+prod-rehearsal: $(STAMP_APP)
+	PYTHON=$(abspath $(PY)) deploy/rehearsal/run.sh
+
+# A dated backup (audit head, pg_dump custom format, uploads) into BACKUP_DIR, with the
+# portal's environment (DATABASE_URL, MEDIA_ROOT, AUDIT_KEY ...) set.
+BACKUP_DIR ?= backups
+backup: $(STAMP_APP)
+	PYTHON=$(abspath $(PY)) deploy/backup.sh $(BACKUP_DIR)
+
+# make restore BACKUP=backups/portal-2026-12-01T013000 RESTORE_DATABASE_URL=postgres://.../portal_restored
+restore: $(STAMP_APP)
+	@test -n "$(BACKUP)" -a -n "$(RESTORE_DATABASE_URL)" || { echo "usage: make restore BACKUP=dir RESTORE_DATABASE_URL=postgres://..."; exit 2; }
+	PYTHON=$(abspath $(PY)) deploy/restore.sh $(BACKUP) $(RESTORE_DATABASE_URL) $(RESTORE_MEDIA_ROOT)

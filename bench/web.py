@@ -54,6 +54,8 @@ def _server_env(db_url: str) -> dict[str, str]:
         # loopback, so no TLS redirect or HSTS.
         DEBUG="false",
         SECRET_KEY="bench-" + secrets.token_hex(24),
+        AUDIT_KEY="bench-" + secrets.token_hex(24),
+        AUDIT_HEAD_FILE="",
         ALLOWED_HOSTS="127.0.0.1",
         SECURE_SSL_REDIRECT="false",
         SECURE_HSTS_SECONDS="0",

@@ -6,6 +6,7 @@ and ALLOWED_HOSTS (see README.md), and then passes `manage.py check --deploy`.
 """
 
 import datetime
+import os
 from pathlib import Path
 
 import environ
@@ -21,7 +22,9 @@ def env_secret(name: str, default: str | None = None) -> str | None:
     file_path = env.str(f"{name}_FILE", default="")
     if file_path:
         return Path(file_path).read_text(encoding="utf-8").strip()
-    return env.str(name, default=default)
+    # os.environ, not env.str: django-environ reads a value starting with "$" as the name
+    # of another variable, and a random key starts with "$" one time in fifty.
+    return os.environ.get(name, default)
 
 
 DEBUG = env.bool("DEBUG", default=True)
@@ -30,6 +33,18 @@ SECRET_KEY = env_secret("SECRET_KEY", default=None) or (
 )
 if not SECRET_KEY:
     raise RuntimeError("SECRET_KEY (or SECRET_KEY_FILE) must be set when DEBUG is false.")
+
+# The audit chain is an HMAC under this key, which the database never holds: someone who
+# can rewrite the audit table cannot recompute a valid chain without it (docs/deploy.md).
+AUDIT_KEY = env_secret("AUDIT_KEY", default=None) or (
+    "insecure-demo-audit-key-only-for-local-use" if DEBUG else None
+)
+if not AUDIT_KEY:
+    raise RuntimeError("AUDIT_KEY (or AUDIT_KEY_FILE) must be set when DEBUG is false.")
+# The signed head of the chain (count and last hash), kept outside the database and
+# rewritten by the nightly verification and by every backup: entries cut off the end of
+# the log, or a TRUNCATE, leave the log shorter than its head.
+AUDIT_HEAD_FILE = env.str("AUDIT_HEAD_FILE", default=str(BASE_DIR / "var" / "audit-head.json"))
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
@@ -75,6 +90,8 @@ MIDDLEWARE = [
     # Cache-Control: no-store on signed-in pages and on the API (personal data).
     "registry.middleware.NoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A generated one-time password must be replaced before anything else.
+    "registry.middleware.PasswordChangeRequiredMiddleware",
     # A NUL character in a query or form is a 400 here, before any view or query sees it.
     "registry.middleware.NulByteMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -101,6 +118,7 @@ TEMPLATES = [
                 "registry.context_processors.navigation",
                 # {{ CSP_NONCE }} for the rare inline script a page may need.
                 "csp.context_processors.nonce",
+                "registry.context_processors.calendar_notice",
             ],
         },
     },
@@ -116,10 +134,14 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 IS_POSTGRES = DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
 
 REDIS_URL = env.str("REDIS_URL", default="")
-if REDIS_URL:
+# The cache belongs in a Redis database of its own (CACHE_URL, e.g. .../1 beside a broker's
+# .../0): clearing the cache then never drops queued tasks. Unset, it shares REDIS_URL.
+CACHE_URL = env.str("CACHE_URL", default="") or REDIS_URL
+if CACHE_URL:
     CACHES = {
-        # Redis, degrading to a miss with a warning when it is down (registry/cache.py).
-        "default": {"BACKEND": "registry.cache.FailSafeRedisCache", "LOCATION": REDIS_URL}
+        # Redis, degrading to a miss with a warning when it is down (registry/cache.py); its
+        # own database (CACHE_URL), so clearing the cache never drops queued tasks.
+        "default": {"BACKEND": "registry.cache.FailSafeRedisCache", "LOCATION": CACHE_URL}
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
@@ -127,6 +149,12 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "registry.User"
 
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    # Generated one-time passwords of imported accounts only (registry/hashers.py).
+    "registry.hashers.InitialPasswordHasher",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -231,6 +259,7 @@ if env.str("EMAIL_URL", default=""):
     vars().update(env.email_url("EMAIL_URL"))
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="portal@localhost")
 
 # --- API ----------------------------------------------------------------------------------
@@ -291,9 +320,27 @@ CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not REDI
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_ENABLE_UTC = True
+# A job whose worker dies (SIGKILL, OOM, a machine lost) is delivered again: acknowledged
+# only when done, and re-queued when the worker process is lost under it. Every task is
+# safe to run twice (style.md), so a redelivery cannot double its effect.
 CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_TASK_TIME_LIMIT = 30 * 60
+# Redis hands an unacknowledged message to another worker after the visibility timeout:
+# that is how a job held by a machine that died comes back (Redis's default is an hour).
+# It must exceed the longest task (the hard time limit), or a running job is redelivered.
+CELERY_VISIBILITY_TIMEOUT = env.int("CELERY_VISIBILITY_TIMEOUT", default=40 * 60)
+CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=30 * 60)
+if CELERY_TASK_TIME_LIMIT >= CELERY_VISIBILITY_TIMEOUT:
+    raise RuntimeError("CELERY_TASK_TIME_LIMIT must be shorter than CELERY_VISIBILITY_TIMEOUT.")
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
+    # How often a running worker sweeps for such messages (a starting worker does at once);
+    # kombu's default would scan only every ~100 s.
+    "unacked_restore_interval": env.int("CELERY_RESTORE_INTERVAL", default=60),
+    "unacked_restore_throttle": 1,
+}
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # The beat schedule lives in config/celery.py (BEAT_SCHEDULE), the one place to read it.

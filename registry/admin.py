@@ -322,3 +322,7 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+# The holiday calendar's admin lives in its own module (kept apart for clean merges).
+from registry import admin_calendar  # noqa: E402, F401

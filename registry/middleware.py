@@ -126,3 +126,48 @@ class NoStoreMiddleware:
         if personal and not response.has_header("Cache-Control"):
             patch_cache_control(response, no_store=True, private=True)
         return response
+
+
+class PasswordChangeRequiredMiddleware:
+    """An account created with a generated one-time password must choose its own first.
+
+    Until it does, every page sends it to the password page (the API answers 403 with
+    code ``password_change_required``); signing out, static files and the health check
+    stay reachable.
+    """
+
+    ALLOWED_PREFIXES = (
+        "/accounts/password/",
+        "/accounts/logout/",
+        "/static/",
+        "/healthz",
+        "/i18n/",
+    )
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if (
+            user is not None
+            and user.is_authenticated
+            and getattr(user, "must_change_password", False)
+            and not request.path.startswith(self.ALLOWED_PREFIXES)
+        ):
+            if request.path.startswith("/api/"):
+                return JsonResponse(
+                    {
+                        "detail": _("Choose a new password before using the portal."),
+                        "code": "password_change_required",
+                    },
+                    status=403,
+                )
+            if request.headers.get("HX-Request"):
+                # A fragment the page loads (the notification badge): nothing to show yet;
+                # redirected, htmx would paste the whole password page into the header.
+                return HttpResponse(status=204)
+            from django.urls import reverse
+
+            return HttpResponseRedirect(reverse("password-change-required"))
+        return self.get_response(request)

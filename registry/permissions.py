@@ -53,7 +53,16 @@ ACTION_ROLES: dict[str, frozenset[Role]] = {
     "workbench.liaison": frozenset({Role.LIAISON}),
     "workbench.supervisor": frozenset({Role.SUPERVISOR}),
 }
-ADMIN_ACTIONS = frozenset({"organisation.view", "organisation.manage", "user.manage"})
+# calendar.manage: the holiday table; division.import: the official division-code tree.
+ADMIN_ACTIONS = frozenset(
+    {
+        "organisation.view",
+        "organisation.manage",
+        "user.manage",
+        "calendar.manage",
+        "division.import",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -73,7 +82,9 @@ def grants_of(user: User) -> list[Grant]:
     if cached is None:
         cached = [
             Grant(Role(role), org_id, code, path, kind)
-            for role, org_id, code, path, kind in user.memberships.values_list(
+            for role, org_id, code, path, kind in user.memberships.filter(
+                ended_on__isnull=True
+            ).values_list(
                 "role",
                 "organisation_id",
                 "organisation__code",

@@ -9,8 +9,10 @@ from rest_framework.routers import SimpleRouter
 from registry.api import admission as admission_api
 from registry.api import dispatch as dispatch_api
 from registry.api import organisations as organisation_api
+from registry.views import accounts as account_views
 from registry.views import admission as admission_views
 from registry.views import dispatch as dispatch_views
+from registry.views import divisions as division_views
 from registry.views import lists as list_views
 from registry.views import notifications as notification_views
 from registry.views import workbench as workbench_views
@@ -111,4 +113,29 @@ page_urlpatterns = [
         notification_views.notification_badge,
         name="notifications-badge",
     ),
+    # Deployment: the official division-code tree (administrators).
+    path("divisions/import/", division_views.division_import, name="division-import"),
+    path(
+        "divisions/import/<int:pk>/",
+        division_views.division_import_show,
+        name="division-import-show",
+    ),
+    path(
+        "divisions/import/<int:pk>/progress/",
+        division_views.division_import_progress,
+        name="division-import-progress",
+    ),
+    path(
+        "divisions/import/<int:pk>/apply/",
+        division_views.division_import_apply,
+        name="division-import-apply",
+    ),
+    # Deployment: accounts in bulk, the first sign-in's password, leaving (离任).
+    path("accounts/import/", account_views.account_import, name="account-import"),
+    path(
+        "accounts/password/",
+        account_views.password_change_required,
+        name="password-change-required",
+    ),
+    path("accounts/deactivate/", account_views.account_deactivate, name="account-deactivate"),
 ]

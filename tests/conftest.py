@@ -177,12 +177,37 @@ def _fresh_throttles():
     yield
 
 
+@pytest.fixture(autouse=True)
+def _fresh_calendar():
+    """The holiday table is cached per process; a test's rows are rolled back with it."""
+    from django.core.cache import cache
+
+    from registry import workdays
+
+    cache.delete(workdays._VERSION_KEY)
+    workdays._sync_state.update(version=None, checked=float("-inf"))
+    workdays.clear_local()
+    yield
+    workdays.clear_local()
+
+
 def pytest_configure(config):
+    # Test-database flushes TRUNCATE every table; the audit log refuses TRUNCATE unless the
+    # session allows it (registry migration 0007). libpq reads PGOPTIONS, so the worker
+    # and server subprocesses the tests start inherit it too.
+    allow = "-c portal.allow_audit_truncate=on"
+    if allow not in os.environ.get("PGOPTIONS", ""):
+        os.environ["PGOPTIONS"] = f"{os.environ.get('PGOPTIONS', '')} {allow}".strip()
+    # No signed audit head unless a test asks for one (in a tmp_path): the nightly task a
+    # real worker runs must not write into the checkout, nor one test's head judge another.
+    os.environ["AUDIT_HEAD_FILE"] = ""
+    settings.AUDIT_HEAD_FILE = ""
     # A fast hasher for the users tests create (PBKDF2 takes a second under load); PBKDF2
     # stays listed to check hashes made with it.
     settings.PASSWORD_HASHERS = [
         "django.contrib.auth.hashers.MD5PasswordHasher",
         "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+        "registry.hashers.InitialPasswordHasher",
     ]
 
 

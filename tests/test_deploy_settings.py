@@ -26,6 +26,7 @@ def production_env(tmp_path: Path, **overrides: str) -> dict[str, str]:
         "LANG": "C.UTF-8",
         "DEBUG": "false",
         "SECRET_KEY": get_random_secret_key() + get_random_secret_key(),
+        "AUDIT_KEY": get_random_secret_key(),
         "ALLOWED_HOSTS": "portal.example.gov.cn",
         "CSRF_TRUSTED_ORIGINS": "https://portal.example.gov.cn",
         "DATABASE_URL": os.environ.get("DATABASE_URL") or f"sqlite:///{tmp_path / 'db.sqlite3'}",
@@ -91,3 +92,9 @@ def test_readme_documents_every_environment_variable_the_settings_read():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     undocumented = sorted(name for name in names if f"`{name}`" not in readme)
     assert not undocumented, f"add these to README.md's variable tables: {undocumented}"
+
+
+def test_production_refuses_to_start_without_an_audit_key(tmp_path):
+    result = manage("check", env=production_env(tmp_path, AUDIT_KEY=None))
+    assert result.returncode != 0
+    assert "AUDIT_KEY (or AUDIT_KEY_FILE) must be set" in result.stderr

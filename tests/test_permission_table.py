@@ -776,6 +776,58 @@ SIGNAGE_ENDPOINTS: list[Endpoint] = [
 ]
 
 
+def division_import(world):
+    from registry import services
+
+    data = "code,name,level,type\n970000000000,云岭省,1,\n".encode()
+    return services.division_import_preview(actor=world.admin, data=data, file_name="x.csv")
+
+
+# Deployment pages (issue 16): administrators only; anyone signed in may change their password.
+DEPLOY_ENDPOINTS = [
+    Endpoint(
+        "division-import", "get", fixed("/divisions/import/"), **only(200, "admin", anonymous=302)
+    ),
+    Endpoint(
+        "division-import-show",
+        "get",
+        lambda w, record: f"/divisions/import/{record.pk}/",
+        prepare=division_import,
+        **only(200, "admin", anonymous=302),
+    ),
+    Endpoint(
+        "division-import-progress",
+        "get",
+        lambda w, record: f"/divisions/import/{record.pk}/progress/",
+        prepare=division_import,
+        **only(200, "admin", anonymous=302),
+    ),
+    Endpoint(
+        "division-import-apply",
+        "post",
+        lambda w, record: f"/divisions/import/{record.pk}/apply/",
+        prepare=division_import,
+        **only(302, "admin", anonymous=302),
+    ),
+    Endpoint(
+        "account-import", "get", fixed("/accounts/import/"), **only(200, "admin", anonymous=302)
+    ),
+    Endpoint(
+        "account-deactivate",
+        "get",
+        fixed("/accounts/deactivate/"),
+        **only(200, "admin", anonymous=302),
+    ),
+    Endpoint(
+        "password-change-required",
+        "get",
+        fixed("/accounts/password/"),
+        default=200,
+        anonymous=302,
+    ),
+]
+
+
 ENDPOINTS: list[Endpoint] = [
     # --- Authentication -------------------------------------------------------------------
     # Anyone may ask; a role's own credentials give a token, a visitor's guess does not.
@@ -1424,6 +1476,7 @@ ENDPOINTS: list[Endpoint] = [
     ),
     *CERTIFICATE_ENDPOINTS,
     *SIGNAGE_ENDPOINTS,
+    *DEPLOY_ENDPOINTS,
 ]
 
 

@@ -13,7 +13,9 @@ from registry.models.admission import (
     WorkItem,
 )
 from registry.models.audit import AuditEntry
+from registry.models.calendar import CalendarDay
 from registry.models.dispatch import Assignment, Dispatch
+from registry.models.divisions import DivisionImport
 from registry.models.notifications import Notification
 from registry.models.organisations import (
     PATH_SEPARATOR,
@@ -37,7 +39,9 @@ __all__ = [
     "ApplicationTransition",
     "Assignment",
     "AuditEntry",
+    "CalendarDay",
     "Dispatch",
+    "DivisionImport",
     "Frequency",
     "Hearing",
     "HearingParticipant",

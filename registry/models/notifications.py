@@ -21,6 +21,8 @@ class Notification(models.Model):
     link = models.CharField(_("link"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    # Set in the transaction that sends the email, so a redelivered job sends nothing twice.
+    emailed_at = models.DateTimeField(_("emailed at"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("notification")

@@ -22,6 +22,14 @@ def path_prefixes(path: str) -> list[str]:
 
 class User(AbstractUser):
     display_name = models.CharField(_("display name"), max_length=100, blank=True)
+    # The mobile number identifies a person across imports of accounts (the username is
+    # generated, so no personal data ends up in the audit log's actor names).
+    mobile = models.CharField(_("mobile number"), max_length=20, blank=True, db_index=True)
+    # Set on accounts created with a generated one-time password: the first sign-in must
+    # choose a new one before anything else.
+    must_change_password = models.BooleanField(_("must change password"), default=False)
+    # 离任: when the person left; the account is inactive but kept, with its history.
+    left_on = models.DateField(_("left on"), null=True, blank=True)
 
     class Meta(AbstractUser.Meta):
         verbose_name = _("user")
@@ -186,6 +194,9 @@ class Membership(models.Model):
     )
     role = models.CharField(_("role"), max_length=32, choices=Role.choices)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    # A membership that ended (离任) is kept, with the date, so history still names who
+    # held the role; it grants nothing any more.
+    ended_on = models.DateField(_("ended on"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("membership")

@@ -1,6 +1,7 @@
 """Every change of state in the registry, one function each: atomic, permission-checked,
 audited. Import them from here (``from registry import services``)."""
 
+from registry.services.accounts import accounts_import, user_deactivate, user_password_changed
 from registry.services.admission import (
     APPLICATION,
     application_approve,
@@ -14,6 +15,7 @@ from registry.services.admission import (
     application_update,
     application_withdraw,
 )
+from registry.services.calendar import calendar_day_delete, calendar_day_set, calendar_import
 from registry.services.dispatch import (
     ASSIGNMENT,
     ASSIGNMENT_ACTIONS,
@@ -21,6 +23,11 @@ from registry.services.dispatch import (
     assignment_respond,
     dispatch_create,
     dispatch_ratify,
+)
+from registry.services.divisions import (
+    division_import_apply,
+    division_import_preview,
+    division_import_start,
 )
 from registry.services.lists import work_items_import
 from registry.services.notifications import notifications_email, notify_organisations
@@ -53,6 +60,7 @@ __all__ = [
     "SUPERUSER_ONLY_USER_FIELDS",
     "WORK_ITEM",
     "WORK_ITEM_ACTIONS",
+    "accounts_import",
     "application_approve",
     "application_create",
     "application_record_hearing",
@@ -64,8 +72,14 @@ __all__ = [
     "application_update",
     "application_withdraw",
     "assignment_respond",
+    "calendar_day_delete",
+    "calendar_day_set",
+    "calendar_import",
     "dispatch_create",
     "dispatch_ratify",
+    "division_import_apply",
+    "division_import_preview",
+    "division_import_start",
     "membership_grant",
     "membership_revoke",
     "notifications_email",
@@ -73,6 +87,8 @@ __all__ = [
     "organisation_create",
     "organisation_update",
     "user_create",
+    "user_deactivate",
+    "user_password_changed",
     "user_set_password",
     "user_update",
     "work_item_change_status",

@@ -41,9 +41,26 @@ def notify_organisations(
     return len(created)
 
 
+@transaction.atomic
 def notifications_email(*, notification_ids: list[int]) -> int:
-    """Email each notification to the members of its organisation who have an address."""
-    notifications = list(Notification.objects.filter(pk__in=notification_ids))
+    """Email each notification to the members of its organisation who have an address.
+
+    Safe to run twice, and against a second copy of the same job running at once (a job
+    redelivered because its worker was lost): the rows are claimed under a lock (a copy
+    skips rows another holds) and marked ``emailed_at`` in the transaction that sends. A
+    worker killed before the commit leaves them unmarked, so the redelivered job sends
+    them. Only a worker killed between the SMTP server's acceptance and the commit (a
+    millisecond window) could make one email go out twice; none is ever lost.
+    """
+    from django.utils import timezone
+
+    notifications = list(
+        Notification.objects.select_for_update(skip_locked=True)
+        .filter(pk__in=notification_ids, emailed_at__isnull=True)
+        .order_by("pk")
+    )
+    if not notifications:
+        return 0
     addresses: dict[int, set[str]] = {}
     for org_id, email in (
         Membership.objects.filter(
@@ -64,7 +81,11 @@ def notifications_email(*, notification_ids: list[int]) -> int:
         for n in notifications
         if addresses.get(n.recipient_id)
     ]
-    return send_mass_mail(messages, fail_silently=False) if messages else 0
+    sent = send_mass_mail(messages, fail_silently=False) if messages else 0
+    Notification.objects.filter(pk__in=[n.pk for n in notifications]).update(
+        emailed_at=timezone.now()
+    )
+    return sent
 
 
 @transaction.atomic

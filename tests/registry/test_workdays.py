@@ -14,6 +14,9 @@ from registry import workdays
 from registry.workdays import add_working_days, is_working_day, working_days_between
 from tests.factories import WorkItemFactory
 
+# Every computation consults the holiday table (one query, then cached) first.
+pytestmark = pytest.mark.django_db
+
 TODAY = datetime.date(2026, 9, 14)
 
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('registry', '0006_assignment_inbox_order'),
+        ('registry', '0011_account_lifecycle'),
     ]
 
     operations = [
