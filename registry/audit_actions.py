@@ -54,6 +54,19 @@ USER_UPDATE = define("user.update", _("User changed (name, e-mail, active, staff
 USER_PASSWORD_SET = define("user.password_set", _("User's password set by an administrator"))
 MEMBERSHIP_GRANT = define("membership.grant", _("Role granted"))
 MEMBERSHIP_REVOKE = define("membership.revoke", _("Role revoked"))
+USER_DEACTIVATE = define("user.deactivate", _("User left (离任): deactivated, roles ended"))
+USER_PASSWORD_CHANGE = define("user.password_change", _("User chose their own password"))
+# The organisation tree imported from the official division codes (one entry per import).
+DIVISION_IMPORT = define("division.import", _("Division codes imported"))
+
+# --- The holiday calendar (days that override the holiday package) ------------------------
+CALENDAR_SET = define("calendar.set", _("Holiday or working day entered in the calendar"))
+CALENDAR_DELETE = define("calendar.delete", _("Calendar day removed"))
+
+# --- Deployment ------------------------------------------------------------------------------
+DEMO_ALLOWED_IN_PRODUCTION = define(
+    "demo.allowed_in_production", _("Demo logins allowed on a production server")
+)
 
 # --- Admission review (one per application transition) ------------------------------------
 APPLICATION_CREATE = define("application.create", _("Application drafted"))

@@ -26,6 +26,8 @@ from rest_framework import exceptions
 from rest_framework.authentication import TokenAuthentication
 from rest_framework.authtoken.models import Token
 
+from registry import audit_actions
+
 log = logging.getLogger(__name__)
 
 # --- The client's address -------------------------------------------------------------------
@@ -57,7 +59,7 @@ def client_ip(request: HttpRequest) -> str:
 
 # --- The lockout and the demo logins ----------------------------------------------------------
 
-DEMO_IN_PRODUCTION_ACTION = "demo.allowed_in_production"
+DEMO_IN_PRODUCTION_ACTION = audit_actions.DEMO_ALLOWED_IN_PRODUCTION
 
 
 def demo_allowed_in_production() -> bool:

@@ -1169,7 +1169,7 @@ ENDPOINTS: list[Endpoint] = [
     Endpoint(
         "admin:registry_user_change",
         "get",
-        lambda w, _p: f"/admin/registry/user/{w.outsider.pk}/change/",
+        lambda w, _p: reverse("admin:registry_user_change", args=[w.outsider.pk]),
         default=302,
         anonymous=302,
         overrides={"admin": 200},
@@ -1177,7 +1177,7 @@ ENDPOINTS: list[Endpoint] = [
     Endpoint(
         "admin:registry_organisation_change",
         "get",
-        lambda w, _p: f"/admin/registry/organisation/{w.a.street.pk}/change/",
+        lambda w, _p: reverse("admin:registry_organisation_change", args=[w.a.street.pk]),
         default=302,
         anonymous=302,
         overrides={"admin": 200},
@@ -1185,7 +1185,7 @@ ENDPOINTS: list[Endpoint] = [
     Endpoint(
         "admin:registry_auditentry_changelist",
         "get",
-        fixed("/admin/registry/auditentry/"),
+        lambda w, _p: reverse("admin:registry_auditentry_changelist"),
         default=302,
         anonymous=302,
         overrides={"admin": 200},
@@ -1193,7 +1193,7 @@ ENDPOINTS: list[Endpoint] = [
     Endpoint(
         "admin:registry_organisation_delete",
         "get",
-        lambda w, _p: f"/admin/registry/organisation/{w.a.street.pk}/delete/",
+        lambda w, _p: reverse("admin:registry_organisation_delete", args=[w.a.street.pk]),
         default=302,
         anonymous=302,
         overrides={"admin": 403},
@@ -1201,7 +1201,7 @@ ENDPOINTS: list[Endpoint] = [
     Endpoint(
         "admin:registry_user_delete",
         "get",
-        lambda w, _p: f"/admin/registry/user/{w.outsider.pk}/delete/",
+        lambda w, _p: reverse("admin:registry_user_delete", args=[w.outsider.pk]),
         default=302,
         anonymous=302,
         overrides={"admin": 403},

@@ -9,7 +9,6 @@ sheet again changes nothing, and a later sheet only adds what is new.
 from __future__ import annotations
 
 import datetime
-import io
 import re
 import secrets
 from collections import defaultdict
@@ -19,10 +18,8 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
-from registry import excel
+from registry import audit_actions, excel
 from registry.audit import audit_record
 from registry.errors import IllegalTransition, InvalidInput
 from registry.models import ROLE_ORGANISATION_KIND, Membership, Organisation, Role, User
@@ -128,7 +125,7 @@ def _parse(upload) -> dict[str, dict]:
     raw_rows = []
     for number, cells in enumerate(rows[1:], start=2):
         values = {
-            key: excel._text(cells[i]) if i < len(cells) else ""
+            key: excel.text(cells[i]) if i < len(cells) else ""
             for i, key in enumerate(columns)
             if key
         }
@@ -282,7 +279,7 @@ def accounts_import(*, actor: User, upload) -> AccountImportResult:
         # As user_create records it (never the password, nor the mobile number).
         audit_record(
             actor=actor,
-            action="user.create",
+            action=audit_actions.USER_CREATE,
             obj=user,
             after={
                 "username": user.username,
@@ -296,7 +293,7 @@ def accounts_import(*, actor: User, upload) -> AccountImportResult:
             continue
         audit_record(
             actor=actor,
-            action="membership.grant",
+            action=audit_actions.MEMBERSHIP_GRANT,
             obj=membership,
             after={
                 "user": membership.user.username,
@@ -331,7 +328,7 @@ def user_deactivate(
     Token.objects.filter(user=user).delete()
     audit_record(
         actor=actor,
-        action="user.deactivate",
+        action=audit_actions.USER_DEACTIVATE,
         obj=user,
         before={"is_active": True, "memberships": [list(m) for m in ended]},
         after={"is_active": False, "left_on": left_on.isoformat(), "reason": reason[:200]},
@@ -344,39 +341,32 @@ def user_password_changed(*, user: User) -> None:
     """The first sign-in chose a new password: the account is fully usable now."""
     User.objects.filter(pk=user.pk).update(must_change_password=False)
     user.must_change_password = False
-    audit_record(actor=user, action="user.password_change", obj=user)
+    audit_record(actor=user, action=audit_actions.USER_PASSWORD_CHANGE, obj=user)
+
+
+# The credentials sheet's columns (the headers a street office prints and hands out).
+CREDENTIAL_COLUMNS = [
+    excel.Column("street", "街道", 16),
+    excel.Column("organisations", "组织", 28),
+    excel.Column("display_name", "姓名", 12),
+    excel.Column("mobile", "手机号码", 14),
+    excel.Column("username", "用户名", 12),
+    excel.Column("password", "初始密码", 20),
+]
+
+
+def credentials_sheet(credentials: list[Credential], *, title: str) -> excel.Sheet:
+    """One street's sheet of credentials (the Excel kit writes a name like ``=1+1`` as text)."""
+    return excel.Sheet(
+        title=title or "accounts",
+        columns=CREDENTIAL_COLUMNS,
+        rows=[
+            [c.street, c.organisations, c.display_name, c.mobile, c.username, c.password]
+            for c in credentials
+        ],
+    )
 
 
 def credentials_workbook(credentials: list[Credential], *, title: str) -> bytes:
-    """One street's sheet of credentials to print or hand out (never stored)."""
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = title[:31] or "accounts"
-    headers = ["街道", "组织", "姓名", "手机号码", "用户名", "初始密码"]
-    sheet.append(headers)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for c in credentials:
-        sheet.append(
-            [
-                _as_text(value)
-                for value in (
-                    c.street,
-                    c.organisations,
-                    c.display_name,
-                    c.mobile,
-                    c.username,
-                    c.password,
-                )
-            ]
-        )
-    for letter, width in zip("ABCDEF", (16, 28, 12, 14, 12, 20), strict=True):
-        sheet.column_dimensions[letter].width = width
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
-def _as_text(value: str) -> str:
-    # A cell starting with = + - @ (or tab/CR) would be a formula in Excel: keep it text.
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+    """One street's credentials to print or hand out, as .xlsx (never stored)."""
+    return excel.workbook_bytes(credentials_sheet(credentials, title=title))

@@ -11,7 +11,7 @@ import datetime
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from registry import excel, workdays
+from registry import audit_actions, excel, workdays
 from registry.audit import audit_record, snapshot
 from registry.errors import InvalidInput
 from registry.models import CalendarDay, User
@@ -53,7 +53,7 @@ def calendar_day_set(*, actor: User, day: datetime.date, kind: str, name: str = 
     entry.save()
     audit_record(
         actor=actor,
-        action="calendar.set",
+        action=audit_actions.CALENDAR_SET,
         obj=entry,
         before=before,
         after=snapshot(entry, CALENDAR_AUDIT_FIELDS),
@@ -69,7 +69,7 @@ def calendar_day_delete(*, actor: User, entry: CalendarDay) -> None:
     entry = CalendarDay.objects.select_for_update().get(pk=entry.pk)
     audit_record(
         actor=actor,
-        action="calendar.delete",
+        action=audit_actions.CALENDAR_DELETE,
         obj=entry,
         before=snapshot(entry, CALENDAR_AUDIT_FIELDS),
     )
@@ -90,7 +90,7 @@ def _parse_sheet(upload) -> list[tuple[datetime.date, str, str]]:
         if all(value in (None, "") for value in values.values()):
             continue
         try:
-            day = excel._date(values.get("day"))
+            day = excel.date(values.get("day"))
             if day is None:
                 raise ValueError
         except (ValueError, TypeError):

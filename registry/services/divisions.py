@@ -18,7 +18,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from registry import divisions
+from registry import audit_actions, divisions
 from registry.audit import audit_record
 from registry.errors import Conflict, IllegalTransition, InvalidInput
 from registry.models import DivisionImport, Organisation, User
@@ -117,7 +117,7 @@ def _apply(import_id: int, progress: Progress | None) -> DivisionImport:
     summary = record.summary
     audit_record(
         actor=record.created_by,
-        action="division.import",
+        action=audit_actions.DIVISION_IMPORT,
         obj=record,
         after={
             "file": record.file_name,

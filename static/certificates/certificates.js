@@ -1,18 +1,10 @@
 /*
- * Certificates pages: a print button, and the issue form's warning as soon as a prohibited
+ * Certificates pages: the issue form's warning as soon as a prohibited
  * certificate is chosen. No text of its own: every word comes from the template. The pages
  * work without it (the server refuses prohibited types and the browser menu prints).
  */
 (function () {
   "use strict";
-
-  function setUpPrintButtons() {
-    document.querySelectorAll("[data-print]").forEach(function (button) {
-      button.addEventListener("click", function () {
-        window.print();
-      });
-    });
-  }
 
   function setUpProhibitedHint() {
     var select = document.querySelector("select[data-certificate-type]");
@@ -42,7 +34,6 @@
   }
 
   document.addEventListener("DOMContentLoaded", function () {
-    setUpPrintButtons();
     setUpProhibitedHint();
   });
 })();

@@ -113,6 +113,15 @@
     setUpNavigation();
     document.addEventListener("submit", onSubmit);
     document.addEventListener("click", onClick);
+    // Any [data-print] button opens the browser's print dialog (the pages have print
+    // styles); one handler for every page, no inline onclick (the CSP refuses those).
+    document.addEventListener("click", function (event) {
+      var button = event.target.closest && event.target.closest("[data-print]");
+      if (button) {
+        event.preventDefault();
+        window.print();
+      }
+    });
     document.body.addEventListener("htmx:confirm", onHtmxConfirm);
   }
 

@@ -42,13 +42,3 @@
     }
   });
 })();
-
-// "Print for the wall": the browser's print dialog (the page has its own print styles).
-document.addEventListener("click", function (event) {
-  "use strict";
-  var button = event.target.closest && event.target.closest("[data-print]");
-  if (button) {
-    event.preventDefault();
-    window.print();
-  }
-});

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 from openpyxl import Workbook
 
 from registry import divisions, services
@@ -285,6 +286,6 @@ def test_a_broken_file_on_the_page_lists_its_rows(world, client):
 
 def test_the_admin_index_links_to_the_deployment_tools(world, client):
     client.force_login(world.admin)
-    page = client.get("/admin/").content.decode()
+    page = client.get(reverse("admin:index")).content.decode()
     assert "/divisions/import/" in page
-    assert "/admin/registry/calendarday/" in page
+    assert reverse("admin:registry_calendarday_changelist") in page

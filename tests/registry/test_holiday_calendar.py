@@ -12,6 +12,7 @@ import pytest
 import time_machine
 from django.core.cache import cache
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 from openpyxl import Workbook
 
 from registry import services, workdays
@@ -150,13 +151,15 @@ def test_the_command_imports_a_sheet(world, tmp_path, capsys):
 def test_the_admin_saves_through_the_service(world, client):
     client.force_login(world.admin)
     response = client.post(
-        "/admin/registry/calendarday/add/",
+        reverse("admin:registry_calendarday_add"),
         {"day": "2027-10-01", "kind": "holiday", "name": "国庆节"},
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     entry = CalendarDay.objects.get(day=datetime.date(2027, 10, 1))
     assert AuditEntry.objects.filter(action="calendar.set", object_id=str(entry.pk)).exists()
-    response = client.post(f"/admin/registry/calendarday/{entry.pk}/delete/", {"post": "yes"})
+    response = client.post(
+        reverse("admin:registry_calendarday_delete", args=[entry.pk]), {"post": "yes"}
+    )
     assert response.status_code == 302
     assert not CalendarDay.objects.exists()
     assert AuditEntry.objects.filter(action="calendar.delete").count() == 1

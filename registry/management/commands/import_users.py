@@ -1,12 +1,11 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
-from openpyxl import Workbook, load_workbook
 
-from registry import services
+from registry import excel, services
 from registry.errors import DomainError
 from registry.models import User
-from registry.services.accounts import credentials_workbook
+from registry.services.accounts import credentials_sheet
 
 
 class Command(BaseCommand):
@@ -40,20 +39,12 @@ class Command(BaseCommand):
             rows = exc.extra.get("rows", [])
             details = "".join(f"\n  row {r['row']} {r['column']}: {r['message']}" for r in rows)
             raise CommandError(f"{exc.message}{details}") from exc
-        book = Workbook()
-        book.remove(book.active)
-        for street, credentials in result.by_street().items():
-            # Each street's sheet, copied from the one-street workbook the page offers.
-            sheet_book = load_workbook(
-                __import__("io").BytesIO(credentials_workbook(credentials, title=street))
-            )
-            source, target = sheet_book.active, book.create_sheet(source_title(street))
-            for row in source.iter_rows(values_only=True):
-                target.append(list(row))
-        if not book.worksheets:
-            book.create_sheet("无新账号")
+        sheets = [
+            credentials_sheet(credentials, title=source_title(street))
+            for street, credentials in result.by_street().items()
+        ] or [credentials_sheet([], title="无新账号")]
         out.parent.mkdir(parents=True, exist_ok=True)
-        book.save(out)
+        out.write_bytes(excel.workbook_bytes(*sheets))
         out.chmod(0o600)
         self.stdout.write(
             self.style.SUCCESS(
