@@ -130,7 +130,8 @@ class PlaqueViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         parameters=[OpenApiParameter("area", str), OpenApiParameter("months", int)],
         responses={200: TrendRowSerializer(many=True)},
     )
-    @action(detail=False, methods=["get"])
+    # A handful of months, whole: not paginated (and the schema says so).
+    @action(detail=False, methods=["get"], pagination_class=None)
     def trend(self, request):
         """Per month: signs put up, removed, and up at the end of the month."""
         query = TrendQuerySerializer(data=request.query_params)
