@@ -278,6 +278,12 @@ PORTAL.update(
         "FLAG_REFUSAL_MIN_ASSIGNMENTS": env.int("FLAG_REFUSAL_MIN_ASSIGNMENTS", default=10),
         "FLAG_PROHIBITED_DEMAND_MIN": env.int("FLAG_PROHIBITED_DEMAND_MIN", default=3),
         "FLAG_PROHIBITED_WINDOW_DAYS": env.int("FLAG_PROHIBITED_WINDOW_DAYS", default=90),
+        # Monitoring (brief: "Monitoring"): a point's monthly report is due this many
+        # working days after the month ends; a rectification notice allows this many.
+        "MONITORING_REPORT_DUE_WORKING_DAYS": env.int(
+            "MONITORING_REPORT_DUE_WORKING_DAYS", default=5
+        ),
+        "RECTIFICATION_DUE_WORKING_DAYS": env.int("RECTIFICATION_DUE_WORKING_DAYS", default=10),
         # Send notifications by email too (members with an address), besides in-app.
         "EMAIL_NOTIFICATIONS": env.bool("EMAIL_NOTIFICATIONS", default=False),
     }

@@ -8,4 +8,7 @@ class MonitoringConfig(AppConfig):
 
     def ready(self) -> None:
         # Rules over other apps register themselves with the flag framework on import.
-        from monitoring import flags_certificates  # noqa: F401
+        from monitoring import flags_certificates, flags_monitoring  # noqa: F401
+        from monitoring.plugins import register
+
+        register()

@@ -164,6 +164,29 @@ def list_workbook(items: Iterable[WorkItem], *, title: str) -> bytes:
     return buffer.getvalue()
 
 
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _safe_cell(value: Any) -> Any:
+    """Text that a spreadsheet would run as a formula is written as text (stack.md)."""
+    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def table_workbook(headers: Iterable[Any], rows: Iterable[Iterable[Any]], *, title: str) -> bytes:
+    """Any table as an .xlsx file, written row by row in write-only mode (constant memory
+    for the rows themselves), formula-looking text kept as text. For other apps' exports."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title[:31] or "sheet")
+    sheet.append([str(h) for h in headers])
+    for row in rows:
+        sheet.append([_safe_cell(value) for value in row])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
 @dataclass
 class ParsedRow:
     row: int
