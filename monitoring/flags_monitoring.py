@@ -30,7 +30,7 @@ def monitoring_report_late(today: datetime.date) -> Iterable[Finding]:
         community=OuterRef("pk"), period=period, submitted_at__isnull=False
     )
     rows = (
-        point_communities(period, deadlines.month_end(period))
+        point_communities(period, deadlines.month_end(period), designated_only=True)
         .exclude(Exists(submitted))
         .values("pk", "code", "name")
     )

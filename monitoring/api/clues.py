@@ -41,19 +41,18 @@ def _entry_for(user, pk) -> ReportEntry | None:
 
 
 def _transition(name: str):
-    @extend_schema(request=ClueActionSerializer, responses=ClueDetailSerializer)
-    @action(detail=True, methods=["post"], url_path=name, url_name=name)
     def act(self, request, pk=None):
         clue = self.get_object()
         serializer = ClueActionSerializer(data=request.data, context={"action": name})
         serializer.is_valid(raise_exception=True)
-        services.clue_act(
-            actor=request.user, clue=clue, action=name, data=serializer.validated_data
-        )
+        data = serializer.validated_data
+        services.clue_act(actor=request.user, clue=clue, action=name, data=data)
         return self._answer(clue)
 
+    # The router maps the HTTP method to the attribute name: name it before decorating.
     act.__name__ = name.replace("-", "_")
-    return act
+    act = action(detail=True, methods=["post"], url_path=name, url_name=name)(act)
+    return extend_schema(request=ClueActionSerializer, responses=ClueDetailSerializer)(act)
 
 
 class ClueViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):

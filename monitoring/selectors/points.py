@@ -20,12 +20,18 @@ def _designated_during(start: datetime.date, end: datetime.date) -> Exists:
     )
 
 
-def point_communities(start: datetime.date, end: datetime.date) -> QuerySet[Organisation]:
+def point_communities(
+    start: datetime.date, end: datetime.date, *, designated_only: bool = False
+) -> QuerySet[Organisation]:
     """Communities that are monitoring points on some day of [start, end] (one query).
 
     A community flagged ``is_monitoring_point`` before designations existed, and never
     designated since, counts as a point with an open-ended designation.
     """
+    if designated_only:
+        # What is due (reminders, the late flag) runs from a designation's start: a
+        # legacy-flagged community has none, so nothing is late from it.
+        return Organisation.objects.communities().filter(_designated_during(start, end))
     any_designation = Exists(MonitoringPoint.objects.filter(community=OuterRef("pk")))
     return Organisation.objects.communities().filter(
         Q(_designated_during(start, end))

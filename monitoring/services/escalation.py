@@ -51,7 +51,7 @@ def _report_reminders(today: datetime.date, summary: EscalationSummary) -> None:
         return
     submitted = MonitoringReport.objects.filter(period=period, submitted_at__isnull=False)
     communities = list(
-        point_communities(period, deadlines.month_end(period)).exclude(
+        point_communities(period, deadlines.month_end(period), designated_only=True).exclude(
             pk__in=submitted.values("community_id")
         )
     )

@@ -21,7 +21,7 @@ from monitoring import selectors, services
 from monitoring.forms import ClueActionForm, ClueForm
 from monitoring.models import Clue, Flag, RectificationNotice, ReportEntry
 from monitoring.permissions import CLUE_RAISE, CLUE_VIEW, CLUE_VIEW_DEPARTMENT
-from registry import pages
+from registry import pages, permissions
 from registry.errors import DomainError
 from registry.models import Organisation
 
@@ -77,6 +77,7 @@ def clue_board(request: HttpRequest) -> HttpResponse:
             "states": [(s, label, counts[s]) for s, label in Clue.State.choices],
             "state": state,
             "escalation_tones": ESCALATION_TONES,
+            "may_raise": permissions.may(request.user, CLUE_RAISE),
         },
     )
 

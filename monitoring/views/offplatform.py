@@ -19,6 +19,7 @@ from monitoring.forms import (
     OffPlatformFilterForm,
     OffPlatformReportForm,
 )
+from monitoring.permissions import REPORTER_VIEW
 from registry import pages, permissions
 from registry.errors import InvalidInput, PermissionDenied
 
@@ -106,6 +107,10 @@ def offplatform_reports(request: HttpRequest) -> HttpResponse:
             "form": form,
             "page_obj": page,
             "may_report": permissions.may(request.user, "offplatform.report"),
+            # Reporter protection: whoever sees reports as a department never sees who
+            # filed them (a per-page rule, so a mixed-role user errs on the safe side).
+            "show_reporter": permissions.may(request.user, REPORTER_VIEW)
+            and not permissions.may(request.user, "offplatform.view_department"),
         },
     )
 
