@@ -90,8 +90,14 @@ def clue_new(request: HttpRequest) -> HttpResponse:
     entry = flag = None
     source = request.GET.get("report_entry") or request.POST.get("report_entry")
     if source:
-        entry = ReportEntry.objects.filter(pk=source).select_related("report").first()
+        # A hand-edited ?report_entry= that is no number is a stale link, not a server error.
+        entry = (
+            ReportEntry.objects.filter(pk=source).select_related("report").first()
+            if str(source).isdigit()
+            else None
+        )
         if entry is None:
+            messages.error(request, _("That report entry no longer exists."))
             return redirect("clue-new")
         entry.report = selectors.report_get(user=request.user, pk=entry.report_id)
     flag_id = request.GET.get("flag") or request.POST.get("flag")
@@ -178,9 +184,16 @@ def clue_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         return redirect("clue-page", pk=clue.pk)
     form = ClueActionForm(request.POST, action=action, prefix=action)
     if not form.is_valid():
-        for errors in form.errors.values():
+        # The form lives on the clue page; name the field, or "required" alone says nothing.
+        for name, errors in form.errors.items():
+            field = form.fields.get(name)
             for error in errors:
-                messages.error(request, error)
+                if field is None:
+                    messages.error(request, error)
+                else:
+                    messages.error(
+                        request, _("%(field)s: %(error)s") % {"field": field.label, "error": error}
+                    )
         return redirect("clue-page", pk=clue.pk)
     try:
         result = services.clue_act(
