@@ -214,6 +214,13 @@ SPECTACULAR_SETTINGS = {
         # Organisations and flags both have a "kind"; name each enum after its model.
         "OrganisationKindEnum": "registry.models.organisations.Organisation.Kind",
         "FlagKindEnum": "monitoring.models.Flag.Kind",
+        # Monitoring has two "channel" and four "state" choice sets; one name each.
+        "OffPlatformChannelEnum": "monitoring.models.OffPlatformReport.Channel",
+        "ReportEntryChannelEnum": "monitoring.models.ReportEntry.Channel",
+        "MonitoringReportStateEnum": "monitoring.models.MonitoringReport.State",
+        "ClueStateEnum": "monitoring.models.Clue.State",
+        "RectificationNoticeStateEnum": "monitoring.models.RectificationNotice.State",
+        "ExtensionStateEnum": "monitoring.models.clues.NoticeExtension.State",
     },
 }
 

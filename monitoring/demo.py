@@ -194,9 +194,6 @@ def seed_clues(ctx: DemoContext) -> None:
         ctx.created += 1
         if from_entry:
             _put_notice_past_its_deadline(clue, today)
-    # Escalate as the 07:00 job would: the overdue notice turns yellow and the department
-    # is told once (a second seed finds the clues and does not get here).
-    services.monitoring_escalate(today=today)
 
 
 def _put_notice_past_its_deadline(clue: Clue, today: datetime.date) -> None:
@@ -211,10 +208,18 @@ def _put_notice_past_its_deadline(clue: Clue, today: datetime.date) -> None:
     )
 
 
+def seed_escalation(ctx: DemoContext) -> None:
+    """Run the 07:00 job once, after the flags (the flag step runs only on an empty table):
+    the overdue notice turns yellow and its department is told; a rerun tells no one again."""
+    summary = services.monitoring_escalate(today=timezone.localdate())
+    ctx.created += sum(summary.notified.values())
+
+
 DEMO_STEPS = [
     Step("off-platform reports", seed_offplatform),
     Step("monitoring points", seed_points),
     Step("monthly reports", seed_reports),
     Step("clues and notices", seed_clues),
     Step("flags", seed_flags),
+    Step("escalation", seed_escalation),
 ]

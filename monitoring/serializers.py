@@ -235,7 +235,7 @@ class MonitoringReportOpenSerializer(serializers.Serializer):
     period = serializers.RegexField(r"^\d{4}-\d{2}$")
 
 
-class ReasonSerializer(serializers.Serializer):
+class ReportReasonSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=4000)
 
 

@@ -15,9 +15,9 @@ from monitoring.serializers import (
     MonitoringReportListSerializer,
     MonitoringReportOpenSerializer,
     MonitoringReportSerializer,
-    ReasonSerializer,
     ReportEntrySerializer,
     ReportEntryWriteSerializer,
+    ReportReasonSerializer,
 )
 
 
@@ -106,11 +106,11 @@ class MonitoringReportViewSet(
         report = services.monitoring_report_submit(actor=request.user, report=self.get_object())
         return self._answer(report)
 
-    @extend_schema(request=ReasonSerializer, responses={201: MonitoringReportSerializer})
+    @extend_schema(request=ReportReasonSerializer, responses={201: MonitoringReportSerializer})
     @action(detail=True, methods=["post"])
     def correct(self, request, pk=None):
         """A correction of a submitted report: a new draft version; the old one is kept."""
-        serializer = ReasonSerializer(data=request.data)
+        serializer = ReportReasonSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         correction = services.monitoring_report_correct(
             actor=request.user, report=self.get_object(), reason=serializer.validated_data["reason"]
