@@ -12,13 +12,14 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from rest_framework.test import APIRequestFactory, force_authenticate
 
 from bench.targets import Targets
 from monitoring import flags as flag_rules
 from monitoring import services as monitoring_services
 from monitoring.models import Flag
-from registry import services
-from registry.models import Organisation, User
+from registry.api.dispatch import DispatchViewSet
+from registry.models import User
 from registry.selectors import communities_in_scope
 from registry.workdays import add_working_days
 
@@ -39,12 +40,14 @@ def _summary(seconds: list[float]) -> dict:
 
 
 def dispatch(targets: Targets, *, size: int, repeats: int) -> dict:
-    """Send one task to ``size`` communities through ``dispatch_create`` (the gate, the
-    fan-out, notifications, audit), ``repeats`` times after one warm-up run.
+    """Send one task to ``size`` communities through ``POST /api/v1/dispatches/`` (the
+    serializer resolving the codes, ``dispatch_create`` with the gate, the fan-out,
+    notifications and audit, and the response), ``repeats`` times after one warm-up run.
 
-    Timed: resolving the community codes (what the API's serializer does) and the service.
-    Each run is rolled back afterwards, so every run meets the same database and the
-    frequency rule never refuses a repeat; the commit itself is therefore not included.
+    Timed: the API view itself, called in-process (no HTTP or authentication: the wrk
+    runs measure those). Each run is rolled back afterwards, so every run meets the same
+    database and the frequency rule never refuses a repeat; the commit itself is
+    therefore not included.
     """
     item = targets.bench_item
     codes = list(
@@ -52,6 +55,8 @@ def dispatch(targets: Targets, *, size: int, repeats: int) -> dict:
     )[:size]
     today = timezone.localdate()
     due = min(add_working_days(today, 10), item.valid_until or datetime.date.max)
+    factory = APIRequestFactory()
+    view = DispatchViewSet.as_view({"post": "create"})
     seconds: list[float] = []
     queries: list[int] = []
     sent = 0
@@ -59,22 +64,26 @@ def dispatch(targets: Targets, *, size: int, repeats: int) -> dict:
         actor = User.objects.get(pk=targets.dispatcher.pk)  # fresh: grants load each time
         with transaction.atomic(), CaptureQueriesContext(connection) as captured:
             began = time.perf_counter()
-            communities = list(
-                Organisation.objects.filter(code__in=codes, kind=Organisation.Kind.COMMUNITY)
+            request = factory.post(
+                "/api/v1/dispatches/",
+                {
+                    "work_item": item.admission_number,
+                    "title": f"基准测试派单 {run}",
+                    "communities": codes,
+                    "due_date": due.isoformat(),
+                    "hours_per_community": "2",
+                    "households_per_community": 10,
+                    "instructions": "基准测试：请忽略。",
+                },
+                format="json",
             )
-            result = services.dispatch_create(
-                actor=actor,
-                work_item=item,
-                title=f"基准测试派单 {run}",
-                communities=communities,
-                due_date=due,
-                hours_per_community=Decimal("2"),
-                households_per_community=10,
-                instructions="基准测试：请忽略。",
-            )
+            force_authenticate(request, user=actor)
+            response = view(request)
             elapsed = time.perf_counter() - began
-            sent = result.community_count
             transaction.set_rollback(True)
+        if response.status_code != 201:
+            raise RuntimeError(f"the bench dispatch was refused: {response.data}")
+        sent = response.data["assignments"]
         if run:  # the first run warms caches and connections
             seconds.append(elapsed)
             queries.append(len(captured))

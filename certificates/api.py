@@ -36,6 +36,7 @@ from certificates.serializers import (
     ProposalWriteSerializer,
     RefusalSerializer,
 )
+from registry.api.base import portal_action
 from registry.models import Application
 from registry.serializers.admission import ImportRequestSerializer
 
@@ -184,12 +185,14 @@ class CertificateIssuanceViewSet(
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return CertificateIssuance.objects.none()
-        return selectors.issuance_list(user=self.request.user).order_by(
-            "community__path", "-year", "-serial"
-        )
+        return selectors.issuance_list(
+            user=self.request.user, filters=self.request.query_params
+        ).order_by("community__path", "-year", "-serial")
 
     def get_object(self):
-        return selectors.issuance_get(user=self.request.user, pk=self.kwargs["pk"])
+        return selectors.issuance_get(
+            user=self.request.user, pk=self.kwargs["pk"], action=portal_action(self)
+        )
 
     @extend_schema(
         request=IssuanceWriteSerializer,
@@ -239,10 +242,14 @@ class CertificateRefusalViewSet(
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return CertificateRefusal.objects.none()
-        return selectors.refusal_list(user=self.request.user).order_by("-refused_on", "-id")
+        return selectors.refusal_list(
+            user=self.request.user, filters=self.request.query_params
+        ).order_by("-refused_on", "-id")
 
     def get_object(self):
-        return selectors.refusal_get(user=self.request.user, pk=self.kwargs["pk"])
+        return selectors.refusal_get(
+            user=self.request.user, pk=self.kwargs["pk"], action=portal_action(self)
+        )
 
     @extend_schema(
         parameters=[OpenApiParameter("since", OpenApiTypes.DATE)],
@@ -285,7 +292,11 @@ class CertificateTypeProposalViewSet(
         return selectors.proposal_list(user=self.request.user)
 
     def get_object(self):
-        return selectors.proposal_get(user=self.request.user, application_id=self.kwargs["pk"])
+        return selectors.proposal_get(
+            user=self.request.user,
+            application_id=self.kwargs["pk"],
+            action=portal_action(self),
+        )
 
     def _respond(self, application: Application, code: int = status.HTTP_200_OK) -> Response:
         proposal = selectors.proposal_get(user=self.request.user, application_id=application.pk)

@@ -7,11 +7,14 @@ class CertificatesConfig(AppConfig):
     verbose_name = _("Certificates")
 
     def ready(self) -> None:
-        from certificates import permissions as certificate_permissions
-        from certificates import services
+        from certificates import navigation, services
+        from certificates.permissions import ACTIONS
+        from registry import plugins
         from registry.services.admission import AdmissionSubject, admission_subject_register
 
-        certificate_permissions.register()
+        # The app's actions and links plug into the hub, which names none of them.
+        plugins.actions(ACTIONS)
+        navigation.register()
         # A retained type is admitted through the registry's review, like a work item.
         admission_subject_register(
             services.CERTIFICATE_TYPE_SUBJECT,

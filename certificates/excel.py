@@ -1,4 +1,6 @@
-"""The catalogue and the register as Excel workbooks.
+"""The catalogue and the register as Excel workbooks: their columns and what the cells
+mean. The file itself (limits, headers, safe cells, write-only export) is the hub's
+Excel kit, registry/excel.py.
 
 Reading never writes: ``read_catalogue`` returns clean rows or row-level errors, and the
 import service writes only when every row is clean.
@@ -6,35 +8,21 @@ import service writes only when every row is clean.
 
 from __future__ import annotations
 
-import datetime
-import io
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
 
 from certificates import search
 from certificates.models import CertificateIssuance, CertificateType
-from registry.errors import InvalidInput
-from registry.excel import XLSX_CONTENT_TYPE, load_rows
+from registry import excel
+from registry.excel import XLSX_CONTENT_TYPE, Column
 
 __all__ = ["XLSX_CONTENT_TYPE", "catalogue_workbook", "read_catalogue", "register_workbook"]
 
 Status = CertificateType.Status
-
-
-@dataclass(frozen=True)
-class Column:
-    key: str
-    header: Any  # lazy: the header in the active language
-    width: int = 16
-    aliases: tuple[str, ...] = ()
 
 
 CATALOGUE_COLUMNS = [
@@ -87,65 +75,43 @@ REGISTER_COLUMNS = [
 ]
 
 
-def _sheet(title: str, columns: list[Column]) -> tuple[Workbook, Any]:
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = re.sub(r"[\[\]:*?/\\]", "", title)[:31] or "sheet"
-    sheet.append([str(c.header) for c in columns])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(wrap_text=True, vertical="center")
-    for index, column in enumerate(columns, start=1):
-        sheet.column_dimensions[sheet.cell(row=1, column=index).column_letter].width = column.width
-    sheet.freeze_panes = "A2"
-    return workbook, sheet
-
-
-def _bytes(workbook: Workbook) -> bytes:
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
 def catalogue_workbook(types: Iterable[CertificateType], *, title: str) -> bytes:
     """The catalogue as .xlsx, one type per row; it imports back unchanged."""
-    workbook, sheet = _sheet(title, CATALOGUE_COLUMNS)
-    for certificate_type in types:
-        sheet.append(
-            [
-                certificate_type.name,
-                certificate_type.get_status_display(),
-                certificate_type.jurisdiction_label,
-                certificate_type.verification,
-                certificate_type.materials,
-                certificate_type.redirect,
-                certificate_type.legal_basis,
-                certificate_type.effective_from,
-                certificate_type.effective_until,
-                "、".join(certificate_type.synonyms or []),
-            ]
-        )
-    return _bytes(workbook)
+    rows = (
+        [
+            certificate_type.name,
+            certificate_type.get_status_display(),
+            certificate_type.jurisdiction_label,
+            certificate_type.verification,
+            certificate_type.materials,
+            certificate_type.redirect,
+            certificate_type.legal_basis,
+            certificate_type.effective_from,
+            certificate_type.effective_until,
+            "、".join(certificate_type.synonyms or []),
+        ]
+        for certificate_type in types
+    )
+    return excel.workbook_bytes(excel.Sheet(title, CATALOGUE_COLUMNS, rows))
 
 
 def register_workbook(issuances: Iterable[CertificateIssuance], *, title: str) -> bytes:
     """The issuance register as .xlsx (ID numbers masked, as stored)."""
-    workbook, sheet = _sheet(title, REGISTER_COLUMNS)
-    for issuance in issuances:
-        sheet.append(
-            [
-                issuance.serial_number,
-                issuance.issued_on,
-                issuance.certificate_type.name,
-                issuance.applicant_name,
-                issuance.applicant_id_masked,
-                issuance.purpose,
-                issuance.requested_by,
-                str(issuance.issued_by),
-                issuance.community.name,
-            ]
-        )
-    return _bytes(workbook)
+    rows = (
+        [
+            issuance.serial_number,
+            issuance.issued_on,
+            issuance.certificate_type.name,
+            issuance.applicant_name,
+            issuance.applicant_id_masked,
+            issuance.purpose,
+            issuance.requested_by,
+            str(issuance.issued_by),
+            issuance.community.name,
+        ]
+        for issuance in issuances
+    )
+    return excel.workbook_bytes(excel.Sheet(title, REGISTER_COLUMNS, rows))
 
 
 # --- Reading an import --------------------------------------------------------------------
@@ -163,73 +129,19 @@ class ParseResult:
     errors: list[dict[str, Any]]
 
 
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
-
-
-def _date(value: Any) -> datetime.date | None:
-    if value in (None, ""):
-        return None
-    if isinstance(value, datetime.datetime):
-        return value.date()
-    if isinstance(value, datetime.date):
-        return value
-    return datetime.date.fromisoformat(str(value).strip().replace("/", "-"))
-
-
-def _header_aliases() -> dict[str, str]:
-    aliases: dict[str, str] = {}
-    for language in ("zh-hans", "en"):
-        with translation.override(language):
-            for column in CATALOGUE_COLUMNS:
-                aliases[str(column.header).strip().lower()] = column.key
-    for column in CATALOGUE_COLUMNS:
-        aliases[column.key] = column.key
-        aliases.update({alias.lower(): column.key for alias in column.aliases})
-    return aliases
-
-
-def _status_aliases() -> dict[str, str]:
-    aliases: dict[str, str] = {}
-    for language in ("zh-hans", "en"):
-        with translation.override(language):
-            for value, label in Status.choices:
-                aliases[str(label).strip().lower()] = value
-                aliases[str(value)] = value
-    aliases.update(STATUS_ALIASES)
-    return aliases
-
-
 def read_catalogue(upload) -> ParseResult:
     """Validate every row of a catalogue workbook on its own; nothing is written here."""
-    raw_rows = load_rows(upload)
-    aliases = _header_aliases()
-    header = [aliases.get(_text(cell).lower()) for cell in raw_rows[0]]
-    missing = [c for c in CATALOGUE_COLUMNS if c.key in {"name", "status"} and c.key not in header]
-    if missing:
-        raise InvalidInput(
-            _("The first row must name the columns; missing: %(columns)s")
-            % {"columns": "、".join(str(c.header) for c in missing)},
-            code="missing_columns",
-        )
-    statuses = _status_aliases()
+    raw_rows = excel.load_rows(upload)
+    header = excel.header_keys(raw_rows[0], CATALOGUE_COLUMNS, {"name", "status"})
+    statuses = excel.choice_aliases(Status.choices, STATUS_ALIASES)
     rows: list[ParsedRow] = []
-    errors: list[dict[str, Any]] = []
+    errors = excel.RowErrors()
+    error = errors.add
     seen: dict[str, int] = {}
 
-    def error(number: int, key: str, message: str) -> None:
-        errors.append({"row": number, "column": key, "message": message})
-
-    for number, cells in enumerate(raw_rows[1:], start=2):
-        if not any(_text(c) for c in cells):
-            continue
-        cell = dict(zip(header, cells, strict=False))
+    for number, cell in excel.data_rows(raw_rows, header):
         values: dict[str, Any] = {}
-        name = " ".join(_text(cell.get("name")).split())
+        name = " ".join(excel.text(cell.get("name")).split())
         if not name:
             error(number, "name", _("The name is missing."))
         elif len(name) > 100:
@@ -243,7 +155,7 @@ def read_catalogue(upload) -> ParseResult:
         else:
             seen[name] = number
         values["name"] = name
-        status_text = _text(cell.get("status"))
+        status_text = excel.text(cell.get("status"))
         status = statuses.get(status_text.lower())
         if status is None:
             error(
@@ -254,7 +166,7 @@ def read_catalogue(upload) -> ParseResult:
             )
         values["status"] = status
         for key in ("verification", "materials", "redirect", "legal_basis"):
-            values[key] = _text(cell.get(key))
+            values[key] = excel.text(cell.get(key))
         if status == Status.RETAINED and not values["verification"]:
             error(number, "verification", _("Say what the committee verifies before issuing it."))
         if status == Status.PROHIBITED and not values["redirect"]:
@@ -262,23 +174,14 @@ def read_catalogue(upload) -> ParseResult:
                 number, "redirect", _("Say where the resident goes instead, or why none is needed.")
             )
         for key in ("effective_from", "effective_until"):
-            try:
-                values[key] = _date(cell.get(key))
-            except (ValueError, TypeError):
-                error(
-                    number,
-                    key,
-                    _("“%(value)s” is not a date (YYYY-MM-DD).") % {"value": _text(cell.get(key))},
-                )
-                values[key] = None
+            values[key] = errors.date(number, cell, key)
         if (
             values["effective_from"]
             and values["effective_until"]
             and values["effective_until"] < values["effective_from"]
         ):
             error(number, "effective_until", _("It stops being effective before it starts."))
-        values["synonyms"] = search.clean_synonyms(_text(cell.get("synonyms")), name=name)
+        values["synonyms"] = search.clean_synonyms(excel.text(cell.get("synonyms")), name=name)
         rows.append(ParsedRow(row=number, values=values))
-    if not rows and not errors:
-        raise InvalidInput(_("The workbook has no rows to import."), code="empty_file")
-    return ParseResult(rows=rows, errors=errors)
+    excel.require_rows(rows, errors)
+    return ParseResult(rows=rows, errors=errors.items)

@@ -7,7 +7,6 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from certificates.models import CertificateType
-from registry.errors import InvalidInput
 
 Status = CertificateType.Status
 
@@ -44,21 +43,7 @@ def type_choices(types: list[CertificateType]) -> list:
     return choices
 
 
-class ServiceErrorsMixin:
-    def add_service_errors(self, error: InvalidInput) -> None:
-        """Put a service's field errors on the fields; anything else on the form."""
-        fields = error.extra.get("fields") or {}
-        placed = False
-        for name, messages in fields.items():
-            for message in messages:
-                if name in self.fields:
-                    self.add_error(name, str(message))
-                    placed = True
-        if not placed:
-            self.add_error(None, str(error.message))
-
-
-class IssueForm(ServiceErrorsMixin, forms.Form):
+class IssueForm(forms.Form):
     community = forms.ChoiceField(label=_("Community"))
     certificate_type = forms.ChoiceField(label=_("Certificate asked for"))
     applicant_name = forms.CharField(
@@ -113,7 +98,7 @@ class IssueForm(ServiceErrorsMixin, forms.Form):
         return self.types[self.cleaned_data["certificate_type"]]
 
 
-class ProposeForm(ServiceErrorsMixin, forms.Form):
+class ProposeForm(forms.Form):
     department = forms.ModelChoiceField(queryset=None, label=_("Department"), empty_label=None)
     name = forms.CharField(label=_("Certificate name"), max_length=100)
     verification = forms.CharField(

@@ -1,12 +1,11 @@
-"""The certificates app's actions, added to the one permission model (registry.permissions).
+"""The certificates app's actions, added to the one permission model (registry.permissions)
+from CertificatesConfig.ready() through registry.plugins.actions.
 
 Proposing a retained type is an admission application, so it uses the registry's
 ``application.edit`` / ``application.view``; these are the actions only certificates have.
 """
 
 from __future__ import annotations
-
-import rules
 
 from registry import permissions
 from registry.models import Role
@@ -27,17 +26,3 @@ ACTIONS: dict[str, frozenset[Role]] = {
     # The catalogue is public; the workbook is for anyone with a role.
     CATALOGUE_EXPORT: permissions.ANY_ROLE,
 }
-
-
-def _predicate(action: str) -> rules.Predicate:
-    def check(user, organisation=None) -> bool:
-        return permissions.may(user, action, organisation)
-
-    return rules.predicate(check, name=action)
-
-
-def register() -> None:
-    """Add the actions to ACTION_ROLES and to ``rules`` (``user.has_perm("portal.…")``)."""
-    for action, roles in ACTIONS.items():
-        permissions.ACTION_ROLES[action] = roles
-        rules.set_perm(f"portal.{action}", _predicate(action))

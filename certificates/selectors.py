@@ -9,6 +9,7 @@ from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
 
 from certificates import search
+from certificates.filters import IssuanceFilter, RefusalFilter
 from certificates.models import (
     CertificateIssuance,
     CertificateRefusal,
@@ -19,7 +20,9 @@ from certificates.permissions import CATALOGUE_MANAGE, ISSUE, REGISTER
 from registry import permissions
 from registry import selectors as registry_selectors
 from registry.errors import NotFound
+from registry.filters.base import apply_filters
 from registry.models import Application, Organisation, User, path_prefixes
+from registry.selectors.access import load
 
 Status = CertificateType.Status
 # Below this likeness a "did you mean" suggestion is noise.
@@ -102,11 +105,7 @@ def certificate_type_get_public(*, pk: int) -> CertificateType:
 
 def certificate_types_for_catalogue(*, user: User) -> QuerySet[CertificateType]:
     """A reviewer's catalogue: national, their areas' and those above and below them."""
-    grants = [
-        g
-        for g in permissions.grants_of(user)
-        if g.role in permissions.ACTION_ROLES[CATALOGUE_MANAGE]
-    ]
+    grants = permissions.grants_for(user, CATALOGUE_MANAGE)
     if not grants:
         return CertificateType.objects.none()
     query = Q(jurisdiction__isnull=True)
@@ -158,11 +157,25 @@ def proposal_list(*, user: User) -> QuerySet[CertificateTypeProposal]:
     )
 
 
-def proposal_get(*, user: User, application_id: int) -> CertificateTypeProposal:
-    try:
-        return proposal_list(user=user).get(application_id=application_id)
-    except (CertificateTypeProposal.DoesNotExist, ValueError, TypeError):
-        raise NotFound() from None
+# A proposal is an admission application: the same actions, judged on its application's
+# department (editing) or jurisdiction (review).
+PROPOSAL_ACTIONS = {
+    action: f"application.{field}"
+    for action, field in registry_selectors.APPLICATION_ACTIONS.items()
+}
+
+
+def proposal_get(
+    *, user: User, application_id: int, action: str = "application.view"
+) -> CertificateTypeProposal:
+    """One proposal the user sees (else 404) and may ``action`` (else 403)."""
+    return load(
+        proposal_list(user=user),
+        user=user,
+        action=action,
+        judged_on=PROPOSAL_ACTIONS,
+        application_id=application_id,
+    )
 
 
 def pending_proposals(*, user: User) -> QuerySet[CertificateTypeProposal]:
@@ -192,31 +205,43 @@ def register_communities(*, user: User) -> QuerySet[Organisation]:
     return Organisation.objects.communities().filter(permissions.scope_q(user, REGISTER, ""))
 
 
-def issuance_list(*, user: User) -> QuerySet[CertificateIssuance]:
-    """A cadre sees their community's register; reviewers and supervisors those under them."""
-    return CertificateIssuance.objects.filter(
+def issuance_list(*, user: User, filters=None) -> QuerySet[CertificateIssuance]:
+    """A cadre sees their community's register; reviewers and supervisors those under them
+    (IssuanceFilter)."""
+    issuances = CertificateIssuance.objects.filter(
         permissions.scope_q(user, REGISTER, "community")
     ).select_related("community", "certificate_type", "issued_by")
+    return apply_filters(IssuanceFilter, filters, issuances, user=user)
 
 
-def issuance_get(*, user: User, pk: int) -> CertificateIssuance:
-    try:
-        return issuance_list(user=user).select_related("community__parent").get(pk=pk)
-    except (CertificateIssuance.DoesNotExist, ValueError, TypeError):
-        raise NotFound() from None
+# action -> the organisation an issuance (or a refusal) is judged on: its community.
+ISSUANCE_ACTIONS = {REGISTER: "community", ISSUE: "community"}
 
 
-def refusal_list(*, user: User) -> QuerySet[CertificateRefusal]:
-    return CertificateRefusal.objects.filter(
+def issuance_get(*, user: User, pk: int, action: str = REGISTER) -> CertificateIssuance:
+    """One register entry the user sees (else 404) and may ``action`` (else 403)."""
+    return load(
+        issuance_list(user=user).select_related("community__parent"),
+        user=user,
+        action=action,
+        judged_on=ISSUANCE_ACTIONS,
+        pk=pk,
+    )
+
+
+def refusal_list(*, user: User, filters=None) -> QuerySet[CertificateRefusal]:
+    """Refusals in the communities whose register the user reads (RefusalFilter)."""
+    refusals = CertificateRefusal.objects.filter(
         permissions.scope_q(user, REGISTER, "community")
     ).select_related("community", "certificate_type__jurisdiction", "refused_by")
+    return apply_filters(RefusalFilter, filters, refusals, user=user)
 
 
-def refusal_get(*, user: User, pk: int) -> CertificateRefusal:
-    try:
-        return refusal_list(user=user).get(pk=pk)
-    except (CertificateRefusal.DoesNotExist, ValueError, TypeError):
-        raise NotFound() from None
+def refusal_get(*, user: User, pk: int, action: str = REGISTER) -> CertificateRefusal:
+    """One refusal notice the user sees (else 404) and may ``action`` (else 403)."""
+    return load(
+        refusal_list(user=user), user=user, action=action, judged_on=ISSUANCE_ACTIONS, pk=pk
+    )
 
 
 def _demand(refusals: QuerySet[CertificateRefusal]) -> QuerySet:

@@ -18,7 +18,7 @@ from certificates.models import (
     CertificateTypeProposal,
 )
 from registry.models import Organisation
-from registry.serializers.organisations import OrganisationCodeField
+from registry.serializers.organisations import OrganisationCodeField, OrganisationCodesField
 
 
 class StrictCharField(serializers.CharField):
@@ -193,7 +193,7 @@ class ProposalWriteSerializer(serializers.Serializer):
         child=StrictCharField(max_length=100), max_length=50, default=list
     )
     description = StrictCharField(required=False, allow_blank=True, default="")
-    scope = OrganisationCodeField(many=True, required=False)
+    scope = OrganisationCodesField(required=False)
     valid_months = serializers.IntegerField(min_value=1, max_value=120, required=False)
     submit = serializers.BooleanField(default=False)
 

@@ -23,7 +23,7 @@ from certificates.forms import CatalogueImportForm, IssueForm, ProposeForm
 from certificates.models import CertificateIssuance, CertificateRefusal, CertificateType
 from certificates.permissions import CATALOGUE_MANAGE, ISSUE, REGISTER
 from registry import pages, permissions
-from registry.errors import InvalidInput, RuleRefused
+from registry.errors import DomainError
 from registry.models import Organisation
 
 Status = CertificateType.Status
@@ -92,8 +92,11 @@ def register(request: HttpRequest) -> HttpResponse:
     pages.require(request, REGISTER)
     communities = list(selectors.register_communities(user=request.user).order_by("path"))
     chosen = _register_filter(request, communities)
-    issuances = selectors.issuance_list(user=request.user).filter(year=chosen["year"])
-    refusals = selectors.refusal_list(user=request.user).filter(refused_on__year=chosen["year"])
+    # The year through the FilterSets (the API's ``?year=``); the community is already
+    # resolved among the user's, so it is matched by id without another lookup.
+    year = {"year": chosen["year"]}
+    issuances = selectors.issuance_list(user=request.user, filters=year)
+    refusals = selectors.refusal_list(user=request.user, filters=year)
     if chosen["community"] is not None:
         issuances = issuances.filter(community=chosen["community"])
         refusals = refusals.filter(community=chosen["community"])
@@ -175,6 +178,7 @@ def _institutions(form: IssueForm) -> list[str]:
 def issue(request: HttpRequest) -> HttpResponse:
     """Register a certificate; a prohibited one is refused and its notice offered."""
     pages.require(request, ISSUE)
+    status = 200  # or the refusal's, when a service refuses
     form = _issue_form(request, request.POST if request.method == "POST" else None)
     refusal = None
     if request.method == "POST" and form.is_valid():
@@ -190,8 +194,8 @@ def issue(request: HttpRequest) -> HttpResponse:
             )
         except services.CertificateProhibited as refused:
             refusal = selectors.refusal_get(user=request.user, pk=refused.refusal.pk)
-        except InvalidInput as error:
-            form.add_service_errors(error)
+        except DomainError as error:
+            status = pages.show_error(request, error, form)
         else:
             messages.success(
                 request,
@@ -215,6 +219,7 @@ def issue(request: HttpRequest) -> HttpResponse:
             "refusal": refusal,
             "institutions": _institutions(form),
         },
+        status=status,
     )
 
 
@@ -262,6 +267,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
     """The reviewer's catalogue: every type that concerns their areas, proposals under
     review, and the Excel import and export."""
     pages.require(request, CATALOGUE_MANAGE)
+    status = 200  # or the refusal's, when a service refuses
     areas = selectors.catalogue_areas(user=request.user).order_by("path")
     form = CatalogueImportForm(request.POST or None, request.FILES or None, areas=areas, initial={})
     import_errors: list[dict] = []
@@ -272,11 +278,9 @@ def catalogue(request: HttpRequest) -> HttpResponse:
                 jurisdiction=form.cleaned_data["jurisdiction"],
                 upload=form.cleaned_data["file"],
             )
-        except InvalidInput as error:
-            form.add_error(None, str(error.message))
+        except DomainError as error:
+            status = pages.show_error(request, error, form)
             import_errors = error.extra.get("rows", [])
-        except RuleRefused as error:
-            form.add_error(None, str(error.message))
         else:
             messages.success(
                 request,
@@ -304,6 +308,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
             "form": form,
             "import_errors": import_errors,
         },
+        status=status,
     )
 
 
@@ -312,6 +317,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
 def propose(request: HttpRequest) -> HttpResponse:
     """A department proposes a type for its area to retain (reviewed like a work item)."""
     pages.require(request, "application.edit")
+    status = 200  # or the refusal's, when a service refuses
     departments = Organisation.objects.departments().filter(
         permissions.scope_q(request.user, "application.edit", "")
     )
@@ -330,10 +336,8 @@ def propose(request: HttpRequest) -> HttpResponse:
                 description=data["description"],
                 submit=data["submit_now"],
             )
-        except InvalidInput as error:
-            form.add_service_errors(error)
-        except RuleRefused as error:
-            form.add_error(None, str(error.message))
+        except DomainError as error:
+            status = pages.show_error(request, error, form)
         else:
             messages.success(
                 request,
@@ -349,4 +353,5 @@ def propose(request: HttpRequest) -> HttpResponse:
             "form": form,
             "proposals": list(selectors.proposal_list(user=request.user)[:50]),
         },
+        status=status,
     )

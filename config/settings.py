@@ -66,6 +66,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A NUL character in a query or form is a 400 here, before any view or query sees it.
+    "registry.middleware.NulByteMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "registry.middleware.DomainErrorMiddleware",
@@ -186,7 +188,7 @@ REST_FRAMEWORK = {
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_FILTER_BACKENDS": ["registry.filters.base.SelectorFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "registry.api.base.exception_handler",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"]
@@ -269,6 +271,8 @@ PORTAL.update(
         "NEGATIVE_MATCH_THRESHOLD": env.float("NEGATIVE_MATCH_THRESHOLD", default=0.6),
         # The dispatch gate: working days a community gets at least (holidays excluded).
         "DISPATCH_MIN_LEAD_WORKING_DAYS": env.int("DISPATCH_MIN_LEAD_WORKING_DAYS", default=5),
+        # The furthest a date a user supplies may lie ahead (due dates, hearings, periods).
+        "DATE_HORIZON_DAYS": env.int("DATE_HORIZON_DAYS", default=730),
         # Flags (brief: "Flags"); each threshold can be set per deployment.
         "EMERGENCY_RATIFY_DAYS": env.int("EMERGENCY_RATIFY_DAYS", default=7),
         "FLAG_OVERLOAD_RATIO": env.float("FLAG_OVERLOAD_RATIO", default=0.6),

@@ -7,8 +7,12 @@ class MonitoringConfig(AppConfig):
     verbose_name = _("Monitoring")
 
     def ready(self) -> None:
+        from monitoring import navigation
+        from monitoring.permissions import ACTIONS
+        from registry import plugins
+
+        # The app's actions, links and sections plug into the hub, which names none of them.
+        plugins.actions(ACTIONS)
+        navigation.register()
         # Rules over other apps register themselves with the flag framework on import.
         from monitoring import flags_certificates, flags_monitoring  # noqa: F401
-        from monitoring.plugins import register
-
-        register()

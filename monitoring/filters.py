@@ -1,15 +1,45 @@
+"""Filters of monitoring's lists: the pages and the API both go through them (the
+selectors apply them), so a page and the API cannot disagree."""
+
 from __future__ import annotations
 
 import datetime
 import re
 
 import django_filters
-from django.db.models import Q
+from django import forms
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from monitoring.models import Clue, Flag, MonitoringPoint, MonitoringReport, OffPlatformReport
 from registry.errors import InvalidInput
 from registry.filters.base import organisation_from_code
+
+_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+
+
+class MonthField(forms.CharField):
+    """``YYYY-MM`` -> (first day, first day of the next month); anything else is invalid."""
+
+    def to_python(self, value) -> tuple[datetime.date, datetime.date] | None:
+        value = (super().to_python(value) or "").strip()
+        if not value:
+            return None
+        match = _MONTH.match(value)
+        if not match or not 1 <= int(match.group(2)) <= 12:
+            raise forms.ValidationError(_("Give a month as YYYY-MM."), code="invalid")
+        start = datetime.date(int(match.group(1)), int(match.group(2)), 1)
+        return start, (start + datetime.timedelta(days=32)).replace(day=1)
+
+
+class MonthFilter(django_filters.Filter):
+    field_class = MonthField
+
+    def filter(self, qs: QuerySet, value) -> QuerySet:
+        if not value:
+            return qs
+        start, end = value
+        return qs.filter(**{f"{self.field_name}__gte": start, f"{self.field_name}__lt": end})
 
 
 class FlagFilter(django_filters.FilterSet):
@@ -33,10 +63,11 @@ class OffPlatformReportFilter(django_filters.FilterSet):
     channel = django_filters.ChoiceFilter(choices=OffPlatformReport.Channel.choices)
     received_after = django_filters.DateFilter(field_name="received_on", lookup_expr="gte")
     received_before = django_filters.DateFilter(field_name="received_on", lookup_expr="lte")
+    month = MonthFilter(field_name="received_on", label=_("received in month (YYYY-MM)"))
 
     class Meta:
         model = OffPlatformReport
-        fields = ["community", "department", "channel"]
+        fields = ["community", "department", "channel", "month"]
 
 
 class MonitoringPointFilter(django_filters.FilterSet):

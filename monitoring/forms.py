@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
 import re
 from decimal import Decimal
 
@@ -10,6 +9,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from monitoring.filters import MonthField
 from monitoring.models import Flag, OffPlatformReport
 from registry.models import Organisation
 
@@ -82,7 +82,7 @@ class OffPlatformFilterForm(forms.Form):
         required=False,
         choices=[("", _("All")), *OffPlatformReport.Channel.choices],
     )
-    month = forms.CharField(
+    month = MonthField(
         label=_("Month"),
         required=False,
         widget=forms.TextInput(attrs={"type": "month"}),
@@ -92,17 +92,6 @@ class OffPlatformFilterForm(forms.Form):
     def __init__(self, *args, departments: list[tuple[str, str]], **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["department"].choices = [("", _("All")), *departments]
-
-    def clean_month(self) -> tuple[datetime.date, datetime.date] | None:
-        value = (self.cleaned_data.get("month") or "").strip()
-        if not value:
-            return None
-        match = _MONTH.match(value)
-        if not match or not 1 <= int(match.group(2)) <= 12:
-            raise forms.ValidationError(_("Give a month as YYYY-MM."))
-        start = datetime.date(int(match.group(1)), int(match.group(2)), 1)
-        end = (start + datetime.timedelta(days=32)).replace(day=1)
-        return start, end
 
 
 UNRESOLVED = "unresolved"
@@ -217,6 +206,14 @@ class ClueForm(forms.Form):
     def __init__(self, *args, departments, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["department"].queryset = departments
+
+
+class ReportCorrectionForm(forms.Form):
+    """Why a submitted report is corrected (the report machine's ``correct``)."""
+
+    reason = forms.CharField(
+        label=_("What is corrected, and why"), widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class ClueActionForm(forms.Form):

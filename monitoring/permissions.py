@@ -1,6 +1,5 @@
-"""The monitoring app's own actions, added to the one permission model through
-``registry.plugins.actions`` (the off-platform and flag actions predate it and stay in the
-hub's table)."""
+"""The monitoring app's actions, added to the one permission model (registry.permissions)
+from MonitoringConfig.ready() through registry.plugins.actions."""
 
 from __future__ import annotations
 
@@ -20,12 +19,28 @@ CLUE_RESPOND = "clue.respond"
 REPORTER_VIEW = "reporter.view"
 
 ACTIONS: dict[str, frozenset[Role]] = {
+    # Demands that arrived off the platform: the community reports them; the communities'
+    # side (and the areas above) and the department named read them.
+    "offplatform.report": frozenset({Role.COMMUNITY_CADRE, Role.LIAISON}),
+    "offplatform.view_community": frozenset(
+        {Role.COMMUNITY_CADRE, Role.LIAISON, Role.REVIEWER, Role.SUPERVISOR}
+    ),
+    "offplatform.view_department": frozenset({Role.DEPARTMENT_STAFF}),
+    # The flags computed from everything.
+    "flag.view": frozenset({Role.REVIEWER, Role.SUPERVISOR}),
+    "flag.manage": frozenset({Role.REVIEWER, Role.SUPERVISOR}),
+    # Recomputing every flag now, instead of waiting for the scheduled job.
+    "flag.compute": frozenset({Role.SUPERVISOR}),
+    # Monitoring points (监测点): seen by the area and the point's liaison.
     POINT_VIEW: frozenset({Role.REVIEWER, Role.SUPERVISOR, Role.LIAISON}),
     # The admission office of the area designates its points (and the administrator).
     POINT_DESIGNATE: frozenset({Role.REVIEWER}),
+    # The point's monthly report: the liaison files it, supervisors read and export them.
     REPORT_FILE: frozenset({Role.LIAISON}),
     REPORT_VIEW: frozenset({Role.LIAISON, Role.SUPERVISOR}),
     REPORT_EXPORT: frozenset({Role.SUPERVISOR}),
+    # Clues (线索) and rectification: raised by the communities' side or a supervisor,
+    # handled by supervisors, answered by the department named.
     CLUE_RAISE: frozenset({Role.LIAISON, Role.COMMUNITY_CADRE, Role.SUPERVISOR}),
     CLUE_VIEW: frozenset({Role.SUPERVISOR}),
     CLUE_VIEW_DEPARTMENT: frozenset({Role.DEPARTMENT_STAFF}),

@@ -8,4 +8,8 @@ class RegistryConfig(AppConfig):
 
     def ready(self) -> None:
         # Registers the portal's actions with `rules` (user.has_perm("portal.<action>")).
-        from registry import permissions  # noqa: F401
+        from registry import navigation, permissions  # noqa: F401
+
+        # The hub's own header links and workbench sections, through the same plug-in
+        # points the other apps use.
+        navigation.register()

@@ -16,6 +16,7 @@ from typing import Any
 from django.db import connection, models
 from django.utils import timezone
 
+from registry import audit_actions
 from registry.models import AuditEntry, User
 
 GENESIS_HASH = "0" * 64
@@ -81,7 +82,13 @@ def audit_record(
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
 ) -> AuditEntry:
-    """Append one entry. Call inside the service's transaction, after the change."""
+    """Append one entry. Call inside the service's transaction, after the change.
+
+    ``action`` is a name from an ``audit_actions`` module (see registry/audit_actions.py).
+    """
+    if not audit_actions.is_defined(action):
+        # A programming error, not the user's: every name is listed with its meaning.
+        raise ValueError(f"audit action {action!r} is not defined in an audit_actions module")
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_AUDIT_LOCK_KEY])

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 
 from registry.errors import DomainError, NotFound, PermissionDenied
 
@@ -43,3 +44,44 @@ class DomainErrorMiddleware:
             {"exception": exception, "status": exception.status},
             status=exception.status,
         )
+
+
+def _has_nul(querydict) -> bool:
+    return any(
+        "\x00" in key or any("\x00" in value for value in values)
+        for key, values in querydict.lists()
+    )
+
+
+class NulByteMiddleware:
+    """A NUL character in a query string or a form is a 400, before any view sees it.
+
+    PostgreSQL cannot store or compare text with NUL (psycopg raises, and the request became
+    a 500: ``/api/v1/work-items/verify/?number=a%00b``). No field of the portal takes one,
+    so the input layer refuses it once for every page and endpoint. In JSON bodies DRF's
+    CharField refuses it (ProhibitNullCharactersValidator)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if (
+            "\x00" in request.path
+            or _has_nul(request.GET)
+            or (
+                request.method == "POST"
+                and request.content_type
+                in ("application/x-www-form-urlencoded", "multipart/form-data")
+                and _has_nul(request.POST)
+            )
+        ):
+            message = _("The request contains a NUL character, which no field accepts.")
+            if request.path.startswith("/api/"):
+                return JsonResponse({"detail": message, "code": "invalid"}, status=400)
+            return render(
+                request,
+                "registry/domain_error.html",
+                {"exception": {"message": message}, "status": 400},
+                status=400,
+            )
+        return self.get_response(request)

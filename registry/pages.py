@@ -5,6 +5,9 @@ for itself.
   (object-level scope is the selectors' job).
 - ``paginate(request, items, size)``: the ``?page=`` of a list, clamped to what exists.
 - ``safe_next(request, default)``: where to go after a POST, never off-site.
+- ``filtered(request, selector, **kwargs)``: the list a page shows, filtered by the
+  selector's FilterSet from ``request.GET`` (the same FilterSet as the API); a bad filter
+  value is a message above the unfiltered list, never an error page.
 - ``show_error(request, exc, form=None)``: put a service's refusal on the page (a message,
   and its per-field errors on the form's fields); returns the HTTP status to answer with.
   PermissionDenied and NotFound are re-raised so the 403/404 pages show.
@@ -18,9 +21,10 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.paginator import Page, Paginator
 from django.http import HttpRequest
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 
 from registry import permissions
-from registry.errors import DomainError, NotFound, PermissionDenied
+from registry.errors import DomainError, InvalidInput, NotFound, PermissionDenied
 
 PAGE_SIZE = 25
 
@@ -32,6 +36,24 @@ def require(request: HttpRequest, *actions: str) -> None:
 
 def paginate(request: HttpRequest, items, size: int = PAGE_SIZE) -> Page:
     return Paginator(items, size).get_page(request.GET.get("page"))
+
+
+def filtered(request: HttpRequest, selector, filters=None, **kwargs):
+    """``selector(filters=request.GET, **kwargs)``. The selector applies its FilterSet,
+    so a page filters exactly as the API does; ``filters`` replaces ``request.GET`` where
+    a page translates its own tabs first. A value the FilterSet refuses (a hand-edited
+    URL, an old bookmark) is said in a message and the list is shown unfiltered: the API
+    answers 400, but a page that only says "bad request" would leave the person stuck."""
+    try:
+        return selector(filters=request.GET if filters is None else filters, **kwargs)
+    except InvalidInput as exc:
+        problems = [str(m) for ms in (exc.extra.get("fields") or {}).values() for m in ms]
+        messages.error(
+            request,
+            _("A filter was not understood and is not applied: %(problems)s")
+            % {"problems": " ".join(problems) or str(exc.message)},
+        )
+        return selector(**kwargs)
 
 
 def safe_next(request: HttpRequest, default: str) -> str:

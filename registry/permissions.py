@@ -23,8 +23,10 @@ ANY_ROLE = frozenset(Role)
 # Needs only a signed-in, active user (their own profile, for instance).
 AUTHENTICATED = "authenticated"
 
-# action -> roles that may perform it. The administrator (superuser) holds only the
-# actions in ADMIN_ACTIONS: administration is not a licence to review or dispatch.
+# action -> roles that may perform it: the hub's own actions here; the other apps add theirs
+# from their AppConfig.ready() (registry.plugins.actions). The administrator (superuser)
+# holds only the actions in ADMIN_ACTIONS: administration is not a licence to review or
+# dispatch.
 ACTION_ROLES: dict[str, frozenset[Role]] = {
     "organisation.view": ANY_ROLE,
     # Admission: departments draft and submit, reviewers decide, supervisors watch.
@@ -45,16 +47,6 @@ ACTION_ROLES: dict[str, frozenset[Role]] = {
     ),
     "assignment.view_department": frozenset({Role.DEPARTMENT_STAFF}),
     "assignment.respond": frozenset({Role.COMMUNITY_CADRE}),
-    # Demands that arrived off the platform, and the flags computed from everything.
-    "offplatform.report": frozenset({Role.COMMUNITY_CADRE, Role.LIAISON}),
-    "offplatform.view_community": frozenset(
-        {Role.COMMUNITY_CADRE, Role.LIAISON, Role.REVIEWER, Role.SUPERVISOR}
-    ),
-    "offplatform.view_department": frozenset({Role.DEPARTMENT_STAFF}),
-    "flag.view": frozenset({Role.REVIEWER, Role.SUPERVISOR}),
-    "flag.manage": frozenset({Role.REVIEWER, Role.SUPERVISOR}),
-    # Recomputing every flag now, instead of waiting for the scheduled job.
-    "flag.compute": frozenset({Role.SUPERVISOR}),
     "workbench.department": frozenset({Role.DEPARTMENT_STAFF}),
     "workbench.reviewer": frozenset({Role.REVIEWER}),
     "workbench.community": frozenset({Role.COMMUNITY_CADRE}),

@@ -4,20 +4,30 @@ An app registers, from its ``AppConfig.ready()``:
 
 - ``actions({...})``: its permission actions and the roles that may perform them (added to
   the one permission model, ``registry.permissions``, and to ``rules`` as ``portal.<action>``);
-- ``nav_link(NavLink(...))``: a link in the header, shown to users who may do ``action``;
+- ``nav_link(NavLink(...))``: a link in the header, shown to users who may do ``action``
+  (or any of several); a link with no action is public and goes in the footer;
 - ``workbench_section(WorkbenchSection(...))``: a section on a role's workbench, shown to
   users who may do ``action`` (a lazily loaded ``url_name``, or an ``include`` template);
+- ``section_link(SectionLink(...))``: a link inside a section or page the hub draws (its
+  ``place``: "community-links", "supervisor-links", "reviewer-dispatch",
+  "department-dispatch", "inbox-tools"), shown to users who may do ``action``;
 - ``subject_label(name, label)``: how an admission subject the app registers reads in pages.
 
-The hub reads what is registered (``nav_links()``, ``workbench_sections(workbench)``,
-``subject_labels()``) and renders it; it imports none of the apps.
+The hub registers its own links and sections the same way (``registry.navigation``), reads
+what is registered (``nav_links()``, ``workbench_sections(workbench)``,
+``section_links(place)``, ``subject_labels()``, or ``visible_*`` for one user) and renders
+it; it imports none of the apps, and names none of their URLs.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.urls import NoReverseMatch, reverse
 from django.utils.functional import Promise
+
+# An action, or several of which any one will do (a link on two roles' menus).
+Action = str | tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -25,7 +35,7 @@ class NavLink:
     url_name: str
     label: str | Promise
     # The permission action a user needs to see the link ("" = public, shown to everyone).
-    action: str
+    action: Action
     # Lower comes first; the hub's own links use 10, 20, 30 ...
     order: int = 100
 
@@ -35,7 +45,7 @@ class WorkbenchSection:
     # Which workbench: "department", "reviewer", "community", "liaison", "supervisor".
     workbench: str
     # The permission action a user needs to see the section.
-    action: str
+    action: Action
     heading: str | Promise
     # A section fetched by htmx after the page loads (a URL name), or a template included
     # in the page with the workbench's context.
@@ -45,10 +55,23 @@ class WorkbenchSection:
     link_name: str = ""
     link_text: str | Promise = ""
     order: int = 100
+    # The place name of an included section whose links apps add (``SectionLink.place``).
+    name: str = ""
+
+
+@dataclass(frozen=True)
+class SectionLink:
+    # Where the hub draws it: a section's ``name`` or a page's tool row ("inbox-tools").
+    place: str
+    url_name: str
+    label: str | Promise
+    action: Action
+    order: int = 100
 
 
 _NAV_LINKS: dict[str, NavLink] = {}
 _SECTIONS: dict[tuple[str, str, str], WorkbenchSection] = {}
+_SECTION_LINKS: dict[tuple[str, str], SectionLink] = {}
 _SUBJECT_LABELS: dict[str, str | Promise] = {}
 
 
@@ -67,6 +90,10 @@ def workbench_section(section: WorkbenchSection) -> None:
     _SECTIONS[(section.workbench, section.url_name, section.template)] = section
 
 
+def section_link(link: SectionLink) -> None:
+    _SECTION_LINKS[(link.place, link.url_name)] = link
+
+
 def subject_label(name: str, label: str | Promise) -> None:
     _SUBJECT_LABELS[name] = label
 
@@ -81,5 +108,43 @@ def workbench_sections(workbench: str) -> list[WorkbenchSection]:
     )
 
 
+def section_links(place: str) -> list[SectionLink]:
+    return sorted(
+        (link for link in _SECTION_LINKS.values() if link.place == place),
+        key=lambda link: link.order,
+    )
+
+
 def subject_labels() -> dict[str, str | Promise]:
     return dict(_SUBJECT_LABELS)
+
+
+# --- For one user: what the hub renders -------------------------------------------------------
+
+
+def allowed(user, action: Action) -> bool:
+    """May ``user`` see something registered for ``action`` ("" = anyone)."""
+    from registry import permissions
+
+    if not action:
+        return True
+    actions = (action,) if isinstance(action, str) else action
+    return permissions.may_any(user, *actions)
+
+
+def url_or_none(url_name: str) -> str | None:
+    """The URL of a name, or None where the app that owns it is not installed."""
+    try:
+        return reverse(url_name)
+    except NoReverseMatch:
+        return None
+
+
+def visible_links(user, links) -> list[tuple[str, str | Promise]]:
+    """(href, label) of the links ``user`` may see whose pages exist, in order."""
+    shown = []
+    for link in links:
+        href = url_or_none(link.url_name) if allowed(user, link.action) else None
+        if href is not None:
+            shown.append((href, link.label))
+    return shown

@@ -7,12 +7,17 @@ on a laptop without them; in CI (CI=true) a missing service fails the run instea
 
 from __future__ import annotations
 
+import datetime
 import os
 import shutil
+import threading
 from dataclasses import dataclass
+from decimal import Decimal
 
 import pytest
+import time_machine
 from django.conf import settings
+from django.db import connection
 from rest_framework.test import APIClient
 
 from registry.models import Organisation, Role, User
@@ -23,6 +28,7 @@ from tests.factories import (
     MembershipFactory,
     OrganisationFactory,
     UserFactory,
+    WorkItemFactory,
 )
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
@@ -178,3 +184,65 @@ def pytest_configure(config):
         "django.contrib.auth.hashers.MD5PasswordHasher",
         "django.contrib.auth.hashers.PBKDF2PasswordHasher",
     ]
+
+
+# --- The known-day clock ------------------------------------------------------------------
+# A Monday in a year the holiday calendar covers; the National Day week lies ahead, so lead
+# times in working days differ from calendar days. Modules that reason in days use it with
+# ``pytestmark = pytest.mark.usefixtures("on_a_known_monday")``.
+KNOWN_MONDAY = datetime.date(2026, 9, 14)
+
+
+@pytest.fixture
+def on_a_known_monday():
+    with time_machine.travel(datetime.datetime(2026, 9, 14, 9, 0), tick=False):
+        yield
+
+
+@pytest.fixture
+def item(world):
+    """A monthly item of district A's department over street A: 3 hours, 20 households,
+    valid 2026 to 2028."""
+    return WorkItemFactory(
+        admission_number="990102-2026-0007",
+        title="居民信息核对",
+        jurisdiction=world.a.district,
+        department=world.a.department,
+        frequency="monthly",
+        hours_per_occurrence=Decimal("3"),
+        households_per_occurrence=20,
+        valid_from=datetime.date(2026, 1, 1),
+        valid_until=datetime.date(2028, 12, 31),
+        scope=[world.a.street],
+    )
+
+
+def _race(*calls, timeout: float = 60):
+    """Run the calls in threads released together; return each one's result or error."""
+    from registry.errors import DomainError
+
+    barrier = threading.Barrier(len(calls))
+    outcomes: list = [None] * len(calls)
+
+    def run(index, call):
+        try:
+            barrier.wait(timeout=10)
+            outcomes[index] = call()
+        except DomainError as exc:
+            outcomes[index] = exc
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=timeout)
+    return outcomes
+
+
+@pytest.fixture
+def race():
+    """``race(call, call, ...)``: the calls at once, on real row locks (needs
+    ``django_db(transaction=True)`` and PostgreSQL)."""
+    return _race

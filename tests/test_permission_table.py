@@ -896,6 +896,48 @@ ENDPOINTS: list[Endpoint] = [
     Endpoint(
         "admin:index", "get", fixed("/admin/"), default=302, anonymous=302, overrides={"admin": 200}
     ),
+    # The admin's pages that write through the services (registry/admin.py): only the
+    # administrator gets them; nobody deletes an organisation or a user there.
+    Endpoint(
+        "admin:registry_user_change",
+        "get",
+        lambda w, _p: f"/admin/registry/user/{w.outsider.pk}/change/",
+        default=302,
+        anonymous=302,
+        overrides={"admin": 200},
+    ),
+    Endpoint(
+        "admin:registry_organisation_change",
+        "get",
+        lambda w, _p: f"/admin/registry/organisation/{w.a.street.pk}/change/",
+        default=302,
+        anonymous=302,
+        overrides={"admin": 200},
+    ),
+    Endpoint(
+        "admin:registry_auditentry_changelist",
+        "get",
+        fixed("/admin/registry/auditentry/"),
+        default=302,
+        anonymous=302,
+        overrides={"admin": 200},
+    ),
+    Endpoint(
+        "admin:registry_organisation_delete",
+        "get",
+        lambda w, _p: f"/admin/registry/organisation/{w.a.street.pk}/delete/",
+        default=302,
+        anonymous=302,
+        overrides={"admin": 403},
+    ),
+    Endpoint(
+        "admin:registry_user_delete",
+        "get",
+        lambda w, _p: f"/admin/registry/user/{w.outsider.pk}/delete/",
+        default=302,
+        anonymous=302,
+        overrides={"admin": 403},
+    ),
     # Signed in already: the sign-in page sends you home.
     Endpoint("login", "get", fixed("/accounts/login/"), default=302, anonymous=200),
     Endpoint("logout", "post", fixed("/accounts/logout/"), default=302, anonymous=302),

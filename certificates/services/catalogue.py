@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from certificates import excel, search
+from certificates import audit_actions, excel, search
 from certificates.models import (
     CertificateRefusal,
     CertificateType,
@@ -159,7 +159,7 @@ def certificate_type_create(
     certificate_type.save()
     audit_record(
         actor=actor,
-        action="certificate_type.create",
+        action=audit_actions.CERTIFICATE_TYPE_CREATE,
         obj=certificate_type,
         after=snapshot(certificate_type, ["jurisdiction", *TYPE_FIELDS]),
     )
@@ -195,7 +195,7 @@ def certificate_type_update(
     certificate_type.save()
     audit_record(
         actor=actor,
-        action="certificate_type.update",
+        action=audit_actions.CERTIFICATE_TYPE_UPDATE,
         obj=certificate_type,
         before=before,
         after=snapshot(certificate_type, TYPE_FIELDS),
@@ -280,7 +280,7 @@ def certificate_types_import(*, actor: User, jurisdiction: Organisation, upload)
                     created.save()
                     audit_record(
                         actor=actor,
-                        action="certificate_type.import",
+                        action=audit_actions.CERTIFICATE_TYPE_IMPORT,
                         obj=created,
                         after={**snapshot(created, ["jurisdiction", *TYPE_FIELDS]), "row": number},
                     )
@@ -297,7 +297,7 @@ def certificate_types_import(*, actor: User, jurisdiction: Organisation, upload)
                 existing.save()
                 audit_record(
                     actor=actor,
-                    action="certificate_type.import",
+                    action=audit_actions.CERTIFICATE_TYPE_IMPORT,
                     obj=existing,
                     before=before,
                     after={**snapshot(existing, TYPE_FIELDS), "row": number},

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from certificates import search
+from certificates import audit_actions, search
 from certificates.models import (
     CertificateType,
     CertificateTypeProposal,
@@ -95,7 +95,7 @@ def certificate_type_propose(
     Application.objects.filter(pk=application.pk).update(checks=application.checks)
     audit_record(
         actor=actor,
-        action="certificate_type.propose",
+        action=audit_actions.CERTIFICATE_TYPE_PROPOSE,
         obj=application,
         after={
             "name": application.title,
@@ -157,7 +157,7 @@ def certificate_type_proposal_update(
     )
     audit_record(
         actor=actor,
-        action="certificate_type.proposal_update",
+        action=audit_actions.CERTIFICATE_TYPE_PROPOSAL_UPDATE,
         obj=application,
         before=before,
         after={
@@ -290,7 +290,11 @@ def certificate_type_admit(
     certificate_type.save()
     audit_record(
         actor=actor,
-        action="certificate_type.renew" if existing else "certificate_type.admit",
+        action=(
+            audit_actions.CERTIFICATE_TYPE_RENEW
+            if existing
+            else audit_actions.CERTIFICATE_TYPE_ADMIT
+        ),
         obj=certificate_type,
         before=before,
         after={

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_variables
 
-from certificates import identity
+from certificates import audit_actions, identity
 from certificates.models import (
     CertificateIssuance,
     CertificateRefusal,
@@ -195,7 +195,7 @@ def _issuance_create(
     issuance.save()
     audit_record(
         actor=actor,
-        action="certificate.issue",
+        action=audit_actions.CERTIFICATE_ISSUE,
         obj=issuance,
         after={
             "serial_number": issuance.serial_number,
@@ -245,7 +245,7 @@ def _refusal_record(
         return CertificateRefusal.objects.get(**key)
     audit_record(
         actor=actor,
-        action="certificate.refuse",
+        action=audit_actions.CERTIFICATE_REFUSE,
         obj=refusal,
         after={
             "community": community.code,

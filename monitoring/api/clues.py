@@ -18,6 +18,7 @@ from monitoring.serializers import (
     ClueSerializer,
     ClueWriteSerializer,
 )
+from registry.api.base import portal_action
 from registry.errors import InvalidInput
 
 
@@ -65,7 +66,7 @@ class ClueViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         "list": "authenticated",
         "retrieve": "authenticated",
         "create": CLUE_RAISE,
-        **{t.action.replace("-", "_"): "authenticated" for t in services.CLUE_MACHINE},
+        **{t.action.replace("-", "_"): "authenticated" for t in services.CLUE},
     }
 
     def get_serializer_class(self):
@@ -74,10 +75,14 @@ class ClueViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Clue.objects.none()
-        return selectors.board_order(selectors.clue_list(user=self.request.user))
+        return selectors.board_order(
+            selectors.clue_list(user=self.request.user, filters=self.request.query_params)
+        )
 
     def get_object(self):
-        return selectors.clue_get(user=self.request.user, pk=self.kwargs["pk"])
+        return selectors.clue_get(
+            user=self.request.user, pk=self.kwargs["pk"], action=portal_action(self)
+        )
 
     def _answer(self, clue, code=status.HTTP_200_OK):
         clue = selectors.clue_get(user=self.request.user, pk=clue.pk)

@@ -11,6 +11,7 @@ from monitoring import selectors, services
 from monitoring.filters import FlagFilter
 from monitoring.models import Flag
 from monitoring.serializers import FlagResolveSerializer, FlagSerializer
+from registry.api.base import portal_action
 
 
 class FlagViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -28,10 +29,14 @@ class FlagViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Flag.objects.none()
-        return selectors.flag_list(user=self.request.user).order_by("-last_seen_at", "-id")
+        return selectors.flag_list(
+            user=self.request.user, filters=self.request.query_params
+        ).order_by("-last_seen_at", "-id")
 
     def get_object(self):
-        return selectors.flag_get(user=self.request.user, pk=self.kwargs["pk"])
+        return selectors.flag_get(
+            user=self.request.user, pk=self.kwargs["pk"], action=portal_action(self)
+        )
 
     @extend_schema(request=None, responses=FlagSerializer)
     @action(detail=True, methods=["post"])

@@ -31,7 +31,9 @@ class OffPlatformReportViewSet(
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return OffPlatformReport.objects.none()
-        return selectors.offplatform_list(user=self.request.user).order_by("-received_on", "-id")
+        return selectors.offplatform_list(
+            user=self.request.user, filters=self.request.query_params
+        ).order_by("-received_on", "-id")
 
     @extend_schema(
         request=OffPlatformReportWriteSerializer, responses={201: OffPlatformReportSerializer}

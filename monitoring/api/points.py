@@ -24,7 +24,9 @@ class MonitoringPointViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return MonitoringPoint.objects.none()
-        return selectors.point_list(user=self.request.user).order_by("community__path", "-id")
+        return selectors.point_list(
+            user=self.request.user, filters=self.request.query_params
+        ).order_by("community__path", "-id")
 
     @extend_schema(
         request=MonitoringPointWriteSerializer, responses={201: MonitoringPointSerializer}

@@ -19,6 +19,7 @@ from monitoring.serializers import (
     ReportEntryWriteSerializer,
     ReportReasonSerializer,
 )
+from registry.api.base import portal_action
 
 
 class MonitoringReportViewSet(
@@ -46,10 +47,12 @@ class MonitoringReportViewSet(
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return MonitoringReport.objects.none()
-        return selectors.report_list(user=self.request.user)
+        return selectors.report_list(user=self.request.user, filters=self.request.query_params)
 
     def get_object(self):
-        return selectors.report_get(user=self.request.user, pk=self.kwargs["pk"])
+        return selectors.report_get(
+            user=self.request.user, pk=self.kwargs["pk"], action=portal_action(self)
+        )
 
     def _answer(self, report, code=status.HTTP_200_OK):
         report = selectors.report_get(user=self.request.user, pk=report.pk)

@@ -16,10 +16,16 @@ from django.db.models import (
 )
 
 from monitoring.models import Clue, ClueTransition, RectificationNotice
-from monitoring.permissions import CLUE_VIEW, CLUE_VIEW_DEPARTMENT, REPORTER_VIEW
+from monitoring.permissions import (
+    CLUE_HANDLE,
+    CLUE_RESPOND,
+    CLUE_VIEW,
+    CLUE_VIEW_DEPARTMENT,
+    REPORTER_VIEW,
+)
 from registry import permissions
-from registry.errors import NotFound
 from registry.models import User
+from registry.selectors.access import load
 
 
 def clue_visibility(user: User) -> Q:
@@ -83,22 +89,30 @@ def board_order(clues: QuerySet[Clue]) -> QuerySet[Clue]:
     ).order_by("urgency", "created_at", "id")
 
 
-def clue_get(*, user: User, pk) -> Clue:
-    try:
-        clue = (
-            Clue.objects.filter(clue_visibility(user))
-            .select_related("department", "community", "reported_by", "visited_by", "report_entry")
-            .prefetch_related(
-                Prefetch(
-                    "transitions",
-                    queryset=ClueTransition.objects.select_related("actor").order_by("at", "id"),
-                )
+# action -> the organisation a clue is judged on for it: the supervisors' steps on the
+# clue's community (or department), the department's own answer on the department named.
+CLUE_ACTIONS = {
+    CLUE_VIEW: "supervision_organisation",
+    CLUE_HANDLE: "supervision_organisation",
+    CLUE_VIEW_DEPARTMENT: "department",
+    CLUE_RESPOND: "department",
+}
+
+
+def clue_get(*, user: User, pk, action: str | None = None) -> Clue:
+    """One clue the user sees (else 404) and, given ``action``, may do it on (else 403);
+    its history comes with it."""
+    clues = (
+        Clue.objects.filter(clue_visibility(user))
+        .select_related("department", "community", "reported_by", "visited_by", "report_entry")
+        .prefetch_related(
+            Prefetch(
+                "transitions",
+                queryset=ClueTransition.objects.select_related("actor").order_by("at", "id"),
             )
-            .get(pk=pk)
         )
-    except (Clue.DoesNotExist, ValueError, TypeError):
-        raise NotFound() from None
-    return clue
+    )
+    return load(clues, user=user, action=action, judged_on=CLUE_ACTIONS, pk=pk)
 
 
 def notice_list(*, user: User) -> QuerySet[RectificationNotice]:
@@ -115,11 +129,12 @@ def notice_list(*, user: User) -> QuerySet[RectificationNotice]:
     )
 
 
-def notice_get(*, user: User, pk) -> RectificationNotice:
-    try:
-        return notice_list(user=user).get(pk=pk)
-    except (RectificationNotice.DoesNotExist, ValueError, TypeError):
-        raise NotFound() from None
+NOTICE_ACTIONS = {CLUE_VIEW: "department", CLUE_VIEW_DEPARTMENT: "department"}
+
+
+def notice_get(*, user: User, pk, action: str | None = None) -> RectificationNotice:
+    """One notice the user sees (else 404)."""
+    return load(notice_list(user=user), user=user, action=action, judged_on=NOTICE_ACTIONS, pk=pk)
 
 
 def notice_verify(code: str) -> RectificationNotice | None:

@@ -4,23 +4,29 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
+from monitoring.filters import FlagFilter
 from monitoring.models import Flag
 from registry import permissions
-from registry.errors import NotFound
+from registry.filters.base import apply_filters
 from registry.models import User
+from registry.selectors.access import load
 
 
-def flag_list(*, user: User) -> QuerySet[Flag]:
-    return Flag.objects.filter(
+def flag_list(*, user: User, filters=None) -> QuerySet[Flag]:
+    """Flags of the user's area (FlagFilter)."""
+    flags = Flag.objects.filter(
         permissions.scope_q(user, "flag.view", "organisation")
     ).select_related("organisation")
+    return apply_filters(FlagFilter, filters, flags, user=user)
 
 
-def flag_get(*, user: User, pk: int) -> Flag:
-    try:
-        return flag_list(user=user).get(pk=pk)
-    except (Flag.DoesNotExist, ValueError, TypeError):
-        raise NotFound() from None
+# action -> the organisation a flag is judged on for it: the one it is raised against.
+FLAG_ACTIONS = {"flag.view": "organisation", "flag.manage": "organisation"}
+
+
+def flag_get(*, user: User, pk: int, action: str = "flag.view") -> Flag:
+    """One flag the user sees (else 404) and may ``action`` (else 403)."""
+    return load(flag_list(user=user), user=user, action=action, judged_on=FLAG_ACTIONS, pk=pk)
 
 
 def flag_areas(*, user: User) -> QuerySet:

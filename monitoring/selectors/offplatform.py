@@ -4,19 +4,23 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
+from monitoring.filters import OffPlatformReportFilter
 from monitoring.models import OffPlatformReport
 from registry import permissions
+from registry.filters.base import apply_filters
 from registry.models import User
 
 
-def offplatform_list(*, user: User) -> QuerySet[OffPlatformReport]:
-    """A community's own reports (and those under an area) or those against a department."""
+def offplatform_list(*, user: User, filters=None) -> QuerySet[OffPlatformReport]:
+    """A community's own reports (and those under an area) or those against a department
+    (OffPlatformReportFilter)."""
     visible = permissions.scope_q(user, "offplatform.view_community", "community") | (
         permissions.scope_q(user, "offplatform.view_department", "department")
     )
-    return OffPlatformReport.objects.filter(visible).select_related(
+    reports = OffPlatformReport.objects.filter(visible).select_related(
         "community", "department", "reported_by"
     )
+    return apply_filters(OffPlatformReportFilter, filters, reports, user=user)
 
 
 # --- Pages: the report form, the report list, flags and the supervisor's workbench ----------

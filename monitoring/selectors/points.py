@@ -9,6 +9,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from monitoring.models import MonitoringPoint
 from monitoring.permissions import POINT_VIEW, REPORT_FILE
 from registry import permissions
+from registry.filters.base import apply_filters
 from registry.models import Organisation, User
 
 
@@ -43,10 +44,14 @@ def is_point_during(community: Organisation, start: datetime.date, end: datetime
     return point_communities(start, end).filter(pk=community.pk).exists()
 
 
-def point_list(*, user: User) -> QuerySet[MonitoringPoint]:
-    return MonitoringPoint.objects.filter(
+def point_list(*, user: User, filters=None) -> QuerySet[MonitoringPoint]:
+    """Points of the user's area (MonitoringPointFilter)."""
+    from monitoring.filters import MonitoringPointFilter
+
+    points = MonitoringPoint.objects.filter(
         permissions.scope_q(user, POINT_VIEW, "community")
     ).select_related("community", "community__parent")
+    return apply_filters(MonitoringPointFilter, filters, points, user=user)
 
 
 def liaison_points(*, user: User, day: datetime.date) -> list[Organisation]:

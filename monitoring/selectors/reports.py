@@ -6,10 +6,11 @@ from __future__ import annotations
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 
 from monitoring.models import MonitoringReport, ReportEntry
-from monitoring.permissions import REPORT_VIEW
+from monitoring.permissions import REPORT_FILE, REPORT_VIEW
 from registry import permissions
 from registry.errors import NotFound
 from registry.models import User
+from registry.selectors.access import load
 
 
 def report_list(*, user: User, filters=None) -> QuerySet[MonitoringReport]:
@@ -31,23 +32,26 @@ def report_list(*, user: User, filters=None) -> QuerySet[MonitoringReport]:
     return reports
 
 
-def report_get(*, user: User, pk) -> MonitoringReport:
-    try:
-        return (
-            MonitoringReport.objects.filter(permissions.scope_q(user, REPORT_VIEW, "community"))
-            .select_related("community", "community__parent", "previous", "correction")
-            .prefetch_related(
-                Prefetch(
-                    "entries",
-                    queryset=ReportEntry.objects.select_related("department").order_by(
-                        "demanded_on", "id"
-                    ),
-                )
+# action -> the organisation a report is judged on for it: its monitoring point's community.
+REPORT_ACTIONS = {REPORT_VIEW: "community", REPORT_FILE: "community"}
+
+
+def report_get(*, user: User, pk, action: str | None = None) -> MonitoringReport:
+    """One report the user sees (else 404) and, given ``action``, may do it on (else 403),
+    with its entries."""
+    reports = (
+        MonitoringReport.objects.filter(permissions.scope_q(user, REPORT_VIEW, "community"))
+        .select_related("community", "community__parent", "previous", "correction")
+        .prefetch_related(
+            Prefetch(
+                "entries",
+                queryset=ReportEntry.objects.select_related("department").order_by(
+                    "demanded_on", "id"
+                ),
             )
-            .get(pk=pk)
         )
-    except (MonitoringReport.DoesNotExist, ValueError, TypeError):
-        raise NotFound() from None
+    )
+    return load(reports, user=user, action=action, judged_on=REPORT_ACTIONS, pk=pk)
 
 
 def entry_get(*, report: MonitoringReport, pk) -> ReportEntry:

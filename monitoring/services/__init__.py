@@ -1,7 +1,7 @@
 """Monitoring's writes, one module per domain; ``from monitoring import services``."""
 
 from monitoring.services.clues import (
-    CLUE_MACHINE,
+    CLUE,
     clue_act,
     clue_analyse,
     clue_close,
@@ -17,6 +17,7 @@ from monitoring.services.clues import (
 )
 from monitoring.services.escalation import EscalationSummary, monitoring_escalate
 from monitoring.services.flags import (
+    FLAG,
     FlagRunSummary,
     flag_acknowledge,
     flag_resolve,
@@ -25,7 +26,7 @@ from monitoring.services.flags import (
 from monitoring.services.offplatform import offplatform_report_create
 from monitoring.services.points import monitoring_point_designate, monitoring_point_end
 from monitoring.services.reports import (
-    REPORT_MACHINE,
+    MONITORING_REPORT,
     monitoring_report_correct,
     monitoring_report_open,
     monitoring_report_submit,
@@ -36,8 +37,9 @@ from monitoring.services.reports import (
 )
 
 __all__ = [
-    "CLUE_MACHINE",
-    "REPORT_MACHINE",
+    "CLUE",
+    "FLAG",
+    "MONITORING_REPORT",
     "EscalationSummary",
     "FlagRunSummary",
     "clue_act",

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from monitoring import deadlines
+from monitoring import audit_actions, deadlines
 from monitoring.models import (
     Clue,
     ClueTransition,
@@ -32,13 +32,13 @@ from monitoring.permissions import CLUE_HANDLE, CLUE_RAISE, CLUE_RESPOND
 from monitoring.services.reports import entry_figures
 from registry import permissions
 from registry.audit import audit_record
+from registry.audit_actions import for_transition
 from registry.errors import DomainError, IllegalTransition, InvalidInput, PermissionDenied
 from registry.models import Organisation, User
 from registry.services.notifications import notify_organisations
 from registry.transitions import Machine, Transition
 
 S = Clue.State
-DEPARTMENT_SIDE = {"side": "department"}
 
 
 def current_notice(clue: Clue) -> RectificationNotice | None:
@@ -78,22 +78,9 @@ def _refuse(user, clue: Clue, transition: Transition) -> DomainError | None:
     return None
 
 
-class ClueMachine(Machine):
-    """The transition table, with the permission checked on the side's organisation: the
-    department's steps on the department, the supervisors' on the clue's community."""
-
-    def actor_refusal(self, user, obj, transition):
-        organisation = (
-            obj.department
-            if transition.extra.get("side") == "department"
-            else self.organisation(obj)
-        )
-        if not permissions.may(user, transition.permission, organisation):
-            return PermissionDenied()
-        return self.refuse(user, obj, transition) if self.refuse else None
-
-
-CLUE_MACHINE = ClueMachine(
+# The supervisors' steps are judged on the clue's community (or department, for a clue about
+# no community), the department's own (respond, ask for more time) on the department named.
+CLUE = Machine(
     "clue",
     [
         Transition(
@@ -119,7 +106,6 @@ CLUE_MACHINE = ClueMachine(
             S.RESPONDED,
             CLUE_RESPOND,
             gettext_lazy("Report the measures taken"),
-            extra=DEPARTMENT_SIDE,
         ),
         Transition(
             "request-extension",
@@ -128,8 +114,7 @@ CLUE_MACHINE = ClueMachine(
             CLUE_RESPOND,
             gettext_lazy("Ask for more time"),
             reason_required=True,
-            tone="neutral",
-            extra=DEPARTMENT_SIDE,
+            tone="secondary",
         ),
         Transition(
             "grant-extension",
@@ -174,10 +159,13 @@ CLUE_MACHINE = ClueMachine(
             CLUE_HANDLE,
             gettext_lazy("Reopen"),
             reason_required=True,
-            tone="neutral",
+            tone="secondary",
         ),
     ],
-    organisation=lambda clue: clue.supervision_organisation,
+    organisation={
+        CLUE_HANDLE: lambda clue: clue.supervision_organisation,
+        CLUE_RESPOND: lambda clue: clue.department,
+    },
     refuse=_refuse,
 )
 
@@ -245,7 +233,7 @@ def clue_raise(
     _history(clue, action="report", from_state="", actor=actor)
     audit_record(
         actor=actor,
-        action="clue.raise",
+        action=audit_actions.CLUE_RAISE,
         obj=clue,
         after={
             "department": department.code,
@@ -269,8 +257,8 @@ def _lock(clue: Clue) -> Clue:
 def _step(clue: Clue, *, actor: User, action: str, reason: str = "", update: list[str] = ()):
     """Lock, check, move, write the history and the audit entry. Returns (clue, from)."""
     clue = _lock(clue)
-    transition = CLUE_MACHINE.begin(actor=actor, obj=clue, action=action, reason=reason)
-    from_state = CLUE_MACHINE.apply(clue, transition)
+    transition = CLUE.begin(actor=actor, obj=clue, action=action, reason=reason)
+    from_state = CLUE.apply(clue, transition)
     return clue, from_state, transition
 
 
@@ -279,7 +267,7 @@ def _finish(clue: Clue, *, actor, action, from_state, reason="", fields=(), afte
     _history(clue, action=action, from_state=from_state, actor=actor, reason=reason)
     audit_record(
         actor=actor,
-        action=f"clue.{action}",
+        action=for_transition("clue", action),
         obj=clue,
         before={"state": from_state},
         after={"state": clue.state, "reason": reason, **(after or {})},

@@ -8,13 +8,52 @@ from dataclasses import dataclass, field
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from monitoring import audit_actions
 from monitoring import flags as flag_rules
 from monitoring.models import Flag
 from registry.audit import audit_record
-from registry.errors import IllegalTransition, InvalidInput
 from registry.models import User
-from registry.services.common import require
+from registry.transitions import Machine, Transition
+
+_F = Flag.Status
+# A flag is handled by the reviewers and supervisors of its area: acknowledged (seen, being
+# dealt with), then resolved with a note. The computation clears a flag whose situation has
+# gone ("clear", the platform's own transition, applied in bulk).
+FLAG = Machine(
+    "flag",
+    [
+        Transition(
+            "acknowledge",
+            {_F.OPEN},
+            _F.ACKNOWLEDGED,
+            "flag.manage",
+            gettext_lazy("Acknowledge"),
+            tone="secondary",
+            illegal=gettext_lazy("Only an open flag can be acknowledged."),
+        ),
+        Transition(
+            "resolve",
+            {_F.OPEN, _F.ACKNOWLEDGED},
+            _F.RESOLVED,
+            "flag.manage",
+            gettext_lazy("Resolve"),
+            reason_required=True,
+            reason_field="note",
+            reason_error=gettext_lazy("Say how it was resolved."),
+            summary=gettext_lazy("Resolve…"),
+            confirm=gettext_lazy(
+                "Resolve this flag? If the situation persists, the next run raises it again."
+            ),
+            tone="danger",
+            illegal=gettext_lazy("The flag is already resolved."),
+        ),
+        Transition("clear", {_F.OPEN, _F.ACKNOWLEDGED}, _F.RESOLVED, None, gettext_lazy("Clear")),
+    ],
+    organisation=lambda flag: flag.organisation,
+    state_field="status",
+)
 
 # Names the advisory lock that lets only one flag computation run at a time.
 _FLAGS_LOCK_KEY = 7_401_002
@@ -80,8 +119,10 @@ def flags_compute(
         Flag.objects.filter(pk__in=kept).update(last_seen_at=now)
         Flag.objects.bulk_update(changed, ["figures", "severity"], batch_size=1000)
         gone = [flag.pk for key, flag in unresolved.items() if key not in findings]
-        Flag.objects.filter(pk__in=gone).update(
-            status=Flag.Status.RESOLVED,
+        # The machine's "clear", in one UPDATE (a flag resolved meanwhile by hand is left be).
+        clear = FLAG["clear"]
+        Flag.objects.filter(pk__in=gone, status__in=clear.sources).update(
+            status=clear.target,
             resolved_at=now,
             resolution_note=_("Resolved automatically: the situation is no longer present."),
         )
@@ -100,18 +141,16 @@ def _lock_flag(flag: Flag) -> Flag:
 @transaction.atomic
 def flag_acknowledge(*, actor: User, flag: Flag) -> Flag:
     flag = _lock_flag(flag)
-    require(actor, "flag.manage", flag.organisation)
-    if flag.status != Flag.Status.OPEN:
-        raise IllegalTransition(_("Only an open flag can be acknowledged."))
-    flag.status = Flag.Status.ACKNOWLEDGED
+    transition = FLAG.begin(actor=actor, obj=flag, action="acknowledge")
+    before = {"status": FLAG.apply(flag, transition)}
     flag.acknowledged_by = actor
     flag.acknowledged_at = timezone.now()
     flag.save(update_fields=["status", "acknowledged_by", "acknowledged_at"])
     audit_record(
         actor=actor,
-        action="flag.acknowledge",
+        action=audit_actions.FLAG_ACKNOWLEDGE,
         obj=flag,
-        before={"status": Flag.Status.OPEN},
+        before=before,
         after={"status": flag.status},
     )
     return flag
@@ -120,21 +159,15 @@ def flag_acknowledge(*, actor: User, flag: Flag) -> Flag:
 @transaction.atomic
 def flag_resolve(*, actor: User, flag: Flag, note: str) -> Flag:
     flag = _lock_flag(flag)
-    require(actor, "flag.manage", flag.organisation)
-    if flag.status == Flag.Status.RESOLVED:
-        raise IllegalTransition(_("The flag is already resolved."))
-    if not note.strip():
-        message = _("Say how it was resolved.")
-        raise InvalidInput(message, fields={"note": [message]})
-    before = {"status": flag.status}
-    flag.status = Flag.Status.RESOLVED
+    transition = FLAG.begin(actor=actor, obj=flag, action="resolve", reason=note)
+    before = {"status": FLAG.apply(flag, transition)}
     flag.resolved_by = actor
     flag.resolved_at = timezone.now()
     flag.resolution_note = note.strip()
     flag.save(update_fields=["status", "resolved_by", "resolved_at", "resolution_note"])
     audit_record(
         actor=actor,
-        action="flag.resolve",
+        action=audit_actions.FLAG_RESOLVE,
         obj=flag,
         before=before,
         after={"status": flag.status, "note": flag.resolution_note},

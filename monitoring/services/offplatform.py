@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from monitoring import audit_actions
 from monitoring.models import OffPlatformReport
 from registry.audit import audit_record
 from registry.errors import InvalidInput
@@ -57,7 +58,7 @@ def offplatform_report_create(
     report.save()
     audit_record(
         actor=actor,
-        action="offplatform.report",
+        action=audit_actions.OFFPLATFORM_REPORT,
         obj=report,
         after={
             "community": community.code,

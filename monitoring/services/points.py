@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from monitoring import audit_actions
 from monitoring.models import MonitoringPoint
 from monitoring.permissions import POINT_DESIGNATE
 from registry import permissions
@@ -67,7 +68,7 @@ def monitoring_point_designate(
     )
     audit_record(
         actor=actor,
-        action="monitoring_point.designate",
+        action=audit_actions.MONITORING_POINT_DESIGNATE,
         obj=point,
         after={"community": community.code, "from": designated_from, "until": designated_until},
     )
@@ -90,7 +91,7 @@ def monitoring_point_end(
     point.save(update_fields=["designated_until"])
     audit_record(
         actor=actor,
-        action="monitoring_point.end",
+        action=audit_actions.MONITORING_POINT_END,
         obj=point,
         before=before,
         after={"until": designated_until},

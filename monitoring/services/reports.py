@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from monitoring import deadlines
+from monitoring import audit_actions, deadlines
 from monitoring.models import MonitoringReport, OffPlatformReport, ReportEntry
 from monitoring.permissions import REPORT_FILE
 from monitoring.selectors.points import is_point_during
@@ -21,7 +21,7 @@ from registry.models import Assignment, Organisation, User
 from registry.services.common import full_clean, require
 from registry.transitions import Machine, Transition
 
-REPORT_MACHINE = Machine(
+MONITORING_REPORT = Machine(
     "monitoring_report",
     [
         Transition(
@@ -42,7 +42,7 @@ REPORT_MACHINE = Machine(
             REPORT_FILE,
             gettext_lazy("File a correction"),
             reason_required=True,
-            tone="neutral",
+            tone="secondary",
         ),
     ],
     organisation=lambda report: report.community,
@@ -171,7 +171,7 @@ def monitoring_report_open(
     ReportEntry.objects.bulk_create(rows)
     audit_record(
         actor=actor,
-        action="monitoring_report.open",
+        action=audit_actions.MONITORING_REPORT_OPEN,
         obj=report,
         after={"community": community.code, "period": report.period_label, "entries": len(rows)},
     )
@@ -205,7 +205,7 @@ def report_entry_add(*, actor: User, report: MonitoringReport, **fields) -> Repo
     entry.save()
     audit_record(
         actor=actor,
-        action="monitoring_report.entry_add",
+        action=audit_actions.MONITORING_REPORT_ENTRY_ADD,
         obj=report,
         after={"entry": entry.pk, "title": entry.title, "department": department.code},
     )
@@ -235,7 +235,7 @@ def report_entry_update(
     entry.save()
     audit_record(
         actor=actor,
-        action="monitoring_report.entry_update",
+        action=audit_actions.MONITORING_REPORT_ENTRY_UPDATE,
         obj=report,
         before={"entry": entry.pk, **before},
         after={
@@ -259,7 +259,7 @@ def report_entry_delete(*, actor: User, report: MonitoringReport, entry: ReportE
         )
     audit_record(
         actor=actor,
-        action="monitoring_report.entry_delete",
+        action=audit_actions.MONITORING_REPORT_ENTRY_DELETE,
         obj=report,
         before={"entry": entry.pk, "title": entry.title},
     )
@@ -269,14 +269,14 @@ def report_entry_delete(*, actor: User, report: MonitoringReport, entry: ReportE
 @transaction.atomic
 def monitoring_report_submit(*, actor: User, report: MonitoringReport) -> MonitoringReport:
     report = _lock(report)
-    transition = REPORT_MACHINE.begin(actor=actor, obj=report, action="submit")
-    from_state = REPORT_MACHINE.apply(report, transition)
+    transition = MONITORING_REPORT.begin(actor=actor, obj=report, action="submit")
+    from_state = MONITORING_REPORT.apply(report, transition)
     report.submitted_by = actor
     report.submitted_at = timezone.now()
     report.save(update_fields=["state", "submitted_by", "submitted_at"])
     audit_record(
         actor=actor,
-        action="monitoring_report.submit",
+        action=audit_actions.MONITORING_REPORT_SUBMIT,
         obj=report,
         before={"state": from_state},
         after={"state": report.state, "entries": report.entries.count()},
@@ -291,8 +291,8 @@ def monitoring_report_correct(
     """A submitted report is never edited: the correction is a new draft version with the
     same entries; the submitted one stays, superseded, for the record."""
     report = _lock(report)
-    transition = REPORT_MACHINE.begin(actor=actor, obj=report, action="correct", reason=reason)
-    REPORT_MACHINE.apply(report, transition)
+    transition = MONITORING_REPORT.begin(actor=actor, obj=report, action="correct", reason=reason)
+    MONITORING_REPORT.apply(report, transition)
     report.save(update_fields=["state"])
     correction = MonitoringReport.objects.create(
         community=report.community,
@@ -311,7 +311,7 @@ def monitoring_report_correct(
     ReportEntry.objects.bulk_create(copies)
     audit_record(
         actor=actor,
-        action="monitoring_report.correct",
+        action=audit_actions.MONITORING_REPORT_CORRECT,
         obj=correction,
         before={"report": report.pk, "version": report.version},
         after={"report": correction.pk, "version": correction.version, "reason": reason},

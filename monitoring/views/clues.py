@@ -150,10 +150,14 @@ def clue_page(request: HttpRequest, pk: int) -> HttpResponse:
     clue = selectors.clue_get(user=request.user, pk=pk)
     notice = services.current_notice(clue)
     show_reporter = selectors.may_see_reporter(request.user, clue)
-    actions = [
-        {"transition": t, "form": ClueActionForm(action=t.action, prefix=t.action)}
-        for t in services.CLUE_MACHINE.available_actions(request.user, clue)
-    ]
+    # What the user may do now, as the clue machine says; each step's fields in the open.
+    actions = services.CLUE.buttons(
+        request.user,
+        clue,
+        url=lambda action: reverse("clue-action", args=[clue.pk, action]),
+        form=lambda transition: ClueActionForm(action=transition.action, prefix=transition.action),
+        options={action: {"open": True} for action in services.CLUE.user_actions()},
+    )
     history = [
         {"step": step, "actor": step.actor if (show_reporter or step.action != "report") else None}
         for step in clue.transitions.all()
@@ -168,7 +172,7 @@ def clue_page(request: HttpRequest, pk: int) -> HttpResponse:
             "actions": actions,
             "history": history,
             "show_reporter": show_reporter,
-            "labels": services.CLUE_MACHINE.labels(),
+            "labels": services.CLUE.labels(),
             "tone": STATE_TONES.get(clue.state, "neutral"),
             "escalation_tone": ESCALATION_TONES.get(notice.escalation if notice else "none"),
         },
@@ -179,7 +183,7 @@ def clue_page(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def clue_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     clue = selectors.clue_get(user=request.user, pk=pk)
-    if action not in services.CLUE_MACHINE:
+    if action not in services.CLUE.user_actions():
         messages.error(request, _("Unknown action “%(action)s”.") % {"action": action})
         return redirect("clue-page", pk=clue.pk)
     form = ClueActionForm(request.POST, action=action, prefix=action)
@@ -202,7 +206,7 @@ def clue_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     except DomainError as exc:
         pages.show_error(request, exc)
     else:
-        label = services.CLUE_MACHINE[action].label
+        label = services.CLUE[action].label
         messages.success(request, _("Done: %(action)s.") % {"action": label})
         if isinstance(result, RectificationNotice):
             messages.info(

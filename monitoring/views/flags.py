@@ -35,10 +35,25 @@ STATUS_TONES = {
 # --- Flags ---------------------------------------------------------------------------------
 
 
-def _flag_rows(flags) -> list[dict]:
+def _flag_rows(request: HttpRequest, flags) -> list[dict]:
+    back = request.get_full_path()
     return [
         {
             "flag": flag,
+            # What the user may do with this flag now, as the FLAG machine says.
+            "actions": services.FLAG.buttons(
+                request.user,
+                flag,
+                url=lambda action, pk=flag.pk: reverse(f"flags-{action}", args=[pk]),
+                form=lambda transition, pk=flag.pk: (
+                    FlagResolveForm(auto_id=f"resolve-{pk}-%s")
+                    if transition.action == "resolve"
+                    else None
+                ),
+                next=back,
+                options={a: {"dom_id": f"flag-{flag.pk}-{a}"} for a in ("acknowledge", "resolve")},
+                compact=True,
+            ),
             "summary": flag_rules.describe(flag),
             "severity_tone": SEVERITY_TONES.get(flag.severity, "neutral"),
             "status_tone": STATUS_TONES.get(flag.status, "neutral"),
@@ -54,19 +69,15 @@ def flag_index(request: HttpRequest) -> HttpResponse:
     pages.require(request, "flag.view")
     areas = list(selectors.flag_areas(user=request.user))
     form = FlagFilterForm(request.GET or None, areas=areas)
-    flags = selectors.flag_list(user=request.user)
-    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
-    status = data.get("status") or UNRESOLVED
+    # The page's status tabs in FlagFilter's terms (the API's filter): by default what
+    # is still open, "all" for every status.
+    filters = request.GET.copy()
+    status = filters.get("status") or UNRESOLVED
     if status == UNRESOLVED:
-        flags = flags.exclude(status=Flag.Status.RESOLVED)
-    elif status in Flag.Status.values:
-        flags = flags.filter(status=status)
-    if data.get("kind"):
-        flags = flags.filter(kind=data["kind"])
-    if data.get("severity"):
-        flags = flags.filter(severity=data["severity"])
-    if data.get("area"):
-        flags = flags.filter(organisation__path__startswith=form.areas[data["area"]].path)
+        filters.setlist("status", [s for s in Flag.Status.values if s != Flag.Status.RESOLVED])
+    elif status == "all":
+        filters.pop("status")
+    flags = pages.filtered(request, selectors.flag_list, filters=filters, user=request.user)
     page = pages.paginate(request, flags.order_by("-last_seen_at", "-id"), PAGE_SIZE)
     return render(
         request,
@@ -75,7 +86,7 @@ def flag_index(request: HttpRequest) -> HttpResponse:
             "title": _("Flags"),
             "form": form,
             "page_obj": page,
-            "rows": _flag_rows(page),
+            "rows": _flag_rows(request, page),
             "may_manage": permissions.may(request.user, "flag.manage"),
             "may_compute": permissions.may(request.user, "flag.compute"),
         },
@@ -85,7 +96,7 @@ def flag_index(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def flag_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
-    flag = selectors.flag_get(user=request.user, pk=pk)
+    flag = selectors.flag_get(user=request.user, pk=pk, action="flag.manage")
     try:
         services.flag_acknowledge(actor=request.user, flag=flag)
     except IllegalTransition as exc:
@@ -98,7 +109,7 @@ def flag_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def flag_resolve(request: HttpRequest, pk: int) -> HttpResponse:
-    flag = selectors.flag_get(user=request.user, pk=pk)
+    flag = selectors.flag_get(user=request.user, pk=pk, action="flag.manage")
     form = FlagResolveForm(request.POST)
     back = pages.safe_next(request, reverse("flags"))
     if not form.is_valid():

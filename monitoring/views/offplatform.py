@@ -21,7 +21,7 @@ from monitoring.forms import (
 )
 from monitoring.permissions import REPORTER_VIEW
 from registry import pages, permissions
-from registry.errors import InvalidInput, PermissionDenied
+from registry.errors import DomainError, PermissionDenied
 
 PAGE_SIZE = 25
 SECTION_SIZE = 5
@@ -45,18 +45,15 @@ def _report_form(request: HttpRequest, data=None) -> OffPlatformReportForm:
 def offplatform_new(request: HttpRequest) -> HttpResponse:
     """A cadre or liaison records a demand that reached the community off the platform."""
     pages.require(request, "offplatform.report")
+    status = 200  # or the refusal's, when a service refuses
     back = pages.safe_next(request, reverse("offplatform-reports"))
     if request.method == "POST":
         form = _report_form(request, request.POST)
         if form.is_valid():
             try:
                 report = services.offplatform_report_create(actor=request.user, **form.cleaned_data)
-            except InvalidInput as exc:
-                for name, errors in (exc.extra.get("fields") or {}).items():
-                    for error in errors:
-                        form.add_error(name if name in form.fields else None, str(error))
-                if not exc.extra.get("fields"):
-                    form.add_error(None, str(exc.message))
+            except DomainError as exc:
+                status = pages.show_error(request, exc, form)
             else:
                 messages.success(
                     request,
@@ -76,6 +73,7 @@ def offplatform_new(request: HttpRequest) -> HttpResponse:
             "community": communities[0] if len(communities) == 1 else None,
             "next": back,
         },
+        status=status,
     )
 
 
@@ -85,19 +83,11 @@ def offplatform_reports(request: HttpRequest) -> HttpResponse:
     """Reports the user sees: their community's, against their department, or in their area."""
     pages.require(request, "offplatform.view_community", "offplatform.view_department")
     visible = selectors.offplatform_list(user=request.user)
+    # The form renders the filters; OffPlatformReportFilter (the API's too) applies them.
     form = OffPlatformFilterForm(
         request.GET or None, departments=selectors.offplatform_departments(visible)
     )
-    reports = visible
-    if form.is_bound and form.is_valid():
-        data = form.cleaned_data
-        if data["department"]:
-            reports = reports.filter(department__code=data["department"])
-        if data["channel"]:
-            reports = reports.filter(channel=data["channel"])
-        if data["month"]:
-            start, end = data["month"]
-            reports = reports.filter(received_on__gte=start, received_on__lt=end)
+    reports = pages.filtered(request, selectors.offplatform_list, user=request.user)
     page = pages.paginate(request, reports.order_by("-received_on", "-id"), PAGE_SIZE)
     return render(
         request,

@@ -8,13 +8,15 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from monitoring import deadlines, selectors, services
+from monitoring.excel import XLSX_CONTENT_TYPE, reports_workbook
 from monitoring.filters import parse_period
-from monitoring.forms import ReportEntryForm
+from monitoring.forms import ReportCorrectionForm, ReportEntryForm
 from monitoring.models import MonitoringReport, ReportEntry
 from monitoring.permissions import (
     CLUE_RAISE,
@@ -24,7 +26,6 @@ from monitoring.permissions import (
 )
 from registry import pages, permissions
 from registry.errors import DomainError, InvalidInput
-from registry.excel import XLSX_CONTENT_TYPE, table_workbook
 
 PAGE_SIZE = 25
 
@@ -46,13 +47,8 @@ def monthly_reports(request: HttpRequest) -> HttpResponse:
     reports for a month, with totals per department and the Excel download."""
     pages.require(request, REPORT_VIEW)
     today = timezone.localdate()
-    filters = request.GET.copy()
-    filters.pop("page", None)
-    try:
-        reports = selectors.report_list(user=request.user, filters=filters)
-    except InvalidInput as exc:
-        messages.error(request, str(exc.message))
-        reports = selectors.report_list(user=request.user)
+    # MonitoringReportFilter (the API's too); a bad value is a message over the full list.
+    reports = pages.filtered(request, selectors.report_list, user=request.user)
     page = pages.paginate(request, reports, PAGE_SIZE)
     points = selectors.liaison_points(user=request.user, day=today)
     opened = set(
@@ -125,7 +121,16 @@ def monthly_report(request: HttpRequest, pk: int) -> HttpResponse:
             "report": report,
             "entries": entries,
             "may_edit": may_edit,
-            "actions": services.REPORT_MACHINE.available_actions(request.user, report),
+            "actions": services.MONITORING_REPORT.buttons(
+                request.user,
+                report,
+                url=lambda action: reverse("monthly-action", args=[report.pk, action]),
+                form=lambda transition: (
+                    ReportCorrectionForm(auto_id="reason-%s")
+                    if transition.reason_required
+                    else None
+                ),
+            ),
             "may_raise_clue": permissions.may(request.user, CLUE_RAISE, report.community),
             "totals": {
                 "hours": sum((e.hours or 0) for e in entries),
@@ -142,8 +147,7 @@ def _departments(report: MonitoringReport):
 @login_required
 @require_http_methods(["GET", "POST"])
 def entry_new(request: HttpRequest, pk: int) -> HttpResponse:
-    report = selectors.report_get(user=request.user, pk=pk)
-    pages.require(request, REPORT_FILE)
+    report = selectors.report_get(user=request.user, pk=pk, action=REPORT_FILE)
     status = 200
     form = ReportEntryForm(
         request.POST or None,
@@ -171,8 +175,7 @@ def entry_new(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def entry_edit(request: HttpRequest, pk: int, entry_id: int) -> HttpResponse:
-    report = selectors.report_get(user=request.user, pk=pk)
-    pages.require(request, REPORT_FILE)
+    report = selectors.report_get(user=request.user, pk=pk, action=REPORT_FILE)
     entry = selectors.entry_get(report=report, pk=entry_id)
     prefilled = entry.source != ReportEntry.Source.MANUAL
     initial = {name: getattr(entry, name) for name in services.reports.ENTRY_FIELDS}
@@ -276,40 +279,10 @@ def monthly_export(request: HttpRequest) -> HttpResponse:
     pages.require(request, REPORT_EXPORT)
     filters = request.GET.copy()
     reports = selectors.report_list(user=request.user, filters=filters)
-    headers = [
-        _("Month"),
-        _("Community"),
-        _("Version"),
-        _("State"),
-        _("Department"),
-        _("What was demanded"),
-        _("Channel"),
-        _("Demanded on"),
-        _("Due date"),
-        _("Hours"),
-        _("Households or questions"),
-        _("Cadres involved"),
-        _("Note"),
-    ]
-    rows = (
-        [
-            entry.report.period_label,
-            entry.report.community.name,
-            entry.report.version,
-            entry.report.get_state_display(),
-            entry.department.name,
-            entry.title,
-            entry.get_channel_display(),
-            entry.demanded_on,
-            entry.due_date,
-            float(entry.hours) if entry.hours is not None else None,
-            entry.households,
-            entry.cadres_involved,
-            entry.note,
-        ]
-        for entry in selectors.export_entries(reports).iterator(chunk_size=2000)
+    content = reports_workbook(
+        selectors.export_entries(reports).iterator(chunk_size=2000),
+        title=_("Monitoring reports"),
     )
-    content = table_workbook(headers, rows, title=_("Monitoring reports"))
     response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = 'attachment; filename="monitoring-reports.xlsx"'
     return response

@@ -12,6 +12,7 @@ from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
 from registry import selectors, services
+from registry.api.base import portal_action
 from registry.filters.admission import ApplicationFilter, WorkItemFilter
 from registry.models import Application, WorkItem
 from registry.serializers.admission import (
@@ -61,10 +62,14 @@ class ApplicationViewSet(
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Application.objects.none()
-        return selectors.application_list(user=self.request.user).order_by("-created_at", "-id")
+        return selectors.application_list(
+            user=self.request.user, filters=self.request.query_params
+        ).order_by("-created_at", "-id")
 
     def get_object(self):
-        return selectors.application_get(user=self.request.user, pk=self.kwargs["pk"])
+        return selectors.application_get(
+            user=self.request.user, pk=self.kwargs["pk"], action=portal_action(self)
+        )
 
     def get_serializer_class(self):
         return ApplicationListSerializer if self.action == "list" else ApplicationSerializer
@@ -176,13 +181,15 @@ class WorkItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return WorkItem.objects.none()
-        return selectors.work_item_list(user=self.request.user).order_by(
-            "jurisdiction__path", "list_kind", "admission_number", "id"
-        )
+        return selectors.work_item_list(
+            user=self.request.user, filters=self.request.query_params
+        ).order_by("jurisdiction__path", "list_kind", "admission_number", "id")
 
     def get_object(self):
         return selectors.work_item_get(
-            user=self.request.user, admission_number=self.kwargs["admission_number"]
+            user=self.request.user,
+            admission_number=self.kwargs["admission_number"],
+            action=portal_action(self),
         )
 
     def get_throttles(self):

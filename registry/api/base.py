@@ -62,6 +62,12 @@ class RolePermission(permissions.BasePermission):
         return view.permission_action
 
 
+def portal_action(view) -> str | None:
+    """The portal action this request declares: what ``get_object`` asks a loader to check
+    on the object (``selectors.<thing>_get(..., action=portal_action(self))``)."""
+    return RolePermission.action_for(view)
+
+
 def request_method_name(view) -> str:
     return view.request.method.lower()
 

@@ -8,6 +8,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from registry import selectors, services
+from registry.api.base import portal_action
 from registry.errors import InvalidInput
 from registry.filters.dispatch import AssignmentFilter, DispatchFilter
 from registry.models import Assignment, Dispatch, WorkItem
@@ -36,10 +37,14 @@ class DispatchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Dispatch.objects.none()
-        return selectors.dispatch_list(user=self.request.user).order_by("-created_at", "-id")
+        return selectors.dispatch_list(
+            user=self.request.user, filters=self.request.query_params
+        ).order_by("-created_at", "-id")
 
     def get_object(self):
-        return selectors.dispatch_get(user=self.request.user, pk=self.kwargs["pk"])
+        return selectors.dispatch_get(
+            user=self.request.user, pk=self.kwargs["pk"], action=portal_action(self)
+        )
 
     def get_serializer_context(self):
         context = super().get_serializer_context()
@@ -72,13 +77,7 @@ class DispatchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         )
         if number and work_item is None and data["emergency"]:
             raise InvalidInput(fields={"work_item": [f"{number}?"]})
-        areas = data.pop("areas")
-        communities = list(data.pop("communities"))
-        if areas:
-            communities += list(selectors.communities_in_scope(areas))
-        dispatch = services.dispatch_create(
-            actor=request.user, work_item=work_item, communities=communities, **data
-        )
+        dispatch = services.dispatch_create(actor=request.user, work_item=work_item, **data)
         self._page_ids = [dispatch.pk]
         fresh = selectors.dispatch_get(user=request.user, pk=dispatch.pk)
         return Response(self.get_serializer(fresh).data, status=status.HTTP_201_CREATED)
@@ -114,10 +113,14 @@ class AssignmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Assignment.objects.none()
-        return selectors.inbox_order(selectors.assignment_list(user=self.request.user))
+        return selectors.inbox_order(
+            selectors.assignment_list(user=self.request.user, filters=self.request.query_params)
+        )
 
     def get_object(self):
-        return selectors.assignment_get(user=self.request.user, pk=self.kwargs["pk"])
+        return selectors.assignment_get(
+            user=self.request.user, pk=self.kwargs["pk"], action=portal_action(self)
+        )
 
     def _respond(self, request, action_name: str, serializer_class=RespondSerializer):
         serializer = serializer_class(data=request.data)

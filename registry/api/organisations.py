@@ -71,7 +71,9 @@ class OrganisationViewSet(
     }
 
     def get_queryset(self):
-        return selectors.organisation_list(user=self.request.user)
+        return selectors.organisation_list(
+            user=self.request.user, filters=self.request.query_params
+        )
 
     def get_object(self):
         return selectors.organisation_get(user=self.request.user, code=self.kwargs["code"])

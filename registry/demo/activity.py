@@ -1,6 +1,6 @@
 """The demo city's lived-in registry: lists, applications in every state, and months of
-dispatches with refusals and emergencies (monitoring/demo.py adds the off-platform reports
-and the flags they raise).
+dispatches with refusals and emergencies (the other apps' DEMO_STEPS add what they own,
+such as the off-platform reports and the flags they raise).
 
 Current actions go through the services as the demo users (the city's lists are imported
 from an Excel workbook by the city reviewer, as a bureau would on its first day).

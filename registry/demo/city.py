@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
-from registry import services
+from registry import audit_actions, services
 from registry.audit import audit_record
 from registry.demo.context import (
     ADMIN_USERNAME,
@@ -231,7 +231,7 @@ def seed_admin(ctx: DemoContext) -> None:
             )
             audit_record(
                 actor=None,
-                action="user.create",
+                action=audit_actions.USER_CREATE,
                 obj=admin,
                 after={"username": ADMIN_USERNAME, "is_superuser": True, "source": "seed_demo"},
             )

@@ -3,10 +3,11 @@ from __future__ import annotations
 import datetime
 
 import django_filters
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from registry.filters.base import organisation_from_code
+from registry.filters.base import WholeNumberFilter, organisation_from_code
 from registry.models import Application, ListKind, WorkItem, path_prefixes
 
 
@@ -14,15 +15,18 @@ class ApplicationFilter(django_filters.FilterSet):
     state = django_filters.MultipleChoiceFilter(choices=Application.State.choices)
     department = django_filters.CharFilter(field_name="department__code")
     list_kind = django_filters.ChoiceFilter(choices=ListKind.choices)
-    older_than_days = django_filters.NumberFilter(
-        method="filter_older_than", label=_("submitted more than N days ago")
+    older_than_days = WholeNumberFilter(
+        method="filter_older_than",
+        label=_("submitted more than N days ago"),
+        min_value=0,
+        max_value=3650,
     )
 
     class Meta:
         model = Application
         fields = ["state", "department", "list_kind", "older_than_days"]
 
-    def filter_older_than(self, queryset, name, value):
+    def filter_older_than(self, queryset: QuerySet, name: str, value: int) -> QuerySet:
         cutoff = timezone.now() - datetime.timedelta(days=int(value))
         return queryset.filter(submitted_at__lte=cutoff)
 
@@ -35,7 +39,8 @@ class WorkItemFilter(django_filters.FilterSet):
     community = django_filters.CharFilter(
         method="filter_community", label=_("items whose scope covers this community code")
     )
-    q = django_filters.CharFilter(field_name="title", lookup_expr="icontains")
+    # One search for the page and the API: a title word or (part of) an admission number.
+    q = django_filters.CharFilter(method="filter_q", label=_("title or admission number"))
 
     class Meta:
         model = WorkItem
@@ -44,3 +49,9 @@ class WorkItemFilter(django_filters.FilterSet):
     def filter_community(self, queryset, name, value):
         community = organisation_from_code(value, "community")
         return queryset.filter(scope__path__in=path_prefixes(community.path)).distinct()
+
+    def filter_q(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(title__icontains=value) | Q(admission_number__icontains=value))

@@ -11,8 +11,10 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 import django_filters
+from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
@@ -27,7 +29,10 @@ def apply_filters(
     *,
     user=None,
 ) -> QuerySet:
-    """``queryset`` narrowed by ``filters`` (a QueryDict or dict), or InvalidInput (400)."""
+    """``queryset`` narrowed by ``filters`` (a QueryDict or dict), or InvalidInput (400).
+    ``None`` (a caller that filters nothing) leaves the queryset as it is."""
+    if filters is None:
+        return queryset
     filterset = filterset_class(
         data=filters or {}, queryset=queryset, request=SimpleNamespace(user=user)
     )
@@ -57,3 +62,22 @@ class BooleanQueryFilter(django_filters.TypedChoiceFilter):
         )
         kwargs.setdefault("coerce", lambda value: value in ("true", "1"))
         super().__init__(*args, **kwargs)
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class WholeNumberFilter(django_filters.NumberFilter):
+    """A count (of days, say): ``7`` yes, ``7.5`` or ``seven`` a 400. Takes the form field's
+    ``min_value`` / ``max_value``."""
+
+    field_class = forms.IntegerField
+
+
+class SelectorFilterBackend(DjangoFilterBackend):
+    """The API's filter backend. The filtering itself is done by the selector the view
+    calls (``selectors.x_list(user=, filters=request.query_params)``, the same call the
+    pages make), so a page and the API cannot disagree; this backend only describes the
+    view's ``filterset_class`` in the OpenAPI schema and leaves the queryset as it is.
+    Filtering here as well would run every filter twice."""
+
+    def filter_queryset(self, request, queryset, view):
+        return queryset

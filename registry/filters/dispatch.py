@@ -1,16 +1,30 @@
+"""Filters of dispatches, the assignments they fan out to, and the community inbox.
+
+The pages and the API both filter through these (``selectors.dispatch_list(filters=)``
+and friends), so ``?emergency=`` means the same on /dispatch/ and /api/v1/dispatches/.
+"""
+
 from __future__ import annotations
 
 import django_filters
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 
+from registry.filters.base import BooleanQueryFilter
 from registry.models import Assignment, Dispatch
+
+# "open" is the inbox's first tab: what still needs the community (pending or accepted).
+OPEN = "open"
 
 
 class AssignmentFilter(django_filters.FilterSet):
-    state = django_filters.MultipleChoiceFilter(choices=Assignment.State.choices)
+    state = django_filters.MultipleChoiceFilter(
+        choices=[(OPEN, _("Unfinished")), *Assignment.State.choices], method="filter_state"
+    )
     community = django_filters.CharFilter(field_name="community__code")
     department = django_filters.CharFilter(field_name="department__code")
     work_item = django_filters.CharFilter(field_name="work_item__admission_number")
-    emergency = django_filters.BooleanFilter()
+    emergency = BooleanQueryFilter()
     due_before = django_filters.DateFilter(field_name="due_date", lookup_expr="lte")
     due_after = django_filters.DateFilter(field_name="due_date", lookup_expr="gte")
 
@@ -18,13 +32,30 @@ class AssignmentFilter(django_filters.FilterSet):
         model = Assignment
         fields = ["state", "community", "department", "work_item", "emergency"]
 
+    def filter_state(self, queryset: QuerySet, name: str, value: list[str]) -> QuerySet:
+        states = set(value)
+        if OPEN in states:
+            states = (states - {OPEN}) | set(Assignment.OPEN_STATES)
+        return queryset.filter(state__in=states)
+
 
 class DispatchFilter(django_filters.FilterSet):
     department = django_filters.CharFilter(field_name="department__code")
     work_item = django_filters.CharFilter(field_name="work_item__admission_number")
-    emergency = django_filters.BooleanFilter()
-    unratified = django_filters.BooleanFilter(field_name="ratified_at", lookup_expr="isnull")
+    emergency = BooleanQueryFilter()
+    # Only an emergency task waits for ratification: a dispatch under an admitted item has
+    # no ratified_at either, and is not "unratified".
+    unratified = BooleanQueryFilter(
+        method="filter_unratified", label=_("emergency tasks not yet ratified")
+    )
+    q = django_filters.CharFilter(
+        field_name="title", lookup_expr="icontains", label=_("title contains")
+    )
 
     class Meta:
         model = Dispatch
-        fields = ["department", "work_item", "emergency", "unratified"]
+        fields = ["department", "work_item", "emergency", "unratified", "q"]
+
+    def filter_unratified(self, queryset: QuerySet, name: str, value: bool) -> QuerySet:
+        waiting = Q(emergency=True, ratified_at__isnull=True)
+        return queryset.filter(waiting) if value else queryset.exclude(waiting)

@@ -2,7 +2,6 @@
 
 from registry.models.admission import (
     APPLICATION_LIST_KINDS,
-    APPLICATION_TRANSITIONS,
     OCCURRENCES_PER_YEAR,
     AdmissionSequence,
     Application,
@@ -11,7 +10,6 @@ from registry.models.admission import (
     Hearing,
     HearingParticipant,
     ListKind,
-    Transition,
     WorkItem,
 )
 from registry.models.audit import AuditEntry
@@ -30,7 +28,6 @@ from registry.models.organisations import (
 
 __all__ = [
     "APPLICATION_LIST_KINDS",
-    "APPLICATION_TRANSITIONS",
     "OCCURRENCES_PER_YEAR",
     "PATH_SEPARATOR",
     "ROLE_ORGANISATION_KIND",
@@ -49,7 +46,6 @@ __all__ = [
     "Organisation",
     "OrganisationQuerySet",
     "Role",
-    "Transition",
     "User",
     "WorkItem",
     "path_prefixes",

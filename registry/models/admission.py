@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
@@ -326,80 +325,3 @@ class HearingParticipant(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-
-@dataclass(frozen=True)
-class Transition:
-    """One allowed move of an application: from which states, to which, by whom."""
-
-    action: str
-    sources: frozenset[str]
-    target: str
-    side: str  # "department" (the applying department's staff) or "reviewer"
-    label: str
-    reason_required: bool = False
-
-
-_S = Application.State
-# The whole admission workflow, as data (brief: "Admission review"). record-hearing keeps
-# the state: it fills in the hearing, after which approve/reject become possible.
-APPLICATION_TRANSITIONS: dict[str, Transition] = {
-    t.action: t
-    for t in [
-        Transition(
-            "submit", frozenset({_S.DRAFT, _S.RETURNED}), _S.SUBMITTED, "department", _("Submit")
-        ),
-        Transition(
-            "withdraw",
-            frozenset({_S.DRAFT, _S.SUBMITTED, _S.UNDER_REVIEW, _S.RETURNED}),
-            _S.WITHDRAWN,
-            "department",
-            _("Withdraw"),
-        ),
-        Transition(
-            "start-review",
-            frozenset({_S.SUBMITTED}),
-            _S.UNDER_REVIEW,
-            "reviewer",
-            _("Start review"),
-        ),
-        Transition(
-            "return",
-            frozenset({_S.UNDER_REVIEW}),
-            _S.RETURNED,
-            "reviewer",
-            _("Return for changes"),
-            reason_required=True,
-        ),
-        Transition(
-            "require-hearing",
-            frozenset({_S.UNDER_REVIEW}),
-            _S.HEARING,
-            "reviewer",
-            _("Require a hearing"),
-        ),
-        Transition(
-            "record-hearing",
-            frozenset({_S.HEARING}),
-            _S.HEARING,
-            "reviewer",
-            _("Record the hearing"),
-        ),
-        Transition(
-            "approve",
-            frozenset({_S.UNDER_REVIEW, _S.HEARING}),
-            _S.APPROVED,
-            "reviewer",
-            _("Approve"),
-            reason_required=True,
-        ),
-        Transition(
-            "reject",
-            frozenset({_S.UNDER_REVIEW, _S.HEARING}),
-            _S.REJECTED,
-            "reviewer",
-            _("Reject"),
-            reason_required=True,
-        ),
-    ]
-}

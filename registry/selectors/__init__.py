@@ -5,6 +5,8 @@ One module per domain; this package re-exports them so callers write
 """
 
 from registry.selectors.admission import (
+    APPLICATION_ACTIONS,
+    WORK_ITEM_ACTIONS,
     application_get,
     application_list,
     application_scope_options,
@@ -19,9 +21,12 @@ from registry.selectors.admission import (
     work_items_covering,
 )
 from registry.selectors.dispatch import (
+    ASSIGNMENT_ACTIONS,
+    DISPATCH_ACTIONS,
     assignment_get,
     assignment_list,
     assignment_state_counts,
+    dispatch_assignments,
     dispatch_departments,
     dispatch_get,
     dispatch_list,
@@ -52,6 +57,10 @@ from registry.selectors.organisations import (
 )
 
 __all__ = [
+    "APPLICATION_ACTIONS",
+    "ASSIGNMENT_ACTIONS",
+    "DISPATCH_ACTIONS",
+    "WORK_ITEM_ACTIONS",
     "application_get",
     "application_list",
     "application_scope_options",
@@ -64,6 +73,7 @@ __all__ = [
     "communities_under",
     "departments_for_applications",
     "departments_with_items",
+    "dispatch_assignments",
     "dispatch_departments",
     "dispatch_get",
     "dispatch_list",

@@ -8,7 +8,8 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from registry import permissions
-from registry.errors import NotFound
+from registry.filters.admission import ApplicationFilter, WorkItemFilter
+from registry.filters.base import apply_filters
 from registry.models import (
     Application,
     ListKind,
@@ -17,33 +18,46 @@ from registry.models import (
     WorkItem,
     path_prefixes,
 )
+from registry.selectors.access import load
 
 
-def application_list(*, user: User) -> QuerySet[Application]:
-    """Applications the user may see: their department's, or those under their area."""
-    return (
+def application_list(*, user: User, filters=None) -> QuerySet[Application]:
+    """Applications the user may see (their department's, or those under their area),
+    narrowed by ``filters`` (ApplicationFilter; a bad value is InvalidInput)."""
+    visible = (
         Application.objects.filter(permissions.scope_q(user, "application.view", "department"))
         .select_related("department", "jurisdiction", "work_item", "created_by")
         .prefetch_related("scope")
     )
+    return apply_filters(ApplicationFilter, filters, visible, user=user)
 
 
-def application_get(*, user: User, pk: int) -> Application:
-    try:
-        return (
-            application_list(user=user)
-            .select_related("hearing", "renewal_of")
-            .prefetch_related("transitions__actor", "hearing__participants")
-            .get(pk=pk)
-        )
-    except (Application.DoesNotExist, ValueError, TypeError):
-        raise NotFound() from None
+# action -> the organisation an application is judged on for it.
+APPLICATION_ACTIONS = {
+    "application.view": "department",
+    "application.edit": "department",
+    "application.review": "jurisdiction",
+}
 
 
-def review_queue(*, user: User) -> QuerySet[Application]:
-    """What waits for the user's decision, oldest submission first."""
-    return (
+def application_get(*, user: User, pk: int, action: str = "application.view") -> Application:
+    """One application the user sees (else 404) and may ``action`` (else 403)."""
+    return load(
         application_list(user=user)
+        .select_related("hearing", "renewal_of")
+        .prefetch_related("transitions__actor", "hearing__participants"),
+        user=user,
+        action=action,
+        judged_on=APPLICATION_ACTIONS,
+        pk=pk,
+    )
+
+
+def review_queue(*, user: User, filters=None) -> QuerySet[Application]:
+    """What waits for the user's decision, oldest submission first (ApplicationFilter:
+    ``state``, ``department``, ``older_than_days``)."""
+    return (
+        application_list(user=user, filters=filters)
         .filter(permissions.scope_q(user, "application.review", "jurisdiction"))
         .filter(
             state__in=[
@@ -56,18 +70,29 @@ def review_queue(*, user: User) -> QuerySet[Application]:
     )
 
 
-def work_item_list(*, user: User) -> QuerySet[WorkItem]:
-    """Lists are published: anyone with a role reads every item."""
+def work_item_list(*, user: User, filters=None) -> QuerySet[WorkItem]:
+    """Lists are published: anyone with a role reads every item (WorkItemFilter)."""
     if not permissions.may(user, "work_item.view"):
         return WorkItem.objects.none()
-    return WorkItem.objects.select_related("jurisdiction", "department").prefetch_related("scope")
+    items = WorkItem.objects.select_related("jurisdiction", "department").prefetch_related("scope")
+    return apply_filters(WorkItemFilter, filters, items, user=user)
 
 
-def work_item_get(*, user: User, admission_number: str) -> WorkItem:
-    try:
-        return work_item_list(user=user).get(admission_number=admission_number)
-    except WorkItem.DoesNotExist:
-        raise NotFound() from None
+# action -> the organisation a work item is judged on for it (lists are published, so
+# seeing one needs only a role).
+WORK_ITEM_ACTIONS = {"work_item.view": "", "work_item.manage": "jurisdiction"}
+
+
+def work_item_get(*, user: User, admission_number: str, action: str = "work_item.view") -> WorkItem:
+    """One work item by its admission number (else 404) that the user may ``action``
+    (else 403)."""
+    return load(
+        work_item_list(user=user),
+        user=user,
+        action=action,
+        judged_on=WORK_ITEM_ACTIONS,
+        admission_number=admission_number,
+    )
 
 
 def work_items_covering(community: Organisation) -> QuerySet[WorkItem]:
@@ -148,9 +173,8 @@ def departments_for_applications(*, user: User) -> QuerySet[Organisation]:
     """The departments in which the user may draft applications, with their parent area."""
     ids = [
         grant.organisation_id
-        for grant in permissions.grants_of(user)
-        if grant.role in permissions.ACTION_ROLES["application.edit"]
-        and grant.kind == Organisation.Kind.DEPARTMENT
+        for grant in permissions.grants_for(user, "application.edit")
+        if grant.kind == Organisation.Kind.DEPARTMENT
     ]
     return (
         Organisation.objects.departments()

@@ -9,7 +9,8 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from registry import permissions
-from registry.errors import NotFound
+from registry.filters.base import apply_filters
+from registry.filters.dispatch import AssignmentFilter, DispatchFilter
 from registry.models import (
     Assignment,
     Dispatch,
@@ -19,6 +20,7 @@ from registry.models import (
     WorkItem,
 )
 from registry.models.dispatch import open_first
+from registry.selectors.access import load
 
 
 def _assignment_scope(user: User, action: str, field: str) -> Q:
@@ -28,7 +30,7 @@ def _assignment_scope(user: User, action: str, field: str) -> Q:
     lets the planner estimate the rows and read the first page in order from the
     assignment_*_order indexes, where a join on the path made it sort every row of a busy
     department first (1.1 s for 70,000 rows; docs/performance.md)."""
-    grants = [g for g in permissions.grants_of(user) if g.role in permissions.ACTION_ROLES[action]]
+    grants = permissions.grants_for(user, action)
     query = Q(pk__in=[])  # nothing, unless a grant says otherwise (as scope_q)
     leaves = [g.organisation_id for g in grants if g.kind != Organisation.Kind.AREA]
     if leaves:
@@ -39,14 +41,16 @@ def _assignment_scope(user: User, action: str, field: str) -> Q:
     return query
 
 
-def assignment_list(*, user: User) -> QuerySet[Assignment]:
-    """Assignments of the user's communities (and areas above them) or of their department."""
+def assignment_list(*, user: User, filters=None) -> QuerySet[Assignment]:
+    """Assignments of the user's communities (and areas above them) or of their department
+    (AssignmentFilter)."""
     visible = _assignment_scope(user, "assignment.view_community", "community") | (
         _assignment_scope(user, "assignment.view_department", "department")
     )
-    return Assignment.objects.filter(visible).select_related(
+    assignments = Assignment.objects.filter(visible).select_related(
         "dispatch", "community", "department", "work_item"
     )
+    return apply_filters(AssignmentFilter, filters, assignments, user=user)
 
 
 def inbox_order(queryset: QuerySet[Assignment]) -> QuerySet[Assignment]:
@@ -57,24 +61,56 @@ def inbox_order(queryset: QuerySet[Assignment]) -> QuerySet[Assignment]:
     )
 
 
-def assignment_get(*, user: User, pk: int) -> Assignment:
-    try:
-        return assignment_list(user=user).get(pk=pk)
-    except (Assignment.DoesNotExist, ValueError, TypeError):
-        raise NotFound() from None
+# action -> the organisation an assignment is judged on for it. Seeing one is either
+# side's (community or department), so ``action=None`` asks only that it be visible.
+ASSIGNMENT_ACTIONS = {
+    "assignment.view_community": "community",
+    "assignment.view_department": "department",
+    "assignment.respond": "community",
+}
 
 
-def dispatch_list(*, user: User) -> QuerySet[Dispatch]:
-    return Dispatch.objects.filter(
+def assignment_get(*, user: User, pk: int, action: str | None = None) -> Assignment:
+    """One assignment the user sees from either side (else 404) and may ``action``
+    (else 403)."""
+    return load(
+        assignment_list(user=user), user=user, action=action, judged_on=ASSIGNMENT_ACTIONS, pk=pk
+    )
+
+
+def dispatch_list(*, user: User, filters=None) -> QuerySet[Dispatch]:
+    """Dispatches of the user's department, or of the departments under their area
+    (DispatchFilter)."""
+    dispatches = Dispatch.objects.filter(
         permissions.scope_q(user, "dispatch.view", "department")
     ).select_related("department", "work_item", "created_by", "ratified_by")
+    return apply_filters(DispatchFilter, filters, dispatches, user=user)
 
 
-def dispatch_get(*, user: User, pk: int) -> Dispatch:
-    try:
-        return dispatch_list(user=user).get(pk=pk)
-    except (Dispatch.DoesNotExist, ValueError, TypeError):
-        raise NotFound() from None
+# action -> the organisation a dispatch is judged on for it: the sending department.
+DISPATCH_ACTIONS = {
+    "dispatch.view": "department",
+    "dispatch.create": "department",
+    "dispatch.ratify": "department",
+}
+
+
+def dispatch_get(*, user: User, pk: int, action: str = "dispatch.view") -> Dispatch:
+    """One dispatch the user sees (else 404) and may ``action`` (else 403)."""
+    return load(
+        dispatch_list(user=user), user=user, action=action, judged_on=DISPATCH_ACTIONS, pk=pk
+    )
+
+
+def dispatch_assignments(*, user: User, dispatch: Dispatch, filters=None) -> QuerySet[Assignment]:
+    """The communities one dispatch reached, in tree order (AssignmentFilter: ``state``).
+    ``dispatch`` comes from ``dispatch_get``, so the user may see all of them."""
+    assignments = (
+        Assignment.objects.filter(dispatch=dispatch)
+        .select_related("community", "responded_by")
+        .order_by("community__path")
+    )
+    return apply_filters(AssignmentFilter, filters, assignments, user=user)
 
 
 def dispatch_refusal_counts(dispatch_ids: Iterable[int]) -> dict[int, dict[str, int]]:
@@ -165,19 +201,20 @@ def ratification_queue(*, user: User) -> QuerySet[Dispatch]:
     )
 
 
-def inbox_list(*, user: User) -> QuerySet[Assignment]:
+def inbox_list(*, user: User, filters=None) -> QuerySet[Assignment]:
     """Assignments seen from the community side only: the user's communities' inbox (and,
-    for reviewers and supervisors, the communities of their area)."""
-    return Assignment.objects.filter(
+    for reviewers and supervisors, the communities of their area); AssignmentFilter."""
+    assignments = Assignment.objects.filter(
         permissions.scope_q(user, "assignment.view_community", "community")
     ).select_related("dispatch", "community", "department", "work_item")
+    return apply_filters(AssignmentFilter, filters, assignments, user=user)
 
 
-def inbox_get(*, user: User, pk: int) -> Assignment:
-    try:
-        return inbox_list(user=user).get(pk=pk)
-    except (Assignment.DoesNotExist, ValueError, TypeError):
-        raise NotFound() from None
+def inbox_get(*, user: User, pk: int, action: str = "assignment.view_community") -> Assignment:
+    """One task of the user's communities' inbox (else 404) they may ``action`` (else 403)."""
+    return load(
+        inbox_list(user=user), user=user, action=action, judged_on=ASSIGNMENT_ACTIONS, pk=pk
+    )
 
 
 def assignment_state_counts(queryset: QuerySet[Assignment]) -> dict[str, int]:

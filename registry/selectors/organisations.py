@@ -8,17 +8,21 @@ from django.db.models import Q, QuerySet
 
 from registry import permissions
 from registry.errors import NotFound, PermissionDenied
+from registry.filters.base import apply_filters
+from registry.filters.organisations import OrganisationFilter
 from registry.models import (
     Organisation,
     User,
 )
 
 
-def organisation_list(*, user: User) -> QuerySet[Organisation]:
-    """The organisation tree is reference data: every user with a role may read all of it."""
+def organisation_list(*, user: User, filters=None) -> QuerySet[Organisation]:
+    """The organisation tree is reference data: every user with a role may read all of it
+    (OrganisationFilter)."""
     if not permissions.may(user, "organisation.view"):
         return Organisation.objects.none()
-    return Organisation.objects.select_related("parent").order_by("path")
+    organisations = Organisation.objects.select_related("parent").order_by("path")
+    return apply_filters(OrganisationFilter, filters, organisations, user=user)
 
 
 def organisation_get(*, user: User, code: str) -> Organisation:

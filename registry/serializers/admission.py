@@ -17,7 +17,7 @@ from registry.models import (
     Organisation,
     WorkItem,
 )
-from registry.serializers.organisations import OrganisationCodeField
+from registry.serializers.organisations import OrganisationCodeField, OrganisationCodesField
 from registry.services import admission
 
 
@@ -42,7 +42,7 @@ class ApplicationWriteSerializer(serializers.Serializer):
     description = serializers.CharField(required=False, allow_blank=True, default="")
     list_kind = serializers.ChoiceField(choices=APPLICATION_LIST_KINDS)
     legal_basis = serializers.CharField()
-    scope = OrganisationCodeField(many=True)
+    scope = OrganisationCodesField()
     frequency = serializers.ChoiceField(choices=Frequency.choices)
     hours_per_occurrence = serializers.DecimalField(
         max_digits=7, decimal_places=2, min_value=Decimal("0"), max_value=Decimal("10000")
@@ -193,7 +193,9 @@ class ApplicationSerializer(ApplicationListSerializer):
         request = self.context.get("request")
         if request is None:
             return []
-        return admission.available_actions(request.user, application)
+        return [
+            t.action for t in admission.APPLICATION.available_actions(request.user, application)
+        ]
 
 
 class WorkItemSerializer(serializers.ModelSerializer):

@@ -10,7 +10,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from registry.models import Assignment, Dispatch, Organisation
-from registry.serializers.organisations import OrganisationCodeField
+from registry.serializers.organisations import OrganisationCodeField, OrganisationCodesField
 from registry.workdays import working_days_between
 
 
@@ -19,14 +19,12 @@ class DispatchCreateSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=200)
     instructions = serializers.CharField(required=False, allow_blank=True, default="")
     materials = serializers.CharField(required=False, allow_blank=True, default="")
-    communities = OrganisationCodeField(
-        many=True,
+    communities = OrganisationCodesField(
         required=False,
         default=list,
         queryset=Organisation.objects.filter(kind=Organisation.Kind.COMMUNITY),
     )
-    areas = OrganisationCodeField(
-        many=True,
+    areas = OrganisationCodesField(
         required=False,
         default=list,
         queryset=Organisation.objects.filter(kind=Organisation.Kind.AREA),

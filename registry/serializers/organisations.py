@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.fields import empty
+from rest_framework.utils import html
 
 from registry.models import Membership, Organisation, Role, User
 
@@ -25,6 +30,66 @@ class OrganisationCodeField(serializers.SlugRelatedField):
         if not isinstance(data, str):
             self.fail("invalid")
         return super().to_internal_value(data)
+
+
+@extend_schema_field(serializers.ListField(child=serializers.CharField()))
+class OrganisationCodesField(serializers.Field):
+    """A list of organisation codes, resolved in ONE query (``code__in``) whatever its
+    length, to the organisations in the order given (repeats dropped).
+
+    ``OrganisationCodeField(many=True)`` looked every code up on its own: a dispatch to
+    1,000 communities cost 1,000 queries before the gate ran, and it stopped at the first
+    unknown code. This names every unknown code in the one 400.
+    """
+
+    default_error_messages = {
+        "not_a_list": _("Expected a list of organisation codes."),
+        "invalid": _("An organisation code is a string."),
+        "empty": _("Name at least one organisation."),
+    }
+
+    def __init__(
+        self, *, queryset: QuerySet[Organisation] | None = None, allow_empty: bool = True, **kwargs
+    ):
+        self.queryset = queryset if queryset is not None else Organisation.objects.all()
+        self.allow_empty = allow_empty
+        super().__init__(**kwargs)
+
+    def get_value(self, dictionary):
+        # Form and multipart input repeat the key (scope=a&scope=b), as for a ListField.
+        if html.is_html_input(dictionary):
+            if self.field_name not in dictionary:
+                return empty
+            return dictionary.getlist(self.field_name)
+        return dictionary.get(self.field_name, empty)
+
+    def to_internal_value(self, data) -> list[Organisation]:
+        if isinstance(data, str | bytes | dict) or not hasattr(data, "__iter__"):
+            self.fail("not_a_list")
+        codes = list(data)
+        if any(not isinstance(code, str) for code in codes):
+            # Without this a JSON number (990102) would be looked up as the code "990102".
+            self.fail("invalid")
+        if not codes and not self.allow_empty:
+            self.fail("empty")
+        unique = list(dict.fromkeys(codes))
+        found = {org.code: org for org in self.queryset.filter(code__in=unique)}
+        unknown = [code for code in unique if code not in found]
+        if unknown:
+            raise serializers.ValidationError(
+                ngettext(
+                    "No organisation has the code %(codes)s.",
+                    "No organisation has these codes: %(codes)s.",
+                    len(unknown),
+                )
+                % {"codes": ", ".join(unknown)},
+                code="does_not_exist",
+            )
+        return [found[code] for code in unique]
+
+    def to_representation(self, value) -> list[str]:
+        organisations = value.all() if hasattr(value, "all") else value
+        return [org.code for org in organisations]
 
 
 # The levels each kind may have (the model's org_level_matches_kind constraint), checked

@@ -2,6 +2,7 @@
 audited. Import them from here (``from registry import services``)."""
 
 from registry.services.admission import (
+    APPLICATION,
     application_approve,
     application_create,
     application_record_hearing,
@@ -13,21 +14,45 @@ from registry.services.admission import (
     application_update,
     application_withdraw,
 )
-from registry.services.dispatch import assignment_respond, dispatch_create, dispatch_ratify
+from registry.services.dispatch import (
+    ASSIGNMENT,
+    ASSIGNMENT_ACTIONS,
+    EMERGENCY_RATIFICATION,
+    assignment_respond,
+    dispatch_create,
+    dispatch_ratify,
+)
 from registry.services.lists import work_items_import
 from registry.services.notifications import notifications_email, notify_organisations
 from registry.services.organisations import (
     EDITABLE_ORGANISATION_FIELDS,
+    EDITABLE_USER_FIELDS,
+    SUPERUSER_ONLY_USER_FIELDS,
     membership_grant,
     membership_revoke,
     organisation_create,
     organisation_update,
     user_create,
+    user_set_password,
+    user_update,
 )
-from registry.services.work_items import work_item_change_status, work_items_expire
+from registry.services.work_items import (
+    WORK_ITEM,
+    WORK_ITEM_ACTIONS,
+    work_item_change_status,
+    work_items_expire,
+)
 
 __all__ = [
+    "APPLICATION",
+    "ASSIGNMENT",
+    "ASSIGNMENT_ACTIONS",
     "EDITABLE_ORGANISATION_FIELDS",
+    "EDITABLE_USER_FIELDS",
+    "EMERGENCY_RATIFICATION",
+    "SUPERUSER_ONLY_USER_FIELDS",
+    "WORK_ITEM",
+    "WORK_ITEM_ACTIONS",
     "application_approve",
     "application_create",
     "application_record_hearing",
@@ -48,6 +73,8 @@ __all__ = [
     "organisation_create",
     "organisation_update",
     "user_create",
+    "user_set_password",
+    "user_update",
     "work_item_change_status",
     "work_items_expire",
     "work_items_import",

@@ -1,6 +1,6 @@
-"""The admission workflow: applications move through APPLICATION_TRANSITIONS, and approval
+"""The admission workflow: applications move through the APPLICATION machine, and approval
 admits the application's subject (registry/services/work_items.py admits work items; the
-certificates app registers certificate types).
+other apps register their own subjects through admission_subject_register).
 
 Every transition locks the application row first, so two reviewers acting at once are
 serialised: the second sees the state the first left and gets IllegalTransition.
@@ -18,23 +18,23 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from registry import permissions
+from registry import audit_actions, permissions
 from registry.audit import audit_record
 from registry.errors import IllegalTransition, InvalidInput, PermissionDenied, RuleRefused
 from registry.models import (
-    APPLICATION_TRANSITIONS,
     Application,
     ApplicationTransition,
     Hearing,
     HearingParticipant,
     Organisation,
-    Transition,
     User,
     WorkItem,
 )
 from registry.services.common import full_clean, require
 from registry.services.notifications import notify_organisations
+from registry.transitions import Machine, Transition
 
 State = Application.State
 
@@ -216,7 +216,10 @@ def application_create(
     application.save(update_fields=["checks", "hearing_required"])
     _record_transition(actor=actor, application=application, action="create", from_state="")
     audit_record(
-        actor=actor, action="application.create", obj=application, after=_snapshot(application)
+        actor=actor,
+        action=audit_actions.APPLICATION_CREATE,
+        obj=application,
+        after=_snapshot(application),
     )
     return application
 
@@ -267,7 +270,7 @@ def application_update(
     application.save(update_fields=["checks", "hearing_required"])
     audit_record(
         actor=actor,
-        action="application.update",
+        action=audit_actions.APPLICATION_UPDATE,
         obj=application,
         before=before,
         after=_snapshot(application),
@@ -279,17 +282,14 @@ def _is_member_of_department(actor: User, application: Application) -> bool:
     return any(g.organisation_id == application.department_id for g in permissions.grants_of(actor))
 
 
-def _actor_refusal(
+def _reviewer_conflict(
     actor: User, application: Application, transition: Transition
 ) -> PermissionDenied | None:
-    """Why ``actor`` may not make ``transition`` on ``application``, or None if they may."""
-    if transition.side == "department":
-        if not permissions.may(actor, "application.edit", application.department):
-            return PermissionDenied()
-        return None
-    if not permissions.may(actor, "application.review", application.jurisdiction):
-        return PermissionDenied()
-    if _is_member_of_department(actor, application):
+    """The applying department's own staff never decide on its application, even when they
+    also hold the reviewer role (brief: "Admission review")."""
+    if transition.permission == "application.review" and _is_member_of_department(
+        actor, application
+    ):
         return PermissionDenied(
             _("You belong to the applying department and cannot decide on its application."),
             code="reviewer_conflict",
@@ -297,34 +297,86 @@ def _actor_refusal(
     return None
 
 
-def available_actions(user: User, application: Application) -> list[str]:
-    """The transitions ``user`` could make now (for buttons; the services re-check)."""
-    return [
-        transition.action
-        for transition in APPLICATION_TRANSITIONS.values()
-        if application.state in transition.sources
-        and _actor_refusal(user, application, transition) is None
-    ]
+_S = Application.State
+_DEPARTMENT, _REVIEWER = "application.edit", "application.review"
+# The whole admission workflow, as data (brief: "Admission review"). The department's staff
+# submit and withdraw; the reviewers of its jurisdiction decide. record-hearing keeps the
+# state: it fills in the hearing, after which approve/reject become possible.
+APPLICATION = Machine(
+    "application",
+    [
+        Transition(
+            "submit", {_S.DRAFT, _S.RETURNED}, _S.SUBMITTED, _DEPARTMENT, gettext_lazy("Submit")
+        ),
+        Transition(
+            "withdraw",
+            {_S.DRAFT, _S.SUBMITTED, _S.UNDER_REVIEW, _S.RETURNED},
+            _S.WITHDRAWN,
+            _DEPARTMENT,
+            gettext_lazy("Withdraw"),
+            confirm=gettext_lazy(
+                "Withdraw this application? It cannot be submitted again afterwards."
+            ),
+            tone="danger",
+        ),
+        Transition(
+            "start-review", {_S.SUBMITTED}, _S.UNDER_REVIEW, _REVIEWER, gettext_lazy("Start review")
+        ),
+        Transition(
+            "return",
+            {_S.UNDER_REVIEW},
+            _S.RETURNED,
+            _REVIEWER,
+            gettext_lazy("Return for changes"),
+            reason_required=True,
+        ),
+        Transition(
+            "require-hearing",
+            {_S.UNDER_REVIEW},
+            _S.HEARING,
+            _REVIEWER,
+            gettext_lazy("Require a hearing"),
+        ),
+        Transition(
+            "record-hearing",
+            {_S.HEARING},
+            _S.HEARING,
+            _REVIEWER,
+            gettext_lazy("Record the hearing"),
+        ),
+        Transition(
+            "approve",
+            {_S.UNDER_REVIEW, _S.HEARING},
+            _S.APPROVED,
+            _REVIEWER,
+            gettext_lazy("Approve"),
+            reason_required=True,
+        ),
+        Transition(
+            "reject",
+            {_S.UNDER_REVIEW, _S.HEARING},
+            _S.REJECTED,
+            _REVIEWER,
+            gettext_lazy("Reject"),
+            reason_required=True,
+            confirm=gettext_lazy("Reject this application? The decision is final."),
+            tone="danger",
+        ),
+    ],
+    organisation={_DEPARTMENT: lambda a: a.department, _REVIEWER: lambda a: a.jurisdiction},
+    refuse=_reviewer_conflict,
+    illegal_message=gettext_lazy(
+        "“%(action)s” is not possible while the application is “%(state)s”."
+    ),
+)
 
 
 def _begin(
     *, actor: User, application: Application, action: str, reason: str = ""
 ) -> tuple[Application, Transition, str]:
-    """Lock, check the actor, the state and the reason; return what the caller needs."""
-    transition = APPLICATION_TRANSITIONS[action]
+    """Lock, then let the machine check the actor, the state and the reason."""
     application = _lock(application)
-    refusal = _actor_refusal(actor, application, transition)
-    if refusal is not None:
-        raise refusal
-    if application.state not in transition.sources:
-        raise IllegalTransition(
-            _("“%(action)s” is not possible while the application is “%(state)s”.")
-            % {"action": transition.label, "state": application.get_state_display()},
-            state=application.state,
-        )
-    if transition.reason_required and not (reason or "").strip():
-        message = _("Give a reason for “%(action)s”.") % {"action": transition.label}
-        raise InvalidInput(message, fields={"reason": [message]})
+    transition = APPLICATION.begin(actor=actor, obj=application, action=action, reason=reason)
     return application, transition, application.state
 
 
@@ -338,7 +390,7 @@ def _finish(
     update_fields: Sequence[str] = (),
     audit_after: dict[str, Any] | None = None,
 ) -> Application:
-    application.state = transition.target
+    APPLICATION.apply(application, transition)
     application.save(update_fields=["state", "updated_at", *update_fields])
     _record_transition(
         actor=actor,
@@ -349,7 +401,7 @@ def _finish(
     )
     audit_record(
         actor=actor,
-        action=f"application.{transition.action}",
+        action=audit_actions.for_transition("application", transition.action),
         obj=application,
         before={"state": from_state},
         after={"state": application.state, "reason": reason.strip(), **(audit_after or {})},

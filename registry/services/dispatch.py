@@ -20,12 +20,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from registry import permissions
+from registry import audit_actions, permissions
 from registry.audit import audit_record
-from registry.errors import IllegalTransition, InvalidInput, PermissionDenied, RuleRefused
-from registry.models import Assignment, Dispatch, Frequency, Organisation, Role, User, WorkItem
+from registry.errors import InvalidInput, PermissionDenied, RuleRefused
+from registry.models import Assignment, Dispatch, Frequency, Organisation, User, WorkItem
+from registry.selectors.organisations import communities_in_scope
 from registry.services.common import require
 from registry.services.notifications import notify_organisations
+from registry.transitions import Machine, Transition
 from registry.workdays import working_days_between
 
 
@@ -57,8 +59,7 @@ def period_start(frequency: str, today: datetime.date) -> datetime.date | None:
 
 def _is_staff_of(actor: User, department: Organisation | None) -> bool:
     return department is not None and any(
-        g.role == Role.DEPARTMENT_STAFF and g.organisation_id == department.pk
-        for g in permissions.grants_of(actor)
+        g.organisation_id == department.pk for g in permissions.grants_for(actor, "dispatch.create")
     )
 
 
@@ -67,7 +68,7 @@ def _department_for(actor: User, work_item: WorkItem | None, department: Organis
         return work_item.department  # the gate then checks the dispatcher belongs to it
     if department is not None:
         return department
-    own = [g for g in permissions.grants_of(actor) if g.role == Role.DEPARTMENT_STAFF]
+    own = permissions.grants_for(actor, "dispatch.create")
     if len(own) == 1:
         return Organisation.objects.get(pk=own[0].organisation_id)
     message = _("Name the department that sends this task.")
@@ -203,7 +204,8 @@ def dispatch_create(
     actor: User,
     work_item: WorkItem | None,
     title: str,
-    communities: Sequence[Organisation],
+    communities: Sequence[Organisation] = (),
+    areas: Sequence[Organisation] = (),
     due_date: datetime.date,
     hours_per_community: Decimal,
     households_per_community: int = 0,
@@ -213,7 +215,11 @@ def dispatch_create(
     justification: str = "",
     department: Organisation | None = None,
 ) -> Dispatch:
-    """Send a task to communities, or refuse it whole (422 ``dispatch_refused``)."""
+    """Send a task to communities (those named, and every active community under the
+    ``areas`` named), or refuse it whole (422 ``dispatch_refused``).
+
+    The areas are expanded here, once, for the page and the API alike: one prefix query
+    whatever their number."""
     if not permissions.may(actor, "dispatch.create"):
         raise PermissionDenied()
     if work_item is not None:
@@ -224,7 +230,14 @@ def dispatch_create(
             .get(pk=work_item.pk)
         )
     department = _department_for(actor, work_item, department)
-    unique = list({c.pk: c for c in communities}.values())
+    targets = list(communities)
+    if areas:
+        not_areas = [a.code for a in areas if a.kind != Organisation.Kind.AREA]
+        if not_areas:
+            message = _("Not areas: %(codes)s") % {"codes": ", ".join(not_areas)}
+            raise InvalidInput(message, fields={"areas": [message]})
+        targets += communities_in_scope(areas)
+    unique = list({c.pk: c for c in targets}.values())
     if not unique:
         message = _("Choose at least one community.")
         raise InvalidInput(message, fields={"communities": [message]})
@@ -235,6 +248,15 @@ def dispatch_create(
     if not title.strip():
         raise InvalidInput(_("Give the task a title."), fields={"title": [_("Required.")]})
     today = timezone.localdate()
+    # A sane horizon for every due date, emergencies included: nothing a community is asked
+    # to do is due years away, and a typo (2500 for 2025) is caught here, at the edge.
+    horizon = today + datetime.timedelta(days=settings.PORTAL["DATE_HORIZON_DAYS"])
+    if due_date > horizon:
+        message = _("The due date is after %(horizon)s: give a date within %(days)s days.") % {
+            "horizon": horizon.isoformat(),
+            "days": settings.PORTAL["DATE_HORIZON_DAYS"],
+        }
+        raise InvalidInput(message, fields={"due_date": [message]})
     if emergency:
         require(actor, "dispatch.create", department)
         if not justification.strip():
@@ -317,7 +339,7 @@ def dispatch_create(
     )
     audit_record(
         actor=actor,
-        action="dispatch.create",
+        action=audit_actions.DISPATCH_CREATE,
         obj=dispatch,
         after={
             "work_item": work_item.admission_number if work_item else None,
@@ -330,6 +352,41 @@ def dispatch_create(
     return dispatch
 
 
+# --- Emergency ratification ---------------------------------------------------------------
+
+
+def _ratification_state(dispatch: Dispatch) -> str:
+    if not dispatch.emergency:
+        return "ordinary"
+    return "ratified" if dispatch.ratified_at is not None else "awaiting"
+
+
+_RATIFICATION_STATES = {
+    "ordinary": gettext_lazy("Not an emergency task"),
+    "awaiting": gettext_lazy("Awaiting ratification"),
+    "ratified": gettext_lazy("Ratified"),
+}
+# An emergency task skips the gate and waits for the admission office of the department's
+# jurisdiction (brief: within 7 days, or it is flagged). No column holds this state: it is
+# worked out from ``emergency`` and ``ratified_at``, which the service sets.
+EMERGENCY_RATIFICATION = Machine(
+    "emergency_ratification",
+    [
+        Transition(
+            "ratify",
+            {"awaiting"},
+            None,
+            "dispatch.ratify",
+            gettext_lazy("Ratify"),
+            illegal=gettext_lazy("Only an emergency task not yet ratified can be ratified."),
+        )
+    ],
+    organisation=lambda dispatch: dispatch.department,
+    state=_ratification_state,
+    state_label=lambda dispatch: str(_RATIFICATION_STATES[_ratification_state(dispatch)]),
+)
+
+
 @transaction.atomic
 def dispatch_ratify(*, actor: User, dispatch: Dispatch, note: str = "") -> Dispatch:
     """A reviewer ratifies an emergency task (within 7 days, or it is flagged)."""
@@ -338,16 +395,14 @@ def dispatch_ratify(*, actor: User, dispatch: Dispatch, note: str = "") -> Dispa
         .select_related("department__parent")
         .get(pk=dispatch.pk)
     )
-    require(actor, "dispatch.ratify", dispatch.department)
-    if not dispatch.emergency or dispatch.ratified_at is not None:
-        raise IllegalTransition(_("Only an emergency task not yet ratified can be ratified."))
+    EMERGENCY_RATIFICATION.begin(actor=actor, obj=dispatch, action="ratify")
     dispatch.ratified_at = timezone.now()
     dispatch.ratified_by = actor
     dispatch.ratification_note = note.strip()
     dispatch.save(update_fields=["ratified_at", "ratified_by", "ratification_note"])
     audit_record(
         actor=actor,
-        action="dispatch.ratify",
+        action=audit_actions.DISPATCH_RATIFY,
         obj=dispatch,
         after={"note": dispatch.ratification_note},
     )
@@ -356,17 +411,41 @@ def dispatch_ratify(*, actor: User, dispatch: Dispatch, note: str = "") -> Dispa
 
 # --- The inbox -------------------------------------------------------------------------------
 
-ASSIGNMENT_ACTION_LABELS = {
-    "accept": gettext_lazy("Accept"),
-    "complete": gettext_lazy("Complete"),
-    "refuse": gettext_lazy("Refuse"),
-}
-# action -> (states it may start from, the state it leads to)
-ASSIGNMENT_ACTIONS = {
-    "accept": ({Assignment.State.PENDING}, Assignment.State.ACCEPTED),
-    "complete": ({Assignment.State.ACCEPTED}, Assignment.State.COMPLETED),
-    "refuse": ({Assignment.State.PENDING, Assignment.State.ACCEPTED}, Assignment.State.REFUSED),
-}
+_A = Assignment.State
+# A cadre of the community answers what reached it. Refusing needs a reason code (checked
+# by the service: it is a choice, not free text) and tells the department and its
+# jurisdiction's admission office.
+ASSIGNMENT = Machine(
+    "assignment",
+    [
+        Transition(
+            "accept", {_A.PENDING}, _A.ACCEPTED, "assignment.respond", gettext_lazy("Accept")
+        ),
+        Transition(
+            "complete",
+            {_A.ACCEPTED},
+            _A.COMPLETED,
+            "assignment.respond",
+            gettext_lazy("Complete"),
+            summary=gettext_lazy("Mark as completed"),
+        ),
+        Transition(
+            "refuse",
+            {_A.PENDING, _A.ACCEPTED},
+            _A.REFUSED,
+            "assignment.respond",
+            gettext_lazy("Refuse"),
+            summary=gettext_lazy("Refuse this task"),
+            confirm=gettext_lazy(
+                "Refuse this task? The department and the admission office will be told the reason."
+            ),
+            tone="danger",
+        ),
+    ],
+    organisation=lambda assignment: assignment.community,
+    illegal_message=gettext_lazy("“%(action)s” is not possible while the task is “%(state)s”."),
+)
+ASSIGNMENT_ACTIONS = ASSIGNMENT.user_actions()
 
 
 @transaction.atomic
@@ -379,18 +458,12 @@ def assignment_respond(
     note: str = "",
 ) -> Assignment:
     """A cadre of the community accepts, completes or refuses (with a reason code)."""
-    sources, target = ASSIGNMENT_ACTIONS[action]
     assignment = (
         Assignment.objects.select_for_update(of=("self",))
         .select_related("community", "department__parent", "dispatch")
         .get(pk=assignment.pk)
     )
-    require(actor, "assignment.respond", assignment.community)
-    if assignment.state not in sources:
-        raise IllegalTransition(
-            _("“%(action)s” is not possible while the task is “%(state)s”.")
-            % {"state": assignment.get_state_display(), "action": ASSIGNMENT_ACTION_LABELS[action]}
-        )
+    transition = ASSIGNMENT.begin(actor=actor, obj=assignment, action=action)
     if action == "refuse":
         if reason_code not in Assignment.RefusalReason.values:
             message = _("Choose a refusal reason.")
@@ -399,8 +472,7 @@ def assignment_respond(
             message = _("Explain the refusal.")
             raise InvalidInput(message, fields={"note": [message]})
         assignment.refusal_reason = reason_code
-    before = {"state": assignment.state}
-    assignment.state = target
+    before = {"state": ASSIGNMENT.apply(assignment, transition)}
     if note.strip():  # an answer without a note keeps the note given before
         assignment.note = note.strip()
     assignment.responded_by = actor
@@ -410,10 +482,14 @@ def assignment_respond(
     )
     audit_record(
         actor=actor,
-        action=f"assignment.{action}",
+        action=audit_actions.for_transition("assignment", action),
         obj=assignment,
         before=before,
-        after={"state": target, "reason_code": assignment.refusal_reason, "note": assignment.note},
+        after={
+            "state": assignment.state,
+            "reason_code": assignment.refusal_reason,
+            "note": assignment.note,
+        },
     )
     if action == "refuse":
         # The department learns why; so does the admission office of its jurisdiction.

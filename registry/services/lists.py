@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from registry import excel
+from registry import audit_actions, lists_excel
 from registry.audit import audit_record
 from registry.errors import InvalidInput
 from registry.models import ListKind, Organisation, User, WorkItem
@@ -26,7 +26,7 @@ def work_items_import(*, actor: User, jurisdiction: Organisation, upload) -> lis
     require(actor, "work_item.manage", jurisdiction)
     if jurisdiction.kind != Organisation.Kind.AREA:
         raise InvalidInput(_("Lists belong to an area."))
-    parsed = excel.read_import(upload, jurisdiction=jurisdiction)
+    parsed = lists_excel.read_import(upload, jurisdiction=jurisdiction)
     if parsed.errors:
         raise InvalidInput(
             _("%(n)s problems in the file; nothing was imported.") % {"n": len(parsed.errors)},
@@ -52,7 +52,7 @@ def work_items_import(*, actor: User, jurisdiction: Organisation, upload) -> lis
         item.scope.set(row.scope or [jurisdiction])
         audit_record(
             actor=actor,
-            action="work_item.import",
+            action=audit_actions.WORK_ITEM_IMPORT,
             obj=item,
             after={
                 "admission_number": item.admission_number,

@@ -12,8 +12,9 @@ from django.db.models import F, Value
 from django.db.models.functions import Concat, Substr
 from django.utils.translation import gettext as _
 
+from registry import audit_actions
 from registry.audit import audit_record, snapshot
-from registry.errors import Conflict, InvalidInput
+from registry.errors import Conflict, InvalidInput, PermissionDenied
 from registry.models import Membership, Organisation, User
 from registry.services.common import full_clean, invalid_input, require
 
@@ -90,7 +91,7 @@ def organisation_create(
     organisation.save()
     audit_record(
         actor=actor,
-        action="organisation.create",
+        action=audit_actions.ORGANISATION_CREATE,
         obj=organisation,
         after=snapshot(organisation, ORGANISATION_AUDIT_FIELDS),
     )
@@ -129,7 +130,7 @@ def organisation_update(*, actor: User, organisation: Organisation, **changes: A
         )
     audit_record(
         actor=actor,
-        action="organisation.update",
+        action=audit_actions.ORGANISATION_UPDATE,
         obj=organisation,
         before=before,
         after=snapshot(organisation, ORGANISATION_AUDIT_FIELDS),
@@ -187,7 +188,7 @@ def user_create(
     )
     audit_record(
         actor=actor,
-        action="user.create",
+        action=audit_actions.USER_CREATE,
         obj=user,
         after={
             "username": username,
@@ -210,7 +211,7 @@ def membership_grant(
     membership.save()
     audit_record(
         actor=actor,
-        action="membership.grant",
+        action=audit_actions.MEMBERSHIP_GRANT,
         obj=membership,
         after={"user": user.username, "organisation": organisation.code, "role": role},
     )
@@ -222,7 +223,7 @@ def membership_revoke(*, actor: User, membership: Membership) -> None:
     require(actor, "user.manage")
     audit_record(
         actor=actor,
-        action="membership.revoke",
+        action=audit_actions.MEMBERSHIP_REVOKE,
         obj=membership,
         before={
             "user": membership.user.username,
@@ -231,3 +232,68 @@ def membership_revoke(*, actor: User, membership: Membership) -> None:
         },
     )
     membership.delete()
+
+
+# Fields an administrator may change on a user; the staff flags also need a superuser, so
+# that managing users never lets someone hand out the admin's keys.
+EDITABLE_USER_FIELDS = {"display_name", "email", "first_name", "last_name", "is_active"}
+SUPERUSER_ONLY_USER_FIELDS = {"is_staff", "is_superuser"}
+USER_AUDIT_FIELDS = ["username", "display_name", "email", "first_name", "last_name"]
+
+
+@transaction.atomic
+def user_update(*, actor: User, user: User, **changes: Any) -> User:
+    """Change a user's names, e-mail or active flag (``is_active=False`` deactivates: users
+    are never deleted, history points at them)."""
+    require(actor, "user.manage")
+    unknown = set(changes) - EDITABLE_USER_FIELDS - SUPERUSER_ONLY_USER_FIELDS
+    if unknown:
+        raise InvalidInput(
+            _("These fields cannot be changed: %(fields)s") % {"fields": ", ".join(sorted(unknown))}
+        )
+    user = User.objects.select_for_update().get(pk=user.pk)
+    fields = [*USER_AUDIT_FIELDS, "is_active", "is_staff", "is_superuser"]
+    before = snapshot(user, fields)
+    changed = {name for name, value in changes.items() if getattr(user, name) != value}
+    if changed & SUPERUSER_ONLY_USER_FIELDS and not actor.is_superuser:
+        raise PermissionDenied(_("Only a superuser can change who has access to the admin."))
+    if user.pk == actor.pk and changes.get("is_active") is False:
+        message = _("You cannot deactivate yourself.")
+        raise InvalidInput(message, fields={"is_active": [message]})
+    if not changed:
+        return user
+    for name in changed:
+        setattr(user, name, changes[name])
+    full_clean(user, exclude=["password"])
+    user.save(update_fields=sorted(changed))
+    audit_record(
+        actor=actor,
+        action=audit_actions.USER_UPDATE,
+        obj=user,
+        before=before,
+        after=snapshot(user, fields),
+    )
+    return user
+
+
+@transaction.atomic
+def user_set_password(*, actor: User, user: User, password: str | None) -> User:
+    """Set a user's password (``None``: password login disabled). The entry never holds it."""
+    require(actor, "user.manage")
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if password is None:
+        user.set_unusable_password()
+    else:
+        try:
+            validate_password(password, user)
+        except ValidationError as exc:
+            raise InvalidInput(exc.messages[0], fields={"password1": exc.messages}) from exc
+        user.set_password(password)
+    user.save(update_fields=["password"])
+    audit_record(
+        actor=actor,
+        action=audit_actions.USER_PASSWORD_SET,
+        obj=user,
+        after={"username": user.username, "usable": password is not None},
+    )
+    return user

@@ -1,5 +1,6 @@
 """Admitted work items: numbering and admitting them on approval (the hub's admission subject),
-renewal, the reviewers' suspend / reinstate / revoke, and the daily expiry."""
+renewal, the reviewers' suspend / reinstate / revoke, and the daily expiry, every change of
+status through the WORK_ITEM machine."""
 
 from __future__ import annotations
 
@@ -13,8 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from registry import audit_actions
 from registry.audit import audit_record
-from registry.errors import IllegalTransition, InvalidInput
 from registry.models import (
     AdmissionSequence,
     Application,
@@ -30,8 +31,8 @@ from registry.services.admission import (
     AdmissionSubject,
     admission_subject_register,
 )
-from registry.services.common import require
 from registry.services.notifications import notify_organisations
+from registry.transitions import Machine, Transition
 
 
 def _work_item_checks(application: Application, scope: Sequence[Organisation]) -> dict:
@@ -65,13 +66,14 @@ def _admit(application: Application, *, today: datetime.date, until: datetime.da
     burden = {name: getattr(application, name) for name in BURDEN_FIELDS}
     if application.renewal_of_id:
         item = WorkItem.objects.select_for_update().get(pk=application.renewal_of_id)
+        # The approval (checked by the application machine) is what allows the renewal.
+        WORK_ITEM.apply(item, WORK_ITEM.begin(actor=None, obj=item, action="renew", system=True))
         for name, value in burden.items():
             setattr(item, name, value)
         item.title = application.title
         item.description = application.description
         item.legal_basis = application.legal_basis
         item.valid_until = until
-        item.status = WorkItem.Status.ACTIVE
         item.status_reason = ""
         item.save()
     else:
@@ -99,7 +101,11 @@ def _work_item_admit(
     application.work_item = item
     audit_record(
         actor=actor,
-        action="work_item.renew" if application.renewal_of_id else "work_item.admit",
+        action=(
+            audit_actions.WORK_ITEM_RENEW
+            if application.renewal_of_id
+            else audit_actions.WORK_ITEM_ADMIT
+        ),
         obj=item,
         after={
             "admission_number": item.admission_number,
@@ -134,54 +140,80 @@ admission_subject_register(
 )
 
 
-# --- Reviewer actions on admitted items ------------------------------------------------
+# --- The status of admitted items ---------------------------------------------------------
 
-WORK_ITEM_ACTION_LABELS = {
-    "suspend": gettext_lazy("Suspend"),
-    "reinstate": gettext_lazy("Reinstate"),
-    "revoke": gettext_lazy("Revoke"),
-}
+_W = WorkItem.Status
+# Reviewers suspend, reinstate and revoke (always with a reason, which the department reads);
+# the platform expires items past their validity and reactivates one its renewal extends.
+WORK_ITEM = Machine(
+    "work_item",
+    [
+        Transition(
+            "suspend",
+            {_W.ACTIVE},
+            _W.SUSPENDED,
+            "work_item.manage",
+            gettext_lazy("Suspend"),
+            reason_required=True,
+            confirm=gettext_lazy(
+                "Suspend this item? Departments cannot dispatch it until it is reinstated. "
+                "The responsible department is notified."
+            ),
+        ),
+        Transition(
+            "reinstate",
+            {_W.SUSPENDED},
+            _W.ACTIVE,
+            "work_item.manage",
+            gettext_lazy("Reinstate"),
+            reason_required=True,
+            confirm=gettext_lazy("Reinstate this item? The responsible department is notified."),
+        ),
+        Transition(
+            "revoke",
+            {_W.ACTIVE, _W.SUSPENDED},
+            _W.REVOKED,
+            "work_item.manage",
+            gettext_lazy("Revoke"),
+            reason_required=True,
+            confirm=gettext_lazy(
+                "Revoke this item? A revoked item cannot be renewed. "
+                "The responsible department is notified."
+            ),
+            tone="danger",
+        ),
+        Transition("expire", {_W.ACTIVE}, _W.EXPIRED, None, gettext_lazy("Expire")),
+        Transition(
+            "renew", {_W.ACTIVE, _W.SUSPENDED, _W.EXPIRED}, _W.ACTIVE, None, gettext_lazy("Renew")
+        ),
+    ],
+    organisation=lambda item: item.jurisdiction,
+    state_field="status",
+    illegal_message=gettext_lazy("“%(action)s” is not possible while the item is “%(state)s”."),
+)
 
-
-# action -> (states it may start from, state it leads to)
-WORK_ITEM_ACTIONS: dict[str, tuple[frozenset[str], str]] = {
-    "suspend": (frozenset({WorkItem.Status.ACTIVE}), WorkItem.Status.SUSPENDED),
-    "reinstate": (frozenset({WorkItem.Status.SUSPENDED}), WorkItem.Status.ACTIVE),
-    "revoke": (
-        frozenset({WorkItem.Status.ACTIVE, WorkItem.Status.SUSPENDED}),
-        WorkItem.Status.REVOKED,
-    ),
-}
+# The actions a reviewer may ask for by name (URLs, API).
+WORK_ITEM_ACTIONS = WORK_ITEM.user_actions()
 
 
 @transaction.atomic
 def work_item_change_status(*, actor: User, item: WorkItem, action: str, reason: str) -> WorkItem:
     """Suspend, reinstate or revoke an item (reviewers of its jurisdiction, with a reason)."""
-    sources, target = WORK_ITEM_ACTIONS[action]
     item = (
         WorkItem.objects.select_for_update(of=("self",))
         .select_related("jurisdiction", "department")
         .get(pk=item.pk)
     )
-    require(actor, "work_item.manage", item.jurisdiction)
-    if item.status not in sources:
-        raise IllegalTransition(
-            _("“%(action)s” is not possible while the item is “%(status)s”.")
-            % {"status": item.get_status_display(), "action": WORK_ITEM_ACTION_LABELS[action]}
-        )
-    if not (reason or "").strip():
-        message = _("Give a reason.")
-        raise InvalidInput(message, fields={"reason": [message]})
-    before = {"status": item.status}
-    item.status = target
+    transition = WORK_ITEM.begin(actor=actor, obj=item, action=action, reason=reason)
+    before = {"status": WORK_ITEM.apply(item, transition)}
     item.status_reason = reason.strip()
     item.save(update_fields=["status", "status_reason", "updated_at"])
     audit_record(
         actor=actor,
-        action=f"work_item.{action}",
+        action=audit_actions.for_transition("work_item", action),
         obj=item,
         before=before,
-        after={"status": target, "reason": item.status_reason},
+        after={"status": item.status, "reason": item.status_reason},
     )
     if item.department_id:
         notify_organisations(
@@ -209,11 +241,11 @@ def work_items_expire(*, today: datetime.date | None = None) -> int:
         .exclude(list_kind=ListKind.NEGATIVE)
     )
     for item in expired:
-        item.status = WorkItem.Status.EXPIRED
+        WORK_ITEM.apply(item, WORK_ITEM.begin(actor=None, obj=item, action="expire", system=True))
         item.save(update_fields=["status", "updated_at"])
         audit_record(
             actor=None,
-            action="work_item.expire",
+            action=audit_actions.WORK_ITEM_EXPIRE,
             obj=item,
             before={"status": WorkItem.Status.ACTIVE},
             after={"status": WorkItem.Status.EXPIRED, "valid_until": item.valid_until},

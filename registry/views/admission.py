@@ -9,22 +9,23 @@ registry.middleware.DomainErrorMiddleware, which renders the 404 and 403 pages.
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from registry import pages, permissions, selectors, services
+from registry import pages, permissions, plugins, selectors, services
 from registry.errors import DomainError, PermissionDenied
 from registry.forms.admission import (
     QUEUE_STATES,
@@ -38,19 +39,12 @@ from registry.forms.admission import (
     ReviewQueueFilterForm,
 )
 from registry.models import (
-    APPLICATION_TRANSITIONS,
     Application,
     HearingParticipant,
     Organisation,
 )
 from registry.selectors import submission_checks as checks
-from registry.services.admission import EDITABLE_STATES, available_actions
-
-# What an application admits, in words (subjects other apps register; unknown ones as named).
-SUBJECT_LABELS = {
-    "work_item": gettext_lazy("Work item"),
-    "certificate_type": gettext_lazy("Certificate type kept by communities"),
-}
+from registry.services.admission import APPLICATION, EDITABLE_STATES
 
 
 @login_required
@@ -59,14 +53,14 @@ def application_list(request: HttpRequest) -> HttpResponse:
     """The applications the user may see, newest first: a department's own ("My
     applications"), or every one under a reviewer's or supervisor's area."""
     pages.require(request, "application.view")
-    form = ApplicationFilterForm(request.GET or None)
+    form = ApplicationFilterForm(
+        request.GET or None
+    )  # renders the filters; ApplicationFilter applies them
     applications = (
-        selectors.application_list(user=request.user)
+        pages.filtered(request, selectors.application_list, user=request.user)
         .prefetch_related(None)
         .order_by("-created_at", "-id")
     )
-    if form.is_valid() and form.cleaned_data["state"]:
-        applications = applications.filter(state=form.cleaned_data["state"])
     may_apply = permissions.may(request.user, "application.edit")
     return render(
         request,
@@ -88,75 +82,14 @@ def _department_for(request: HttpRequest, code: str | None) -> tuple[Organisatio
     return chosen, departments
 
 
-def _form_page(
-    request: HttpRequest,
-    form: ApplicationForm,
-    *,
-    departments: list,
-    application: Application | None = None,
-    live_checks: dict | None = None,
-    status: int = 200,
-) -> HttpResponse:
-    department = form.department
-    return render(
-        request,
-        "registry/admission/application_form.html",
-        {
-            "title": _("Edit the application") if application else _("New application"),
-            "form": form,
-            "department": department,
-            "departments": departments,
-            "application": application,
-            "checks": live_checks,
-        },
-        status=status,
-    )
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def application_new(request: HttpRequest) -> HttpResponse:
-    """A new application: saved as a draft, or saved and submitted in one step (both or
-    neither, so a refused submission leaves no stray draft and keeps the input)."""
+    """A new application, for one of the user's departments."""
     department, departments = _department_for(
         request, request.POST.get("department") or request.GET.get("department")
     )
-    if request.method != "POST":
-        form = ApplicationForm(department=department)
-        return _form_page(request, form, departments=departments)
-    form = ApplicationForm(request.POST, department=department)
-    if not form.is_valid():
-        return _form_page(
-            request,
-            form,
-            departments=departments,
-            live_checks=_live_checks(form, None),
-            status=400,
-        )
-    submit = "submit" in request.POST
-    try:
-        with transaction.atomic():
-            application = services.application_create(
-                actor=request.user, department=department, **form.service_fields()
-            )
-            if submit:
-                application = services.application_submit(
-                    actor=request.user, application=application
-                )
-    except DomainError as exc:
-        status = pages.show_error(request, exc, form)
-        return _form_page(
-            request,
-            form,
-            departments=departments,
-            live_checks=_live_checks(form, None),
-            status=status,
-        )
-    if submit:
-        messages.success(request, _("The application has been submitted for review."))
-    else:
-        messages.success(request, _("The draft has been saved. Submit it when it is ready."))
-    return redirect("application-page", pk=application.pk)
+    return _application_form(request, department=department, departments=departments)
 
 
 def _editable(request: HttpRequest, application: Application) -> bool:
@@ -170,9 +103,8 @@ def _editable(request: HttpRequest, application: Application) -> bool:
 @login_required
 @require_http_methods(["GET", "POST"])
 def application_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    application = selectors.application_get(user=request.user, pk=pk)
-    if not permissions.may(request.user, "application.edit", application.department):
-        raise PermissionDenied()
+    """A draft or returned application, changed by its department."""
+    application = selectors.application_get(user=request.user, pk=pk, action="application.edit")
     if not _editable(request, application):
         messages.error(
             request,
@@ -180,55 +112,70 @@ def application_edit(request: HttpRequest, pk: int) -> HttpResponse:
             % {"state": application.get_state_display()},
         )
         return redirect("application-page", pk=application.pk)
-    department = application.department
-    departments = [department]
-    if request.method != "POST":
-        form = ApplicationForm(
-            initial=ApplicationForm.initial_from(application), department=department
-        )
-        return _form_page(
+    return _application_form(
+        request,
+        department=application.department,
+        departments=[application.department],
+        application=application,
+    )
+
+
+def _application_form(
+    request: HttpRequest,
+    *,
+    department: Organisation,
+    departments: list,
+    application: Application | None = None,
+) -> HttpResponse:
+    """The one page behind new and edit: the form, saved as a draft or saved and
+    submitted in one step (both or neither, so a refused submission leaves no stray draft
+    or half-saved change, and the page keeps what was typed)."""
+
+    def page(form: ApplicationForm, live_checks: dict | None, status: int = 200) -> HttpResponse:
+        return render(
             request,
-            form,
-            departments=departments,
-            application=application,
-            live_checks=application.checks,
+            "registry/admission/application_form.html",
+            {
+                "title": _("Edit the application") if application else _("New application"),
+                "form": form,
+                "department": form.department,
+                "departments": departments,
+                "application": application,
+                "checks": live_checks,
+            },
+            status=status,
         )
+
+    if request.method != "POST":
+        initial = ApplicationForm.initial_from(application) if application else None
+        form = ApplicationForm(initial=initial, department=department)
+        return page(form, application.checks if application else None)
     form = ApplicationForm(request.POST, department=department)
     if not form.is_valid():
-        return _form_page(
-            request,
-            form,
-            departments=departments,
-            application=application,
-            live_checks=_live_checks(form, application),
-            status=400,
-        )
+        return page(form, _live_checks(form, application), status=400)
     submit = "submit" in request.POST
     try:
         with transaction.atomic():
-            fields = form.service_fields()
-            application = services.application_update(
-                actor=request.user, application=application, **fields
-            )
-            if submit:
-                application = services.application_submit(
-                    actor=request.user, application=application
+            if application is None:
+                saved = services.application_create(
+                    actor=request.user, department=department, **form.service_fields()
                 )
+            else:
+                saved = services.application_update(
+                    actor=request.user, application=application, **form.service_fields()
+                )
+            if submit:
+                saved = services.application_submit(actor=request.user, application=saved)
     except DomainError as exc:
         status = pages.show_error(request, exc, form)
-        return _form_page(
-            request,
-            form,
-            departments=departments,
-            application=application,
-            live_checks=_live_checks(form, application),
-            status=status,
-        )
+        return page(form, _live_checks(form, application), status=status)
     if submit:
         messages.success(request, _("The application has been submitted for review."))
+    elif application is None:
+        messages.success(request, _("The draft has been saved. Submit it when it is ready."))
     else:
         messages.success(request, _("Your changes have been saved."))
-    return redirect("application-page", pk=application.pk)
+    return redirect("application-page", pk=saved.pk)
 
 
 def _live_checks(form: ApplicationForm, application: Application | None) -> dict:
@@ -244,9 +191,9 @@ def application_checks(request: HttpRequest) -> HttpResponse:
     """The submission checks on the unsaved form (htmx, as the department types)."""
     application = None
     if request.GET.get("application"):
-        application = selectors.application_get(user=request.user, pk=request.GET["application"])
-        if not permissions.may(request.user, "application.edit", application.department):
-            raise PermissionDenied()
+        application = selectors.application_get(
+            user=request.user, pk=request.GET["application"], action="application.edit"
+        )
         department = application.department
     else:
         department, _departments = _department_for(request, request.POST.get("department"))
@@ -260,15 +207,18 @@ def application_checks(request: HttpRequest) -> HttpResponse:
 
 @dataclass(frozen=True)
 class ActionSpec:
+    """How the page does one of APPLICATION's transitions (the machine says which ones the
+    user is offered, with their label, tone and confirmation)."""
+
     form: type
     service: Callable[..., Application]
     done: Any  # the success message
-    confirm: Any = None  # the question asked before a destructive action
 
 
 ACTIONS: dict[str, ActionSpec] = {
+    # Submitting asks for nothing (the checks are the department's last look).
     "submit": ActionSpec(
-        ReasonForm,
+        forms.Form,
         services.application_submit,
         gettext_lazy("The application has been submitted for review."),
     ),
@@ -276,7 +226,6 @@ ACTIONS: dict[str, ActionSpec] = {
         ReasonForm,
         services.application_withdraw,
         gettext_lazy("The application has been withdrawn."),
-        gettext_lazy("Withdraw this application? It cannot be submitted again afterwards."),
     ),
     "start-review": ActionSpec(
         ReasonForm,
@@ -307,15 +256,11 @@ ACTIONS: dict[str, ActionSpec] = {
         RequiredReasonForm,
         services.application_reject,
         gettext_lazy("The application has been rejected."),
-        gettext_lazy("Reject this application? The decision is final."),
     ),
 }
 
 
-# Actions whose forms sit in the department's box, the rest in the reviewer's.
-DEPARTMENT_ACTIONS = ("submit", "withdraw")
-
-
+# The hearing record has a table of participants: it gets the page's full width.
 WIDE_ACTIONS = ("record-hearing",)
 
 
@@ -359,29 +304,35 @@ def _application_page(
     bound: tuple[str, Any] | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    actions = available_actions(request.user, application)
-    forms = {action: _action_form(action, application) for action in actions}
-    if bound is not None:
-        forms[bound[0]] = bound[1]
     hearing = _hearing_of(application)
+    buttons = APPLICATION.buttons(
+        request.user,
+        application,
+        url=lambda action: reverse("application-action", args=[application.pk, action]),
+        form=lambda transition: _action_form(transition.action, application),
+        bound=bound,
+        options={
+            "submit": {
+                "open": True,
+                "note": _(
+                    "The admission office will see the application and its checks. You can "
+                    "no longer change it unless it is returned to you."
+                ),
+            },
+            "start-review": {"open": True},
+            "record-hearing": {
+                "open": not (hearing and hearing.is_recorded),
+                "body": "registry/admission/_hearing_form.html",
+            },
+        },
+    )
     participants = list(hearing.participants.all()) if hearing else []
     tones = {"for": "success", "against": "danger", "abstain": "neutral"}
     opinions = [
         (tones[value], f"{label} {sum(1 for p in participants if p.opinion == value)}")
         for value, label in HearingParticipant.Opinion.choices
     ]
-    action_list = [
-        {
-            "action": action,
-            "label": APPLICATION_TRANSITIONS[action].label,
-            "form": forms[action],
-            "confirm": ACTIONS[action].confirm,
-            "open": (bound is not None and bound[0] == action)
-            or (action == "record-hearing" and not (hearing and hearing.is_recorded)),
-        }
-        for action in actions
-    ]
-    labels = {a: t.label for a, t in APPLICATION_TRANSITIONS.items()}
+    labels = APPLICATION.labels()
     labels["create"] = _("Created")
     history = [
         {"entry": entry, "label": labels.get(entry.action, entry.action)}
@@ -397,21 +348,15 @@ def _application_page(
         {
             "title": application.title,
             "application": application,
-            "subject_label": SUBJECT_LABELS.get(application.subject, application.subject),
+            "subject_label": plugins.subject_labels().get(application.subject, application.subject),
             "scope": list(application.scope.all()),
             "checks": application.checks,
             "history": history,
             "hearing": hearing,
             "participants": participants,
             "opinions": opinions,
-            "department_actions": [a for a in action_list if a["action"] in DEPARTMENT_ACTIONS],
-            "reviewer_actions": [
-                a
-                for a in action_list
-                if a["action"] not in DEPARTMENT_ACTIONS and a["action"] not in WIDE_ACTIONS
-            ],
-            # The hearing record has a table of participants: it gets the page's full width.
-            "wide_actions": [a for a in action_list if a["action"] in WIDE_ACTIONS],
+            "actions": [b for b in buttons if b.action not in WIDE_ACTIONS],
+            "wide_actions": [b for b in buttons if b.action in WIDE_ACTIONS],
             "may_edit": _editable(request, application),
             "yearly_hours": checks.yearly_hours(
                 application.frequency, application.hours_per_occurrence
@@ -442,8 +387,6 @@ def application_action(request: HttpRequest, pk: int, action: str) -> HttpRespon
         messages.error(request, _("Please correct the errors below."))
         return _application_page(request, application, bound=(action, form), status=400)
     kwargs = form.service_kwargs() if hasattr(form, "service_kwargs") else dict(form.cleaned_data)
-    if action == "submit":
-        kwargs = {}
     try:
         application = spec.service(actor=request.user, application=application, **kwargs)
     except DomainError as exc:
@@ -465,16 +408,11 @@ def review_queue(request: HttpRequest) -> HttpResponse:
         .values_list("department__code", "department__name")
         .distinct()
     )
+    # The form renders the filters; ApplicationFilter (the API's too) applies them.
     form = ReviewQueueFilterForm(request.GET or None, departments=departments)
-    if form.is_valid():
-        data = form.cleaned_data
-        if data["state"]:
-            queue = queue.filter(state=data["state"])
-        if data["department"]:
-            queue = queue.filter(department__code=data["department"])
-        if data["older_than_days"] is not None:
-            cutoff = timezone.now() - datetime.timedelta(days=data["older_than_days"])
-            queue = queue.filter(submitted_at__lte=cutoff)
+    queue = pages.filtered(request, selectors.review_queue, user=request.user).prefetch_related(
+        None
+    )
     page = pages.paginate(request, queue)
     today = timezone.localdate()
     for application in page.object_list:

@@ -22,10 +22,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_POST
 
-from registry import pages, permissions, selectors, services
+from registry import pages, permissions, plugins, selectors, services
 from registry.errors import (
+    DomainError,
     IllegalTransition,
-    InvalidInput,
     NotFound,
     PermissionDenied,
     RuleRefused,
@@ -50,13 +50,6 @@ INBOX_FILTERS = [
     ("open", gettext_lazy("Unfinished")),
     *Assignment.State.choices,
 ]
-RESPOND_ACTIONS = {"accept", "complete", "refuse"}
-
-
-def _grants(user, action: str) -> list[permissions.Grant]:
-    """The user's memberships that allow ``action``."""
-    roles = permissions.ACTION_ROLES[action]
-    return [grant for grant in permissions.grants_of(user) if grant.role in roles]
 
 
 # --- Time left ------------------------------------------------------------------------------
@@ -153,19 +146,11 @@ def _refusal_rows(exc: RuleRefused, targets: list[Organisation]) -> list[dict]:
     ]
 
 
-def _add_service_errors(form: DispatchForm, exc: InvalidInput) -> None:
-    fields = exc.extra.get("fields") or {}
-    if not fields:
-        form.add_error(None, str(exc.message))
-    for name, errors in fields.items():
-        for error in errors:
-            form.add_error(name if name in form.fields else None, str(error))
-
-
 @login_required
 def dispatch_new(request: HttpRequest) -> HttpResponse:
     """Send a task under an admitted item (or an emergency task) to communities."""
     pages.require(request, "dispatch.create")
+    status = 200  # or the refusal's, when a service refuses
     user = request.user
     today = timezone.localdate()
     departments = list(selectors.dispatch_departments(user=user))
@@ -184,8 +169,6 @@ def dispatch_new(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             data = form.cleaned_data
             communities, areas = form.chosen_targets()
-            if areas:
-                communities += list(selectors.communities_in_scope(areas))
             try:
                 dispatch = services.dispatch_create(
                     actor=user,
@@ -195,6 +178,7 @@ def dispatch_new(request: HttpRequest) -> HttpResponse:
                     instructions=data["instructions"],
                     materials=data["materials"],
                     communities=communities,
+                    areas=areas,
                     due_date=data["due_date"],
                     hours_per_community=data["hours_per_community"],
                     households_per_community=data["households_per_community"],
@@ -203,8 +187,8 @@ def dispatch_new(request: HttpRequest) -> HttpResponse:
                 )
             except RuleRefused as exc:
                 refusal = _refusal_rows(exc, targets)
-            except InvalidInput as exc:
-                _add_service_errors(form, exc)
+            except DomainError as exc:
+                status = pages.show_error(request, exc, form)
             else:
                 messages.success(
                     request,
@@ -239,6 +223,7 @@ def dispatch_new(request: HttpRequest) -> HttpResponse:
             "time_left": time_left(_chosen_due_date(form), today),
             "minimum_days": settings.PORTAL["DISPATCH_MIN_LEAD_WORKING_DAYS"],
         },
+        status=status,
     )
 
 
@@ -255,17 +240,12 @@ def _reason_words(reasons: dict[str, int]) -> list[tuple[str, int]]:
 def dispatch_index(request: HttpRequest) -> HttpResponse:
     """The department's dispatches (reviewers and supervisors: those of their area)."""
     pages.require(request, "dispatch.view")
-    dispatches = selectors.dispatch_list(user=request.user).order_by("-created_at", "-id")
-    kind = request.GET.get("kind", "")
-    if kind == "emergency":
-        dispatches = dispatches.filter(emergency=True)
-    elif kind == "admitted":
-        dispatches = dispatches.filter(emergency=False)
-    else:
-        kind = ""
+    # DispatchFilter (the API's too): ?emergency=true|false, ?q= (title).
+    dispatches = pages.filtered(request, selectors.dispatch_list, user=request.user).order_by(
+        "-created_at", "-id"
+    )
+    emergency = request.GET.get("emergency", "")
     query = request.GET.get("q", "").strip()[:100]
-    if query:
-        dispatches = dispatches.filter(title__icontains=query)
     page = pages.paginate(request, dispatches, PAGE_SIZE)
     ids = [dispatch.pk for dispatch in page]
     counts = selectors.dispatch_refusal_counts(ids)
@@ -281,12 +261,12 @@ def dispatch_index(request: HttpRequest) -> HttpResponse:
             if permissions.may(request.user, "dispatch.create")
             else _("Dispatches"),
             "page_obj": page,
-            "kind": kind,
+            "emergency": emergency if emergency in ("true", "false") else "",
             "query": query,
             "may_dispatch": permissions.may(request.user, "dispatch.create"),
             "may_ratify": permissions.may(request.user, "dispatch.ratify"),
             # A department's own list need not repeat its name on every row.
-            "show_department": len(_grants(request.user, "dispatch.view")) != 1
+            "show_department": len(permissions.grants_for(request.user, "dispatch.view")) != 1
             or not permissions.may(request.user, "dispatch.create"),
         },
     )
@@ -297,20 +277,21 @@ def dispatch_index(request: HttpRequest) -> HttpResponse:
 def dispatch_show(request: HttpRequest, pk: int) -> HttpResponse:
     """One dispatch and every community it reached, with their answers."""
     dispatch = selectors.dispatch_get(user=request.user, pk=pk)
-    assignments = dispatch.assignments.select_related("community", "responded_by").order_by(
-        "community__path"
+    assignments = pages.filtered(
+        request, selectors.dispatch_assignments, user=request.user, dispatch=dispatch
     )
     state = request.GET.get("state", "")
-    if state in Assignment.State.values:
-        assignments = assignments.filter(state=state)
-    else:
+    if state not in Assignment.State.values:
         state = ""
     counts = selectors.dispatch_refusal_counts([dispatch.pk]).get(dispatch.pk, {})
     reasons = selectors.dispatch_refusal_reasons([dispatch.pk]).get(dispatch.pk, {})
-    may_ratify = (
-        dispatch.emergency
-        and dispatch.ratified_at is None
-        and permissions.may(request.user, "dispatch.ratify", dispatch.department)
+    ratify_actions = services.EMERGENCY_RATIFICATION.buttons(
+        request.user,
+        dispatch,
+        url=lambda action: reverse("dispatch-ratify-page", args=[dispatch.pk]),
+        form=lambda transition: RatifyForm(),
+        next=request.get_full_path(),
+        options={"ratify": {"inline": True}},
     )
     return render(
         request,
@@ -323,8 +304,7 @@ def dispatch_show(request: HttpRequest, pk: int) -> HttpResponse:
             "states": Assignment.State.choices,
             "counts": counts,
             "refusal_words": _reason_words(reasons),
-            "may_ratify": may_ratify,
-            "ratify_form": RatifyForm(),
+            "ratify_actions": ratify_actions,
             "days_waiting": _days_waiting(dispatch, timezone.localdate()),
         },
     )
@@ -332,6 +312,18 @@ def dispatch_show(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _days_waiting(dispatch: Dispatch, today: datetime.date) -> int:
     return (today - timezone.localtime(dispatch.created_at).date()).days
+
+
+def _ratify_buttons(user, dispatch: Dispatch) -> list:
+    """A queue row's ratify form, inline and small (ids per row: many forms on one page)."""
+    return services.EMERGENCY_RATIFICATION.buttons(
+        user,
+        dispatch,
+        url=lambda action: reverse("dispatch-ratify-page", args=[dispatch.pk]),
+        form=lambda transition: RatifyForm(auto_id=f"ratify-{dispatch.pk}-%s"),
+        options={"ratify": {"inline": True, "dom_id": f"ratify-{dispatch.pk}"}},
+        compact=True,
+    )
 
 
 @login_required
@@ -345,6 +337,7 @@ def ratification_queue(request: HttpRequest) -> HttpResponse:
     for dispatch in page:
         dispatch.days_waiting = _days_waiting(dispatch, today)
         dispatch.late = dispatch.days_waiting > limit
+        dispatch.actions = _ratify_buttons(request.user, dispatch)
     return render(
         request,
         "registry/dispatch/ratification.html",
@@ -352,7 +345,6 @@ def ratification_queue(request: HttpRequest) -> HttpResponse:
             "title": _("Emergency tasks awaiting ratification"),
             "page_obj": page,
             "limit": limit,
-            "form": RatifyForm(),
         },
     )
 
@@ -360,7 +352,7 @@ def ratification_queue(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def dispatch_ratify(request: HttpRequest, pk: int) -> HttpResponse:
-    dispatch = selectors.dispatch_get(user=request.user, pk=pk)
+    dispatch = selectors.dispatch_get(user=request.user, pk=pk, action="dispatch.ratify")
     back = pages.safe_next(request, reverse("dispatch-ratification"))
     form = RatifyForm(request.POST)
     if not form.is_valid():
@@ -383,7 +375,7 @@ def dispatch_ratify(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _covers_several_communities(user) -> bool:
-    grants = _grants(user, "assignment.view_community")
+    grants = permissions.grants_for(user, "assignment.view_community")
     return not (len(grants) == 1 and grants[0].kind == Organisation.Kind.COMMUNITY)
 
 
@@ -392,7 +384,8 @@ def _cards(assignments, user, today: datetime.date) -> list[dict]:
         {
             "assignment": assignment,
             "time_left": time_left(assignment.due_date, today),
-            "may_respond": permissions.may(user, "assignment.respond", assignment.community),
+            # Still waiting for the community's answer: the due date counts down.
+            "open": assignment.state in Assignment.OPEN_STATES,
         }
         for assignment in assignments
     ]
@@ -405,13 +398,10 @@ def inbox(request: HttpRequest) -> HttpResponse:
     pages.require(request, "assignment.view_community")
     everything = selectors.inbox_list(user=request.user)
     counts = selectors.assignment_state_counts(everything)
+    # AssignmentFilter (the API's too): ?state=open|pending|accepted|...
+    shown = pages.filtered(request, selectors.inbox_list, user=request.user)
     state = request.GET.get("state", "")
-    shown = everything
-    if state == "open":
-        shown = shown.filter(state__in=Assignment.OPEN_STATES)
-    elif state in Assignment.State.values:
-        shown = shown.filter(state=state)
-    else:
+    if state != "open" and state not in Assignment.State.values:
         state = ""
     page = pages.paginate(request, selectors.inbox_order(shown), PAGE_SIZE)
     filters = [
@@ -436,7 +426,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
             "state": state,
             "filters": filters,
             "show_community": _covers_several_communities(request.user),
-            "may_report": permissions.may(request.user, "offplatform.report"),
+            "tools": plugins.visible_links(request.user, plugins.section_links("inbox-tools")),
         },
     )
 
@@ -459,7 +449,21 @@ def inbox_section(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _render_task(request: HttpRequest, assignment: Assignment, **forms_: Any) -> HttpResponse:
+# The forms of the inbox task's answers (ids per action: two of them have a note).
+RESPOND_FORMS: dict[str, Any] = {"accept": None, "complete": CompleteForm, "refuse": RefuseForm}
+
+
+def _respond_form(action: str, data=None):
+    form_class = RESPOND_FORMS[action]
+    return form_class(data, auto_id=f"{action}-%s") if form_class else None
+
+
+def _render_task(
+    request: HttpRequest,
+    assignment: Assignment,
+    bound: tuple[str, Any] | None = None,
+    status: int = 200,
+) -> HttpResponse:
     today = timezone.localdate()
     return render(
         request,
@@ -469,10 +473,16 @@ def _render_task(request: HttpRequest, assignment: Assignment, **forms_: Any) ->
             "card": _cards([assignment], request.user, today)[0],
             "assignment": assignment,
             "dispatch": assignment.dispatch,
-            "complete_form": forms_.get("complete_form") or CompleteForm(),
-            "refuse_form": forms_.get("refuse_form") or RefuseForm(),
+            "actions": services.ASSIGNMENT.buttons(
+                request.user,
+                assignment,
+                url=lambda action: reverse("inbox-respond", args=[assignment.pk, action]),
+                form=lambda transition: _respond_form(transition.action),
+                bound=bound,
+            ),
             "show_community": _covers_several_communities(request.user),
         },
+        status=status,
     )
 
 
@@ -487,23 +497,13 @@ def inbox_task(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def inbox_respond(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     """Accept, complete (with an optional note on what was returned) or refuse (a reason)."""
-    assignment = selectors.inbox_get(user=request.user, pk=pk)
-    if action not in RESPOND_ACTIONS:
+    if action not in services.ASSIGNMENT_ACTIONS:
         raise NotFound()
-    fields: dict[str, str] = {}
-    if action == "complete":
-        form = CompleteForm(request.POST)
-        if not form.is_valid():
-            return _render_task(request, assignment, complete_form=form)
-        fields = {"note": form.cleaned_data["note"]}
-    elif action == "refuse":
-        form = RefuseForm(request.POST)
-        if not form.is_valid():
-            return _render_task(request, assignment, refuse_form=form)
-        fields = {
-            "reason_code": form.cleaned_data["reason_code"],
-            "note": form.cleaned_data["note"],
-        }
+    assignment = selectors.inbox_get(user=request.user, pk=pk, action="assignment.respond")
+    form = _respond_form(action, request.POST)
+    if form is not None and not form.is_valid():
+        return _render_task(request, assignment, bound=(action, form))
+    fields = dict(form.cleaned_data) if form is not None else {}
     try:
         services.assignment_respond(
             actor=request.user, assignment=assignment, action=action, **fields
@@ -511,13 +511,11 @@ def inbox_respond(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     except IllegalTransition as exc:
         messages.error(request, str(exc.message))
         return redirect("inbox-task", pk=assignment.pk)
-    except InvalidInput as exc:
-        form = RefuseForm(request.POST)
-        form.is_valid()
-        for name, errors in (exc.extra.get("fields") or {"__all__": [exc.message]}).items():
-            for error in errors:
-                form.add_error(name if name in form.fields else None, str(error))
-        return _render_task(request, assignment, refuse_form=form)
+    except DomainError as exc:
+        if form is None:
+            raise
+        status = pages.show_error(request, exc, form)
+        return _render_task(request, assignment, bound=(action, form), status=status)
     done = {
         "accept": _("You accepted “%(title)s”."),
         "complete": _("You marked “%(title)s” as completed."),

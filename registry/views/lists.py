@@ -4,7 +4,6 @@ and the public verification of an admission number."""
 
 from __future__ import annotations
 
-import io
 from typing import Any
 
 from django.contrib import messages
@@ -12,16 +11,15 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from openpyxl import load_workbook
-from openpyxl.styles import Font
 
-from registry import excel, pages, permissions, selectors, services
-from registry.errors import DomainError, PermissionDenied
+from registry import excel, lists_excel, pages, permissions, selectors, services
+from registry.errors import DomainError
 from registry.forms.admission import (
     AsOfForm,
     ListImportForm,
@@ -34,7 +32,7 @@ from registry.models import (
     WorkItem,
 )
 from registry.selectors import submission_checks as checks
-from registry.services.work_items import WORK_ITEM_ACTION_LABELS, WORK_ITEM_ACTIONS
+from registry.services.work_items import WORK_ITEM, WORK_ITEM_ACTIONS
 
 WALL_TITLES = {
     ListKind.DUTY: gettext_lazy("List of duties communities perform by law"),
@@ -48,24 +46,13 @@ WALL_TITLES = {
 def work_item_list(request: HttpRequest) -> HttpResponse:
     pages.require(request, "work_item.view")
     departments = list(selectors.departments_with_items().values_list("code", "name"))
+    # The form renders the filters; WorkItemFilter (the API's too) applies them.
     form = WorkItemFilterForm(request.GET or None, departments=departments)
     items = (
-        selectors.work_item_list(user=request.user)
+        pages.filtered(request, selectors.work_item_list, user=request.user)
         .prefetch_related(None)
         .order_by("jurisdiction__path", "list_kind", "admission_number", "id")
     )
-    if form.is_valid():
-        data = form.cleaned_data
-        if data["q"]:
-            items = items.filter(
-                Q(title__icontains=data["q"]) | Q(admission_number__icontains=data["q"])
-            )
-        if data["list_kind"]:
-            items = items.filter(list_kind=data["list_kind"])
-        if data["status"]:
-            items = items.filter(status=data["status"])
-        if data["department"]:
-            items = items.filter(department__code=data["department"])
     return render(
         request,
         "registry/admission/work_item_list.html",
@@ -85,23 +72,13 @@ def _work_item_page(
     bound: tuple[str, Any] | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    may_manage = permissions.may(request.user, "work_item.manage", item.jurisdiction)
-    status_actions = []
-    if may_manage:
-        for action, (sources, _target) in WORK_ITEM_ACTIONS.items():
-            if item.status in sources:
-                form = (
-                    bound[1] if bound and bound[0] == action else WorkItemStatusForm(prefix=action)
-                )
-                status_actions.append(
-                    {
-                        "action": action,
-                        "label": WORK_ITEM_ACTION_LABELS[action],
-                        "form": form,
-                        "danger": action == "revoke",
-                        "open": bool(bound and bound[0] == action),
-                    }
-                )
+    status_actions = WORK_ITEM.buttons(
+        request.user,
+        item,
+        url=lambda action: reverse("work-item-status", args=[item.admission_number, action]),
+        form=lambda transition: WorkItemStatusForm(prefix=transition.action),
+        bound=bound,
+    )
     applications = (
         selectors.application_list(user=request.user)
         .filter(Q(work_item=item) | Q(renewal_of=item))
@@ -140,9 +117,9 @@ def work_item_status(request: HttpRequest, admission_number: str, action: str) -
     """Suspend, reinstate or revoke an item (reviewers of its jurisdiction)."""
     if action not in WORK_ITEM_ACTIONS:
         raise Http404
-    item = selectors.work_item_get(user=request.user, admission_number=admission_number)
-    if not permissions.may(request.user, "work_item.manage", item.jurisdiction):
-        raise PermissionDenied()
+    item = selectors.work_item_get(
+        user=request.user, admission_number=admission_number, action="work_item.manage"
+    )
     form = WorkItemStatusForm(request.POST, prefix=action)
     if not form.is_valid():
         messages.error(request, _("Please correct the errors below."))
@@ -164,7 +141,7 @@ def work_item_status(request: HttpRequest, admission_number: str, action: str) -
 
 
 def _column_labels() -> dict[str, str]:
-    return {column.key: str(column.header) for column in excel.COLUMNS}
+    return {column.key: str(column.header) for column in lists_excel.COLUMNS}
 
 
 @login_required
@@ -215,8 +192,8 @@ def list_import(request: HttpRequest) -> HttpResponse:
             "form": form,
             "row_errors": row_errors,
             "imported": imported,
-            "columns": excel.COLUMNS,
-            "required_keys": excel.REQUIRED_KEYS,
+            "columns": lists_excel.COLUMNS,
+            "required_keys": lists_excel.REQUIRED_KEYS,
         },
         status=status,
     )
@@ -233,11 +210,6 @@ def _xlsx_response(content: bytes, filename: str) -> HttpResponse:
 def list_import_template(request: HttpRequest) -> HttpResponse:
     """An empty workbook with the expected headers, and a sheet saying what goes where."""
     pages.require(request, "work_item.manage")
-    workbook = load_workbook(io.BytesIO(excel.list_workbook([], title=_("List"))))
-    notes = workbook.create_sheet(_("How to fill in"))
-    notes.append([_("Column"), _("What to write")])
-    for cell in notes[1]:
-        cell.font = Font(bold=True)
     kinds = "、".join(str(label) for _value, label in ListKind.choices)
     frequencies = "、".join(str(label) for _value, label in Frequency.choices)
     hints = {
@@ -251,13 +223,13 @@ def list_import_template(request: HttpRequest) -> HttpResponse:
         "valid_from": _("A date, YYYY-MM-DD; empty = today."),
         "valid_until": _("A date, YYYY-MM-DD; empty = the longest validity allowed."),
     }
-    for column in excel.COLUMNS:
-        notes.append([str(column.header), str(hints.get(column.key, ""))])
-    notes.column_dimensions["A"].width = 28
-    notes.column_dimensions["B"].width = 80
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return _xlsx_response(buffer.getvalue(), _("list-import-template.xlsx"))
+    notes = excel.Sheet(
+        _("How to fill in"),
+        [excel.Column("column", _("Column"), 28), excel.Column("hint", _("What to write"), 80)],
+        [[str(c.header), str(hints.get(c.key, ""))] for c in lists_excel.COLUMNS],
+    )
+    content = excel.workbook_bytes(excel.Sheet(_("List"), lists_excel.COLUMNS, []), notes)
+    return _xlsx_response(content, _("list-import-template.xlsx"))
 
 
 @require_GET
@@ -310,7 +282,7 @@ def published_list(request: HttpRequest, code: str, kind: str) -> HttpResponse:
 @require_GET
 def published_list_export(request: HttpRequest, code: str, kind: str) -> HttpResponse:
     context = _published(request, code, kind)
-    content = excel.list_workbook(context["items"], title=str(context["kind_label"]))
+    content = lists_excel.list_workbook(context["items"], title=str(context["kind_label"]))
     filename = f"{context['jurisdiction'].code}-{kind}-{context['day'].isoformat()}.xlsx"
     return _xlsx_response(content, filename)
 

@@ -22,9 +22,7 @@ PAGE_SIZE = 20
 @require_GET
 def notification_index(request: HttpRequest) -> HttpResponse:
     """Newest first; unread ones stand out and can be marked read."""
-    notifications = selectors.notification_list(user=request.user)
-    if request.GET.get("unread") == "1":
-        notifications = notifications.filter(read_at__isnull=True)
+    notifications = pages.filtered(request, selectors.notification_list, user=request.user)
     page = pages.paginate(request, notifications, PAGE_SIZE)
     return render(
         request,
@@ -32,7 +30,7 @@ def notification_index(request: HttpRequest) -> HttpResponse:
         {
             "title": _("Notifications"),
             "page_obj": page,
-            "unread_only": request.GET.get("unread") == "1",
+            "unread_only": request.GET.get("unread") in ("1", "true"),
             "unread": selectors.notification_unread_count(user=request.user),
         },
     )

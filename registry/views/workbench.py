@@ -10,23 +10,45 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 
-from registry import permissions
+from registry import permissions, plugins
 from registry.forms.accounts import LoginForm
-from registry.models import Role
 
-# Each role's home, in the order a user holding several sees them.
+# Each workbench (its slug is in the URL), in the order a user holding several sees them;
+# who has one is the permission action ``workbench.<slug>``, not a second role table.
 WORKBENCHES = {
-    "department": (Role.DEPARTMENT_STAFF, _("Department workbench")),
-    "reviewer": (Role.REVIEWER, _("Admission review workbench")),
-    "community": (Role.COMMUNITY_CADRE, _("Community workbench")),
-    "liaison": (Role.LIAISON, _("Monitoring-point workbench")),
-    "supervisor": (Role.SUPERVISOR, _("Supervision workbench")),
+    "department": _("Department workbench"),
+    "reviewer": _("Admission review workbench"),
+    "community": _("Community workbench"),
+    "liaison": _("Monitoring-point workbench"),
+    "supervisor": _("Supervision workbench"),
 }
 
 
 def workbenches_for(user) -> list[tuple[str, str]]:
-    roles = permissions.roles_of(user)
-    return [(slug, title) for slug, (role, title) in WORKBENCHES.items() if role in roles]
+    return [
+        (slug, title)
+        for slug, title in WORKBENCHES.items()
+        if permissions.may(user, f"workbench.{slug}")
+    ]
+
+
+def workbench_sections(user, slug: str) -> list[dict]:
+    """The sections registered for workbench ``slug`` that ``user`` may see, each with
+    what its template needs: the URLs of a lazy section, or the links of its place."""
+    entries = []
+    for section in plugins.workbench_sections(slug):
+        if not plugins.allowed(user, section.action):
+            continue
+        entry = {"section": section, "url": None, "link": None, "links": []}
+        if section.url_name:
+            entry["url"] = plugins.url_or_none(section.url_name)
+            if entry["url"] is None:
+                continue  # its app is not installed here
+            entry["link"] = plugins.url_or_none(section.link_name) if section.link_name else ""
+        if section.name:
+            entry["links"] = plugins.visible_links(user, plugins.section_links(section.name))
+        entries.append(entry)
+    return entries
 
 
 class LoginView(auth_views.LoginView):
@@ -62,14 +84,21 @@ def home(request: HttpRequest) -> HttpResponse:
 def workbench(request: HttpRequest, role: str) -> HttpResponse:
     if role not in WORKBENCHES or not permissions.may(request.user, f"workbench.{role}"):
         raise PermissionDenied
-    held_role, title = WORKBENCHES[role]
+    # The memberships that open this workbench (one role each today).
+    grants = permissions.grants_for(request.user, f"workbench.{role}")
+    held_role = grants[0].role
     memberships = (
-        request.user.memberships.filter(role=held_role)
+        request.user.memberships.filter(role__in={grant.role for grant in grants})
         .select_related("organisation", "organisation__parent")
         .order_by("organisation__path")
     )
     return render(
         request,
-        f"registry/workbench_{role}.html",
-        {"title": title, "role": held_role, "memberships": memberships},
+        "registry/workbench.html",
+        {
+            "title": WORKBENCHES[role],
+            "role": held_role,
+            "memberships": memberships,
+            "sections": workbench_sections(request.user, role),
+        },
     )

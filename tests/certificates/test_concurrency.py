@@ -2,42 +2,16 @@
 
 from __future__ import annotations
 
-import threading
-
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from certificates import services
 from certificates.models import CertificateIssuance, CertificateRefusal
-from registry.errors import DomainError
 from registry.models import Membership, Role
 from tests.certificates.helpers import id_number, national, retained_type
 from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-def race(*calls):
-    """Run the calls in threads released together; return each one's result or error."""
-    barrier = threading.Barrier(len(calls))
-    outcomes: list = [None] * len(calls)
-
-    def run(index, call):
-        try:
-            barrier.wait(timeout=10)
-            outcomes[index] = call()
-        except DomainError as exc:
-            outcomes[index] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return outcomes
 
 
 def _cadres(world, community, count: int):
@@ -61,7 +35,7 @@ def _issue(cadre, community, certificate_type, index):
     )
 
 
-def test_eight_cadres_issuing_at_once_get_serials_one_to_eight(world):
+def test_eight_cadres_issuing_at_once_get_serials_one_to_eight(world, race):
     residence = retained_type(world)
     cadres = _cadres(world, world.a.community, 8)
     outcomes = race(*[_issue(c, world.a.community, residence, i) for i, c in enumerate(cadres)])
@@ -76,7 +50,7 @@ def test_eight_cadres_issuing_at_once_get_serials_one_to_eight(world):
     assert sorted(o.serial_number for o in outcomes) == [f"{year}-{n:04d}" for n in range(1, 9)]
 
 
-def test_two_communities_at_once_each_count_from_one(world):
+def test_two_communities_at_once_each_count_from_one(world, race):
     residence = retained_type(world)
     a_cadres = _cadres(world, world.a.community, 4)
     b_cadres = _cadres(world, world.b.community, 4)
@@ -91,7 +65,7 @@ def test_two_communities_at_once_each_count_from_one(world):
         assert serials == [1, 2, 3, 4]
 
 
-def test_the_same_refusal_at_once_is_counted_once(world):
+def test_the_same_refusal_at_once_is_counted_once(world, race):
     cadres = _cadres(world, world.a.community, 4)
     no_crime = national()
     outcomes = race(*[_issue(c, world.a.community, no_crime, 1) for c in cadres])

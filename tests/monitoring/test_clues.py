@@ -201,3 +201,19 @@ def test_more_time_only_before_the_deadline(world, api_as):
             format="json",
         )
         assert late.status_code == 409 and late.json()["code"] == "deadline_passed"
+
+
+def test_every_clue_and_report_step_is_a_documented_audit_action():
+    """Each transition of the clue and report machines is on the audit list, in words."""
+    from django.utils import translation
+
+    from registry import audit_actions
+
+    for prefix, machine in (
+        ("clue", services.CLUE),
+        ("monitoring_report", services.MONITORING_REPORT),
+    ):
+        for action in machine.transitions:
+            name = audit_actions.for_transition(prefix, action)
+            with translation.override("zh-hans"):
+                assert str(audit_actions.meaning(name)) != name

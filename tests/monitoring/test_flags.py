@@ -19,10 +19,7 @@ from tests.factories import WorkItemFactory
 TODAY = datetime.date(2026, 9, 14)
 
 
-@pytest.fixture(autouse=True)
-def on_a_known_day():
-    with time_machine.travel(datetime.datetime(2026, 9, 14, 9, 0), tick=False):
-        yield
+pytestmark = pytest.mark.usefixtures("on_a_known_monday")
 
 
 @pytest.fixture

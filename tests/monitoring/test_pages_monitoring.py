@@ -7,7 +7,6 @@ import re
 from decimal import Decimal
 
 import pytest
-import time_machine
 from django.urls import reverse
 
 from monitoring import services as monitoring_services
@@ -20,10 +19,7 @@ MONDAY = datetime.date(2026, 9, 14)
 LOGIN = "/accounts/login/"
 
 
-@pytest.fixture(autouse=True)
-def on_a_known_monday():
-    with time_machine.travel(datetime.datetime(2026, 9, 14, 9, 0), tick=False):
-        yield
+pytestmark = pytest.mark.usefixtures("on_a_known_monday")
 
 
 def html_of(response) -> str:

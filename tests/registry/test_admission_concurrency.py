@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import threading
-
 import pytest
-from django.db import connection
 
 from registry import services
 from registry.errors import DomainError
@@ -16,29 +13,7 @@ from tests.registry.test_admission import under_review
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 
-def race(*calls):
-    """Run the calls in threads released together; return each one's result or error."""
-    barrier = threading.Barrier(len(calls))
-    outcomes: list = [None] * len(calls)
-
-    def run(index, call):
-        try:
-            barrier.wait(timeout=10)
-            outcomes[index] = call()
-        except DomainError as exc:
-            outcomes[index] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return outcomes
-
-
-def test_two_reviewers_approving_at_once_cannot_both_succeed(world):
+def test_two_reviewers_approving_at_once_cannot_both_succeed(world, race):
     second_reviewer = UserFactory(username="a_reviewer_2")
     MembershipFactory(user=second_reviewer, organisation=world.a.district, role=Role.REVIEWER)
     application = under_review(world)
@@ -63,7 +38,7 @@ def test_two_reviewers_approving_at_once_cannot_both_succeed(world):
     )
 
 
-def test_concurrent_approvals_of_different_applications_get_distinct_numbers(world):
+def test_concurrent_approvals_of_different_applications_get_distinct_numbers(world, race):
     applications = [under_review(world, title=f"事项{i}") for i in range(4)]
     outcomes = race(
         *[

@@ -339,3 +339,30 @@ def test_concurrent_writers_keep_one_unbroken_chain(world, transactional_db):
     assert report.checked == before + writers * per_writer
     hashes = list(AuditEntry.objects.values_list("prev_hash", flat=True))
     assert len(hashes) == len(set(hashes)), "two entries claim the same predecessor: a fork"
+
+
+def test_an_action_missing_from_the_documented_list_is_refused(world):
+    from registry.audit import audit_record
+
+    with pytest.raises(ValueError, match="not defined"):
+        audit_record(actor=world.admin, action="organisation.frobnicate", obj=world.a.street)
+    assert not AuditEntry.objects.filter(action="organisation.frobnicate").exists()
+
+
+def test_every_action_the_services_write_is_listed_with_its_meaning(world):
+    """The list (registry/audit_actions.py and each app's audit_actions module) holds
+    every machine's transitions, so an entry always reads as words."""
+    from django.utils import translation
+
+    from registry import audit_actions, services
+
+    for prefix, machine in (
+        ("application", services.APPLICATION),
+        ("assignment", services.ASSIGNMENT),
+        ("work_item", services.WORK_ITEM),
+    ):
+        for action in machine.transitions:
+            assert audit_actions.is_defined(audit_actions.for_transition(prefix, action))
+    with translation.override("zh-hans"):
+        assert str(audit_actions.meaning(audit_actions.MEMBERSHIP_GRANT)) == "授予角色"
+        assert str(audit_actions.meaning("certificate.issue")) != "certificate.issue"

@@ -29,24 +29,7 @@ from tests.factories import WorkItemFactory
 MONDAY = datetime.date(2026, 9, 14)
 
 
-@pytest.fixture(autouse=True)
-def on_a_known_monday():
-    with time_machine.travel(datetime.datetime(2026, 9, 14, 9, 0), tick=False):
-        yield
-
-
-@pytest.fixture
-def item(world):
-    return WorkItemFactory(
-        jurisdiction=world.a.district,
-        department=world.a.department,
-        frequency="monthly",
-        hours_per_occurrence=Decimal("3"),
-        households_per_occurrence=20,
-        valid_from=datetime.date(2026, 1, 1),
-        valid_until=datetime.date(2028, 12, 31),
-        scope=[world.a.street],
-    )
+pytestmark = pytest.mark.usefixtures("on_a_known_monday")
 
 
 def dispatch(world, item, **overrides):

@@ -10,7 +10,7 @@ from openpyxl import Workbook, load_workbook
 
 from registry import selectors, services
 from registry.errors import InvalidInput, PermissionDenied
-from registry.excel import list_workbook
+from registry.lists_excel import list_workbook
 from registry.models import AuditEntry, ListKind, WorkItem
 from tests.factories import WorkItemFactory
 

@@ -7,7 +7,6 @@ import re
 from decimal import Decimal
 
 import pytest
-import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
@@ -21,27 +20,7 @@ MONDAY = datetime.date(2026, 9, 14)
 LOGIN = "/accounts/login/"
 
 
-@pytest.fixture(autouse=True)
-def on_a_known_monday():
-    with time_machine.travel(datetime.datetime(2026, 9, 14, 9, 0), tick=False):
-        yield
-
-
-@pytest.fixture
-def item(world):
-    """A monthly item of district A's department over street A: 3 hours, 20 households."""
-    return WorkItemFactory(
-        admission_number="990102-2026-0007",
-        title="居民信息核对",
-        jurisdiction=world.a.district,
-        department=world.a.department,
-        frequency="monthly",
-        hours_per_occurrence=Decimal("3"),
-        households_per_occurrence=20,
-        valid_from=datetime.date(2026, 1, 1),
-        valid_until=datetime.date(2028, 12, 31),
-        scope=[world.a.street],
-    )
+pytestmark = pytest.mark.usefixtures("on_a_known_monday")
 
 
 def other_item(world):
