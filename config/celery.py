@@ -31,6 +31,13 @@ BEAT_SCHEDULE = {
         "task": "registry.tasks.outbox_drain",
         "schedule": crontab(minute="*"),
     },
+    # Daily at 07:00, before offices open: reminders for monthly reports and rectification
+    # notices, and each open notice's escalation (reminded, yellow, red) in working days.
+    # Safe to run twice: each step is notified once (monitoring.models.ReminderLog).
+    "monitoring-escalate": {
+        "task": "monitoring.tasks.monitoring_escalate",
+        "schedule": crontab(hour=7, minute=0),
+    },
     # Just after midnight, so no item shows as active on the day after its validity ends.
     "work-items-expire": {
         "task": "registry.tasks.work_items_expire",

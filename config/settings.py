@@ -309,6 +309,13 @@ SPECTACULAR_SETTINGS = {
         "OrganisationKindEnum": "registry.models.organisations.Organisation.Kind",
         "FlagKindEnum": "monitoring.models.Flag.Kind",
         "PlaqueKindEnum": "signage.models.Kind",
+        # Monitoring has two "channel" and four "state" choice sets; one name each.
+        "OffPlatformChannelEnum": "monitoring.models.OffPlatformReport.Channel",
+        "ReportEntryChannelEnum": "monitoring.models.ReportEntry.Channel",
+        "MonitoringReportStateEnum": "monitoring.models.MonitoringReport.State",
+        "ClueStateEnum": "monitoring.models.Clue.State",
+        "RectificationNoticeStateEnum": "monitoring.models.RectificationNotice.State",
+        "ExtensionStateEnum": "monitoring.models.clues.NoticeExtension.State",
     },
 }
 
@@ -396,6 +403,12 @@ PORTAL.update(
         # Photos of signs and bare walls (signage): bytes and pixels accepted per upload.
         "PLAQUE_PHOTO_MAX_BYTES": env.int("PLAQUE_PHOTO_MAX_BYTES", default=8 * 1024 * 1024),
         "PLAQUE_PHOTO_MAX_PIXELS": env.int("PLAQUE_PHOTO_MAX_PIXELS", default=40_000_000),
+        # Monitoring (brief: "Monitoring"): a point's monthly report is due this many
+        # working days after the month ends; a rectification notice allows this many.
+        "MONITORING_REPORT_DUE_WORKING_DAYS": env.int(
+            "MONITORING_REPORT_DUE_WORKING_DAYS", default=5
+        ),
+        "RECTIFICATION_DUE_WORKING_DAYS": env.int("RECTIFICATION_DUE_WORKING_DAYS", default=10),
         # Send notifications by email too (members with an address), besides in-app.
         "EMAIL_NOTIFICATIONS": env.bool("EMAIL_NOTIFICATIONS", default=False),
     }

@@ -17,5 +17,6 @@ class MonitoringConfig(AppConfig):
         # Rules over other apps register themselves with the flag framework on import.
         from monitoring import (
             flags_certificates,  # noqa: F401
+            flags_monitoring,  # noqa: F401
             flags_signage,  # noqa: F401
         )

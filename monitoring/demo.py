@@ -1,5 +1,7 @@
-"""The demo city's monitoring: demands reported off the platform, and the flags computed
-over everything the other apps' demo steps created (so it runs last, in app order)."""
+"""The demo city's monitoring: demands reported off the platform, monitoring points with
+their designation periods, a few months of monthly reports (the latest past-due one left
+unsubmitted, so it is late), clues in several states with one notice past its deadline, and
+the flags computed over everything the other apps' demo steps created (so it runs last)."""
 
 from __future__ import annotations
 
@@ -8,10 +10,19 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from monitoring import services
-from monitoring.models import Flag, OffPlatformReport
+from monitoring import deadlines, services
+from monitoring.flags_monitoring import late_period
+from monitoring.models import (
+    Clue,
+    Flag,
+    MonitoringPoint,
+    MonitoringReport,
+    OffPlatformReport,
+    RectificationNotice,
+)
+from registry import workdays
 from registry.demo import CADRE_COMMUNITY, CITY, DemoContext, Step
-from registry.models import User
+from registry.models import Organisation, User
 
 CITY_CODE = CITY[0]
 
@@ -64,7 +75,151 @@ def seed_flags(ctx: DemoContext) -> None:
     ctx.existing += sum(summary.still_open.values())
 
 
+def seed_points(ctx: DemoContext) -> None:
+    """Designations by the district's reviewer: 朝阳社区 since 2025, one rotated out, one new."""
+    if MonitoringPoint.objects.exists():
+        ctx.existing += MonitoringPoint.objects.count()
+        return
+    reviewer = _user("district_reviewer")
+    chaoyang = ctx.organisation(CADRE_COMMUNITY)
+    neighbours = list(
+        Organisation.objects.filter(parent=chaoyang.parent, kind=Organisation.Kind.COMMUNITY)
+        .exclude(pk=chaoyang.pk)
+        .order_by("code")[:2]
+    )
+    services.monitoring_point_designate(
+        actor=reviewer, community=chaoyang, designated_from=datetime.date(2025, 1, 1)
+    )
+    ctx.created += 1
+    if len(neighbours) == 2:
+        services.monitoring_point_designate(
+            actor=reviewer,
+            community=neighbours[0],
+            designated_from=datetime.date(2025, 1, 1),
+            designated_until=datetime.date(2025, 12, 31),
+        )
+        services.monitoring_point_designate(
+            actor=reviewer, community=neighbours[1], designated_from=datetime.date(2026, 1, 1)
+        )
+        ctx.created += 2
+
+
+def _months_back(period: datetime.date, count: int) -> list[datetime.date]:
+    months = [period]
+    for _ in range(count - 1):
+        months.insert(0, deadlines.month_start(months[0] - datetime.timedelta(days=1)))
+    return months
+
+
+def seed_reports(ctx: DemoContext) -> None:
+    """The liaison's reports of the three months up to the latest past-due one: the first two
+    submitted (with a demand added by hand), the latest left a draft, so it shows as late."""
+    community = ctx.organisation(CADRE_COMMUNITY)
+    if MonitoringReport.objects.filter(community=community).exists():
+        ctx.existing += MonitoringReport.objects.filter(community=community).count()
+        return
+    liaison = _user("liaison")
+    today = timezone.localdate()
+    months = _months_back(late_period(today), 3)
+    for index, period in enumerate(months):
+        report = services.monitoring_report_open(actor=liaison, community=community, period=period)
+        services.report_entry_add(
+            actor=liaison,
+            report=report,
+            department=ctx.organisation(f"{CITY_CODE}-TJ"),
+            title="微信群要求逐户核对流动人口信息",
+            channel="wechat",
+            demanded_on=period + datetime.timedelta(days=4 + index),
+            hours=Decimal(6 + index * 2),
+            households=120 + index * 40,
+            cadres_involved=3,
+        )
+        ctx.created += 1
+        if period != months[-1]:
+            services.monitoring_report_submit(actor=liaison, report=report)
+
+
+CLUES = [
+    # summary, department, steps after raising
+    ("微信群要求组织居民观看直播并截图", "WJ", ()),
+    ("要求社区开具经营场所证明", "SJ", ("analyse",)),
+    ("电话要求统计辖区商户经营情况", "TJ", ("analyse", "dismiss")),
+    ("微信群要求逐户核对流动人口信息", "TJ", ("analyse", "verify", "send-notice")),
+    ("纸质通知报送人口变动情况表", "TJ", ("analyse", "verify", "send-notice", "respond")),
+    (
+        "会议布置协助开展统计执法检查",
+        "TJ",
+        ("analyse", "verify", "send-notice", "respond", "close"),
+    ),
+]
+
+
+def seed_clues(ctx: DemoContext) -> None:
+    """Clues in every stage; the one from the report entry has a notice past its deadline."""
+    if Clue.objects.exists():
+        ctx.existing += Clue.objects.count()
+        return
+    liaison, supervisor, dept = _user("liaison"), _user("supervisor"), _user("dept")
+    community = ctx.organisation(CADRE_COMMUNITY)
+    today = timezone.localdate()
+    entry = (
+        MonitoringReport.objects.filter(community=community, state="submitted")
+        .order_by("period")
+        .first()
+    )
+    entry = entry.entries.filter(source="manual").first() if entry else None
+    data = {
+        "analyse": {"note": "多个社区反映同类情况，线索属实。"},
+        "dismiss": {"reason": "已通过平台准入，不属于违规派单。"},
+        "verify": {"visited_on": today, "findings": "实地走访确认：未经准入，通过微信群派发。"},
+        "send-notice": {
+            "requirements": "停止通过微信群向社区派发工作，确需社区协助的事项依规申请准入。"
+        },
+        "respond": {"measures": "已停止微信群派单，相关事项改为部门自行入户核实。"},
+        "close": {"checked_on": today, "reason": "回访社区，确认整改到位。"},
+    }
+    for summary, dept_code, steps in CLUES:
+        from_entry = entry is not None and summary == entry.title
+        clue = services.clue_raise(
+            actor=supervisor if from_entry else liaison,
+            department=ctx.organisation(f"{CITY_CODE}-{dept_code}"),
+            community=community,
+            summary=summary,
+            details="" if from_entry else "社区联络员反映，未见准入记录。",
+            report_entry=entry if from_entry else None,
+        )
+        for step in steps:
+            actor = dept if step == "respond" else supervisor
+            services.clue_act(actor=actor, clue=clue, action=step, data=data[step])
+        ctx.created += 1
+        if from_entry:
+            _put_notice_past_its_deadline(clue, today)
+
+
+def _put_notice_past_its_deadline(clue: Clue, today: datetime.date) -> None:
+    """Demo history: the notice was sent eleven working days ago, so its ten working days
+    have run out. Only the dates move; the notice itself was sent through the service."""
+    sent_on, back = today, 11
+    while back:
+        sent_on -= datetime.timedelta(days=1)
+        back -= workdays.is_working_day(sent_on)
+    RectificationNotice.objects.filter(clue=clue).update(
+        sent_on=sent_on, due_date=deadlines.notice_due_date(sent_on, 10)
+    )
+
+
+def seed_escalation(ctx: DemoContext) -> None:
+    """Run the 07:00 job once, after the flags (the flag step runs only on an empty table):
+    the overdue notice turns yellow and its department is told; a rerun tells no one again."""
+    summary = services.monitoring_escalate(today=timezone.localdate())
+    ctx.created += sum(summary.notified.values())
+
+
 DEMO_STEPS = [
     Step("off-platform reports", seed_offplatform),
+    Step("monitoring points", seed_points),
+    Step("monthly reports", seed_reports),
+    Step("clues and notices", seed_clues),
     Step("flags", seed_flags),
+    Step("escalation", seed_escalation),
 ]

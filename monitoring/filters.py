@@ -8,10 +8,11 @@ import re
 
 import django_filters
 from django import forms
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from monitoring.models import Flag, OffPlatformReport
+from monitoring.models import Clue, Flag, MonitoringPoint, MonitoringReport, OffPlatformReport
+from registry.errors import InvalidInput
 from registry.filters.base import BoundedDateFilter, organisation_from_code
 
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
@@ -67,3 +68,59 @@ class OffPlatformReportFilter(django_filters.FilterSet):
     class Meta:
         model = OffPlatformReport
         fields = ["community", "department", "channel", "month"]
+
+
+class MonitoringPointFilter(django_filters.FilterSet):
+    area = django_filters.CharFilter(method="filter_area", label=_("area code"))
+
+    class Meta:
+        model = MonitoringPoint
+        fields = ["area"]
+
+    def filter_area(self, queryset, name, value):
+        area = organisation_from_code(value, "area")
+        return queryset.filter(community__path__startswith=area.path)
+
+
+class MonitoringReportFilter(django_filters.FilterSet):
+    area = django_filters.CharFilter(method="filter_area", label=_("area code"))
+    period = django_filters.CharFilter(method="filter_period", label=_("month (YYYY-MM)"))
+    state = django_filters.MultipleChoiceFilter(choices=MonitoringReport.State.choices)
+    community = django_filters.CharFilter(field_name="community__code")
+
+    class Meta:
+        model = MonitoringReport
+        fields = ["area", "period", "state", "community"]
+
+    def filter_area(self, queryset, name, value):
+        area = organisation_from_code(value, "area")
+        return queryset.filter(community__path__startswith=area.path)
+
+    def filter_period(self, queryset, name, value):
+        return queryset.filter(period=parse_period(value, "period"))
+
+
+class ClueFilter(django_filters.FilterSet):
+    state = django_filters.MultipleChoiceFilter(choices=Clue.State.choices)
+    department = django_filters.CharFilter(field_name="department__code")
+    area = django_filters.CharFilter(method="filter_area", label=_("area code"))
+
+    class Meta:
+        model = Clue
+        fields = ["state", "department", "area"]
+
+    def filter_area(self, queryset, name, value):
+        area = organisation_from_code(value, "area")
+        return queryset.filter(
+            Q(community__path__startswith=area.path)
+            | Q(community__isnull=True, department__path__startswith=area.path)
+        )
+
+
+def parse_period(value: str, field: str) -> datetime.date:
+    """ "YYYY-MM" as the month's first day, or a 400 on ``field``."""
+    match = re.fullmatch(r"(\d{4})-(\d{2})", (value or "").strip())
+    if not match or not 1 <= int(match.group(2)) <= 12:
+        message = _("Give a month as YYYY-MM.")
+        raise InvalidInput(message, fields={field: [message]})
+    return datetime.date(int(match.group(1)), int(match.group(2)), 1)

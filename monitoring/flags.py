@@ -279,6 +279,12 @@ def describe(flag: Flag) -> str:
             "asked residents for prohibited certificates %(refusals)s times in %(communities)s "
             "communities"
         ),
+        Flag.Kind.MONITORING_REPORT_LATE: _(
+            "the report of %(period)s was due on %(due_date)s and is not submitted"
+        ),
+        Flag.Kind.RECTIFICATION_OVERDUE: _(
+            "notice %(notice)s was due on %(due_date)s and is still unanswered"
+        ),
     }
     template = texts.get(flag.kind)
     if template is None:

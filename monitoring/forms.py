@@ -135,3 +135,153 @@ class FlagResolveForm(forms.Form):
     note = forms.CharField(
         label=_("How it was resolved"), max_length=4000, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+
+_DATE = {"type": "date"}
+
+
+class ReportEntryForm(forms.Form):
+    """A report entry: every field for one the liaison adds; the figures for a pre-filled one."""
+
+    department = OrganisationChoiceField(
+        label=_("Department that demanded it"),
+        queryset=Organisation.objects.none(),
+        empty_label=_("— Choose the department —"),
+    )
+    title = forms.CharField(label=_("What was demanded"), max_length=200)
+    channel = forms.ChoiceField(label=_("How it arrived"), widget=forms.RadioSelect)
+    demanded_on = forms.DateField(
+        label=_("Demanded on"), widget=forms.DateInput(format="%Y-%m-%d", attrs=_DATE)
+    )
+    due_date = forms.DateField(
+        label=_("Due date"), required=False, widget=forms.DateInput(format="%Y-%m-%d", attrs=_DATE)
+    )
+    hours = forms.DecimalField(
+        label=_("Effort (hours)"),
+        required=False,
+        min_value=Decimal("0"),
+        max_digits=7,
+        decimal_places=2,
+        widget=forms.NumberInput(attrs={"step": "0.5", "inputmode": "decimal"}),
+    )
+    households = forms.IntegerField(
+        label=_("Households or questions"),
+        required=False,
+        min_value=0,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+    cadres_involved = forms.IntegerField(
+        label=_("Cadres involved"),
+        required=False,
+        min_value=0,
+        max_value=999,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, departments, prefilled: bool = False, **kwargs) -> None:
+        from monitoring.models import ReportEntry
+
+        super().__init__(*args, **kwargs)
+        self.fields["department"].queryset = departments
+        self.fields["channel"].choices = [
+            c for c in ReportEntry.Channel.choices if c[0] != ReportEntry.Channel.PLATFORM
+        ]
+        if prefilled:
+            # Where a pre-filled entry came from is the platform's record: only its figures
+            # are the liaison's to correct.
+            for name in ("department", "title", "channel", "demanded_on"):
+                del self.fields[name]
+
+
+class ClueForm(forms.Form):
+    department = OrganisationChoiceField(
+        label=_("Department concerned"),
+        queryset=Organisation.objects.none(),
+        empty_label=_("— Choose the department —"),
+    )
+    summary = forms.CharField(label=_("The problem in one line"), max_length=200)
+    details = forms.CharField(
+        label=_("Details"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+    def __init__(self, *args, departments, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["department"].queryset = departments
+
+
+class ReportCorrectionForm(forms.Form):
+    """Why a submitted report is corrected (the report machine's ``correct``)."""
+
+    reason = forms.CharField(
+        label=_("What is corrected, and why"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class ClueActionForm(forms.Form):
+    """The fields of every clue action; the page shows those its action needs."""
+
+    reason = forms.CharField(
+        label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    note = forms.CharField(
+        label=_("Analysis"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    visited_on = forms.DateField(
+        label=_("Visited on"),
+        required=False,
+        widget=forms.DateInput(format="%Y-%m-%d", attrs=_DATE),
+    )
+    findings = forms.CharField(
+        label=_("What was found on site"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    requirements = forms.CharField(
+        label=_("What must change"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    due_working_days = forms.IntegerField(
+        label=_("Working days allowed"), required=False, min_value=1, max_value=60
+    )
+    measures = forms.CharField(
+        label=_("Measures taken"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    new_due_date = forms.DateField(
+        label=_("New due date asked for"),
+        required=False,
+        widget=forms.DateInput(format="%Y-%m-%d", attrs=_DATE),
+    )
+    checked_on = forms.DateField(
+        label=_("Rectification checked on"),
+        required=False,
+        widget=forms.DateInput(format="%Y-%m-%d", attrs=_DATE),
+    )
+
+    FIELDS = {
+        "analyse": ["note"],
+        "dismiss": ["reason"],
+        "verify": ["visited_on", "findings"],
+        "send-notice": ["requirements", "due_working_days"],
+        "respond": ["measures"],
+        "request-extension": ["new_due_date", "reason"],
+        "grant-extension": ["reason"],
+        "refuse-extension": ["reason"],
+        "close": ["checked_on", "reason"],
+        "reopen": ["reason"],
+    }
+    REQUIRED = {
+        "verify": ["visited_on", "findings"],
+        "send-notice": ["requirements"],
+        "respond": ["measures"],
+        "request-extension": ["new_due_date"],
+        "close": ["checked_on"],
+    }
+
+    def __init__(self, *args, action: str, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.action = action
+        for name in list(self.fields):
+            if name not in self.FIELDS.get(action, []):
+                del self.fields[name]
+        for name in self.REQUIRED.get(action, []):
+            self.fields[name].required = True

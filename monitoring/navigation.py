@@ -5,15 +5,20 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
+from monitoring.permissions import CLUE_VIEW, CLUE_VIEW_DEPARTMENT, REPORT_FILE, REPORT_VIEW
 from registry import plugins
 from registry.plugins import NavLink, SectionLink, WorkbenchSection
 
 
 def register() -> None:
-    plugins.nav_link(
-        NavLink("offplatform-new", _("Report an off-platform demand"), "offplatform.report", 70)
-    )
-    plugins.nav_link(NavLink("flags", _("Flags"), "flag.view", 80))
+    for link in (
+        NavLink("monthly-reports", _("Monthly reports"), REPORT_VIEW, 60),
+        NavLink("clue-board", _("Clues"), CLUE_VIEW, 62),
+        NavLink("notices", _("Rectification notices"), CLUE_VIEW_DEPARTMENT, 64),
+        NavLink("offplatform-new", _("Report an off-platform demand"), "offplatform.report", 70),
+        NavLink("flags", _("Flags"), "flag.view", 80),
+    ):
+        plugins.nav_link(link)
 
     for section in (
         # The supervisor's to-do: the open flags by kind and the most loaded communities.
@@ -25,6 +30,16 @@ def register() -> None:
             link_name="flags",
             link_text=_("Open the flags"),
             order=10,
+        ),
+        # Open clues by state, unanswered overdue notices first.
+        WorkbenchSection(
+            "supervisor",
+            CLUE_VIEW,
+            _("Clues and rectification"),
+            url_name="clue-section",
+            link_name="clue-board",
+            link_text=_("Open the clue board"),
+            order=15,
         ),
         WorkbenchSection(
             "supervisor",
@@ -43,11 +58,24 @@ def register() -> None:
             link_text=_("Open the report form"),
             order=20,
         ),
+        # This month's report of the liaison's monitoring points: open it or carry on.
         WorkbenchSection(
             "liaison",
-            "workbench.liaison",
+            REPORT_FILE,
             _("Monthly monitoring report"),
-            template="monitoring/_workbench_monthly_report.html",
+            url_name="monthly-section",
+            link_name="monthly-reports",
+            link_text=_("Open the monthly reports"),
+            order=30,
+        ),
+        # The department's rectification notices awaiting its measures.
+        WorkbenchSection(
+            "department",
+            CLUE_VIEW_DEPARTMENT,
+            _("Rectification notices"),
+            url_name="notice-section",
+            link_name="notices",
+            link_text=_("Open the notices"),
             order=30,
         ),
     ):
@@ -84,6 +112,14 @@ def register() -> None:
             30,
         ),
         SectionLink("supervisor-links", "flags", _("Flags"), "flag.view", 10),
+        SectionLink("supervisor-links", "clue-board", _("Clues"), CLUE_VIEW, 12),
+        SectionLink(
+            "supervisor-links",
+            "monthly-reports",
+            _("Monthly monitoring reports"),
+            REPORT_VIEW,
+            14,
+        ),
         SectionLink(
             "supervisor-links",
             "offplatform-reports",

@@ -11,3 +11,10 @@ from monitoring import services
 def flags_compute() -> dict:
     """Recompute every flag (beat: hourly). Idempotent by construction."""
     return services.flags_compute().as_dict()
+
+
+@shared_task
+def monitoring_escalate() -> dict:
+    """Daily (beat, 07:00): report reminders, notice escalation in working days and the two
+    monitoring flags. Safe to run twice: each step is notified once."""
+    return services.monitoring_escalate().as_dict()

@@ -8,6 +8,9 @@ from monitoring import api, views
 router = SimpleRouter()
 router.register("offplatform-reports", api.OffPlatformReportViewSet, basename="offplatform-report")
 router.register("flags", api.FlagViewSet, basename="flag")
+router.register("monitoring-points", api.MonitoringPointViewSet, basename="monitoring-point")
+router.register("monitoring-reports", api.MonitoringReportViewSet, basename="monitoring-report")
+router.register("clues", api.ClueViewSet, basename="clue")
 
 api_urlpatterns = [*router.urls]
 
@@ -27,4 +30,33 @@ page_urlpatterns = [
         name="flags-acknowledge",
     ),
     path("monitoring/flags/<int:pk>/resolve/", views.flag_resolve, name="flags-resolve"),
+    # Monthly reports: the liaison's (phone first) and the supervisors' view with totals.
+    path("monitoring/monthly/", views.monthly_reports, name="monthly-reports"),
+    path("monitoring/monthly/open/", views.monthly_open, name="monthly-open"),
+    path("monitoring/monthly/section/", views.monthly_section, name="monthly-section"),
+    path("monitoring/monthly/export.xlsx", views.monthly_export, name="monthly-export"),
+    path("monitoring/monthly/<int:pk>/", views.monthly_report, name="monthly-report"),
+    path("monitoring/monthly/<int:pk>/entries/new/", views.entry_new, name="monthly-entry-new"),
+    path(
+        "monitoring/monthly/<int:pk>/entries/<int:entry_id>/",
+        views.entry_edit,
+        name="monthly-entry-edit",
+    ),
+    path(
+        "monitoring/monthly/<int:pk>/entries/<int:entry_id>/delete/",
+        views.entry_delete,
+        name="monthly-entry-delete",
+    ),
+    path("monitoring/monthly/<int:pk>/<str:action>/", views.monthly_action, name="monthly-action"),
+    # Clues: the supervisors' board, raising one, the clue page with history and actions.
+    path("monitoring/clues/", views.clue_board, name="clue-board"),
+    path("monitoring/clues/new/", views.clue_new, name="clue-new"),
+    path("monitoring/clues/section/", views.clue_section, name="clue-section"),
+    path("monitoring/clues/<int:pk>/", views.clue_page, name="clue-page"),
+    path("monitoring/clues/<int:pk>/<str:action>/", views.clue_action, name="clue-action"),
+    # Rectification notices: the department's list, the printable A4, the public check.
+    path("monitoring/notices/", views.notice_index, name="notices"),
+    path("monitoring/notices/section/", views.notice_section, name="notice-section"),
+    path("monitoring/notices/<int:pk>/print/", views.notice_print, name="notice-print"),
+    path("monitoring/notices/verify/<str:code>/", views.notice_verify, name="notice-verify"),
 ]

@@ -1480,6 +1480,303 @@ ENDPOINTS: list[Endpoint] = [
 ]
 
 
+# --- Monitoring: points, monthly reports, clues, rectification (issue 11) ------------------
+
+
+def _m_report(world):
+    from monitoring import services
+
+    return services.monitoring_report_open(
+        actor=world.a.liaison, community=world.a.community, period=_today()
+    )
+
+
+def _m_entry(world):
+    from monitoring import services
+
+    report = _m_report(world)
+    return services.report_entry_add(
+        actor=world.a.liaison,
+        report=report,
+        department=world.a.department,
+        title="微信群要求填报",
+        channel="wechat",
+        demanded_on=_today().replace(day=1),
+    )
+
+
+def _m_submitted(world):
+    from monitoring import services
+
+    return services.monitoring_report_submit(actor=world.a.liaison, report=_m_report(world))
+
+
+def _m_clue(world, steps: tuple[str, ...] = ()):
+    from monitoring import services
+
+    clue = services.clue_raise(
+        actor=world.a.liaison,
+        department=world.a.department,
+        community=world.a.community,
+        summary="微信群派单未经准入",
+    )
+    data = {
+        "analyse": {"note": "属实"},
+        "verify": {"visited_on": _today(), "findings": "确有其事"},
+        "send-notice": {"requirements": "停止微信派单"},
+        "request-extension": {
+            "reason": "量大",
+            "new_due_date": _today().replace(year=_today().year + 1),
+        },
+        "respond": {"measures": "已停止"},
+        "close": {"checked_on": _today(), "reason": "已核查"},
+    }
+    for step in steps:
+        actor = (
+            world.a.department_staff
+            if step in {"respond", "request-extension"}
+            else world.a.supervisor
+        )
+        services.clue_act(actor=actor, clue=clue, action=step, data=data[step])
+    return clue
+
+
+def _m_notice(world):
+    _m_clue(world, ("analyse", "verify", "send-notice"))
+    from monitoring.models import RectificationNotice
+
+    return RectificationNotice.objects.get()
+
+
+SENT = ("analyse", "verify", "send-notice")
+# Clue actions: supervisors of district A act (200); the clue's liaison sees it but may not
+# act (403); the department sees it (403 on supervisors' steps); others do not see it (404).
+CLUE_SUPERVISOR_ROW = {
+    "default": 404,
+    "anonymous": 401,
+    "overrides": {"supervisor": 200, "liaison": 403, "department_staff": 403},
+}
+
+
+def _clue_row(action, steps, body, overrides=None):
+    row = {k: (dict(v) if isinstance(v, dict) else v) for k, v in CLUE_SUPERVISOR_ROW.items()}
+    row["overrides"].update(overrides or {})
+    return Endpoint(
+        f"clue-{action}",
+        "post",
+        lambda w, c: f"/api/v1/clues/{c.pk}/{action}/",
+        prepare=lambda w: _m_clue(w, steps),
+        body=lambda w, r, p: body,
+        **row,
+    )
+
+
+MONITORING_ENDPOINTS = [
+    Endpoint(
+        "monitoring-point-list",
+        "get",
+        fixed("/api/v1/monitoring-points/"),
+        **only(200, "reviewer", "supervisor", "liaison"),
+    ),
+    # Reviewers of the area designate (the administrator too); community2 is not a point.
+    Endpoint(
+        "monitoring-point-list",
+        "post",
+        fixed("/api/v1/monitoring-points/"),
+        body=lambda w, r, p: {"community": w.a.community2.code, "from": str(_today())},
+        **only(201, "reviewer", "admin"),
+    ),
+    Endpoint(
+        "monitoring-report-list",
+        "get",
+        fixed("/api/v1/monitoring-reports/"),
+        **only(200, "liaison", "supervisor"),
+    ),
+    Endpoint(
+        "monitoring-report-list",
+        "post",
+        fixed("/api/v1/monitoring-reports/"),
+        body=lambda w, r, p: {"community": w.a.community.code, "period": f"{_today():%Y-%m}"},
+        **only(201, "liaison"),
+    ),
+    Endpoint(
+        "monitoring-report-detail",
+        "get",
+        lambda w, rep: f"/api/v1/monitoring-reports/{rep.pk}/",
+        prepare=_m_report,
+        **only(200, "liaison", "supervisor"),
+    ),
+    Endpoint(
+        "monitoring-report-entries",
+        "post",
+        lambda w, rep: f"/api/v1/monitoring-reports/{rep.pk}/entries/",
+        prepare=_m_report,
+        body=lambda w, r, p: {
+            "department": w.a.department.code,
+            "title": "电话通知",
+            "channel": "phone",
+            "demanded_on": str(_today().replace(day=1)),
+        },
+        **only(201, "liaison"),
+    ),
+    Endpoint(
+        "monitoring-report-entry",
+        "patch",
+        lambda w, e: f"/api/v1/monitoring-reports/{e.report_id}/entries/{e.pk}/",
+        prepare=_m_entry,
+        body=lambda w, r, p: {"hours": "2"},
+        **only(200, "liaison"),
+    ),
+    Endpoint(
+        "monitoring-report-entry",
+        "delete",
+        lambda w, e: f"/api/v1/monitoring-reports/{e.report_id}/entries/{e.pk}/",
+        prepare=_m_entry,
+        **only(204, "liaison"),
+    ),
+    Endpoint(
+        "monitoring-report-submit",
+        "post",
+        lambda w, rep: f"/api/v1/monitoring-reports/{rep.pk}/submit/",
+        prepare=_m_report,
+        **only(200, "liaison"),
+    ),
+    Endpoint(
+        "monitoring-report-correct",
+        "post",
+        lambda w, rep: f"/api/v1/monitoring-reports/{rep.pk}/correct/",
+        prepare=_m_submitted,
+        body=lambda w, r, p: {"reason": "漏报"},
+        **only(201, "liaison"),
+    ),
+    Endpoint("clue-list", "get", fixed("/api/v1/clues/"), default=200),
+    Endpoint(
+        "clue-list",
+        "post",
+        fixed("/api/v1/clues/"),
+        body=lambda w, r, p: {
+            "department": w.a.department.code,
+            "community": w.a.community.code,
+            "summary": "微信派单",
+        },
+        **only(201, "liaison", "community_cadre", "supervisor"),
+    ),
+    Endpoint(
+        "clue-detail",
+        "get",
+        lambda w, c: f"/api/v1/clues/{c.pk}/",
+        prepare=_m_clue,
+        **only(200, "liaison", "supervisor", "department_staff", default=404),
+    ),
+    _clue_row("analyse", (), {"note": "属实"}),
+    _clue_row("dismiss", (), {"reason": "不属实"}),
+    _clue_row("verify", ("analyse",), {"visited_on": "2026-01-05", "findings": "属实"}),
+    _clue_row("send-notice", ("analyse", "verify"), {"requirements": "整改"}),
+    _clue_row(
+        "respond", SENT, {"measures": "已整改"}, {"supervisor": 403, "department_staff": 200}
+    ),
+    _clue_row(
+        "request-extension",
+        SENT,
+        {"reason": "量大", "new_due_date": "2099-01-01"},
+        {"supervisor": 403, "department_staff": 200},
+    ),
+    _clue_row("grant-extension", (*SENT, "request-extension"), {"reason": "同意"}),
+    _clue_row("refuse-extension", (*SENT, "request-extension"), {"reason": "不同意"}),
+    _clue_row("close", (*SENT, "respond"), {"checked_on": "2026-01-05", "reason": "已核查"}),
+    _clue_row("reopen", (*SENT, "respond", "close"), {"reason": "反弹"}),
+    # --- Pages of monitoring (issue 11) ---
+    Endpoint(
+        "monthly-reports",
+        "get",
+        fixed("/monitoring/monthly/"),
+        **only(200, "liaison", "supervisor", anonymous=302),
+    ),
+    Endpoint(
+        "monthly-section",
+        "get",
+        fixed("/monitoring/monthly/section/"),
+        **only(200, "liaison", anonymous=302),
+    ),
+    Endpoint(
+        "monthly-export",
+        "get",
+        fixed("/monitoring/monthly/export.xlsx"),
+        **only(200, "supervisor", anonymous=302),
+    ),
+    Endpoint(
+        "monthly-report",
+        "get",
+        lambda w, rep: f"/monitoring/monthly/{rep.pk}/",
+        prepare=_m_report,
+        **only(200, "liaison", "supervisor", default=404, anonymous=302),
+    ),
+    Endpoint(
+        "monthly-entry-new",
+        "get",
+        lambda w, rep: f"/monitoring/monthly/{rep.pk}/entries/new/",
+        prepare=_m_report,
+        default=404,
+        anonymous=302,
+        overrides={"liaison": 200, "supervisor": 403},
+    ),
+    Endpoint(
+        "clue-board",
+        "get",
+        fixed("/monitoring/clues/"),
+        **only(200, "supervisor", "department_staff", "liaison", "community_cadre", anonymous=302),
+    ),
+    Endpoint(
+        "clue-new",
+        "get",
+        fixed("/monitoring/clues/new/"),
+        **only(200, "supervisor", "liaison", "community_cadre", anonymous=302),
+    ),
+    Endpoint(
+        "clue-section",
+        "get",
+        fixed("/monitoring/clues/section/"),
+        **only(200, "supervisor", anonymous=302),
+    ),
+    Endpoint(
+        "clue-page",
+        "get",
+        lambda w, c: f"/monitoring/clues/{c.pk}/",
+        prepare=_m_clue,
+        **only(200, "liaison", "supervisor", "department_staff", default=404, anonymous=302),
+    ),
+    Endpoint(
+        "notices",
+        "get",
+        fixed("/monitoring/notices/"),
+        **only(200, "supervisor", "department_staff", anonymous=302),
+    ),
+    Endpoint(
+        "notice-section",
+        "get",
+        fixed("/monitoring/notices/section/"),
+        **only(200, "department_staff", anonymous=302),
+    ),
+    Endpoint(
+        "notice-print",
+        "get",
+        lambda w, n: f"/monitoring/notices/{n.pk}/print/",
+        prepare=_m_notice,
+        **only(200, "supervisor", "department_staff", default=404, anonymous=302),
+    ),
+    # Public: the check behind the printed QR code.
+    Endpoint(
+        "notice-verify",
+        "get",
+        lambda w, n: f"/monitoring/notices/verify/{n.verification_code}/",
+        prepare=_m_notice,
+        default=200,
+        anonymous=200,
+    ),
+]
+ENDPOINTS += MONITORING_ENDPOINTS
+
+
 def _client_for(world, role: str) -> APIClient:
     client = APIClient()
     user = user_for(world, role)

@@ -38,15 +38,24 @@ SLUGS = {
     Role.SUPERVISOR: "supervisor",
 }
 # What each demo role saw before the hub read the registrations (the header's links after
-# the workbench, then each section's heading and links): unchanged, link for link, plus
-# what signage registers (its header link, its section, its links in the link lists).
+# the workbench, then each section's heading and links), link for link, plus what issue 11
+# (monitoring) adds (the monthly reports, clues and rectification notices) and what signage
+# registers (its header link, its section, its links in the link lists).
 SHOWN = {
     Role.DEPARTMENT_STAFF: (
-        ["/workbench/department/", "/applications/", "/dispatch/", "/plaques/", "/work-items/"],
+        [
+            "/workbench/department/",
+            "/applications/",
+            "/dispatch/",
+            "/plaques/",
+            "/monitoring/notices/",
+            "/work-items/",
+        ],
         [
             ("待办事项", []),
             ("我的准入申请", ["/applications/", "/applications/new/"]),
             ("派发", ["/dispatch/new/", "/dispatch/", "/monitoring/reports/"]),
+            ("整改通知书", ["/monitoring/notices/section/", "/monitoring/notices/"]),
         ],
     ),
     Role.REVIEWER: (
@@ -100,14 +109,20 @@ SHOWN = {
         ],
     ),
     Role.LIAISON: (
-        ["/workbench/liaison/", "/inbox/", "/monitoring/reports/new/", "/work-items/"],
+        [
+            "/workbench/liaison/",
+            "/inbox/",
+            "/monitoring/monthly/",
+            "/monitoring/reports/new/",
+            "/work-items/",
+        ],
         [
             ("待办事项", []),
             (
                 "报告平台外收到的工作要求",
                 ["/monitoring/reports/section/", "/monitoring/reports/new/"],
             ),
-            ("月度监测报告", []),
+            ("月度监测报告", ["/monitoring/monthly/section/", "/monitoring/monthly/"]),
         ],
     ),
     Role.SUPERVISOR: (
@@ -116,15 +131,20 @@ SHOWN = {
             "/applications/",
             "/dispatch/",
             "/plaques/",
+            "/monitoring/monthly/",
+            "/monitoring/clues/",
             "/monitoring/flags/",
             "/work-items/",
         ],
         [
             ("待办事项", ["/monitoring/flags/section/", "/monitoring/flags/"]),
+            ("线索与整改", ["/monitoring/clues/section/", "/monitoring/clues/"]),
             (
                 "督查",
                 [
                     "/monitoring/flags/",
+                    "/monitoring/clues/",
+                    "/monitoring/monthly/",
                     "/dispatch/",
                     "/monitoring/reports/",
                     "/plaques/",

@@ -1,67 +1,11 @@
-"""Monitoring: demands that reached communities off the platform, and computed flags."""
+"""Computed flags: one open flag per situation, resolved when it goes away."""
 
 from __future__ import annotations
 
-from decimal import Decimal
-
-from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from registry.models import Organisation, User
-
-
-class OffPlatformReport(models.Model):
-    """A demand a community received by WeChat, phone, paper or at a meeting."""
-
-    class Channel(models.TextChoices):
-        WECHAT = "wechat", _("WeChat")
-        PHONE = "phone", _("Phone")
-        PAPER = "paper", _("Paper document")
-        MEETING = "meeting", _("Meeting")
-        OTHER = "other", _("Other")
-
-    community = models.ForeignKey(
-        Organisation,
-        verbose_name=_("community"),
-        on_delete=models.PROTECT,
-        related_name="offplatform_reports",
-    )
-    department = models.ForeignKey(
-        Organisation,
-        verbose_name=_("department"),
-        on_delete=models.PROTECT,
-        related_name="offplatform_reports_against",
-    )
-    title = models.CharField(_("what was demanded"), max_length=200)
-    description = models.TextField(_("details"), blank=True)
-    channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
-    received_on = models.DateField(_("received on"))
-    due_date = models.DateField(_("due date"), null=True, blank=True)
-    hours = models.DecimalField(
-        _("effort (hours)"),
-        max_digits=7,
-        decimal_places=2,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(Decimal("0"))],
-    )
-    reported_by = models.ForeignKey(
-        User, verbose_name=_("reported by"), on_delete=models.PROTECT, related_name="+"
-    )
-    created_at = models.DateTimeField(_("reported at"), auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("off-platform report")
-        verbose_name_plural = _("off-platform reports")
-        ordering = ["-received_on", "-id"]
-        indexes = [
-            models.Index(fields=["department", "received_on"], name="offplatform_department"),
-            models.Index(fields=["community", "received_on"], name="offplatform_community"),
-        ]
-
-    def __str__(self) -> str:
-        return self.title
 
 
 class Flag(models.Model):
@@ -81,6 +25,8 @@ class Flag(models.Model):
             _("Demand for prohibited certificates"),
         )
         REFUSAL_HOTSPOT = "refusal_hotspot", _("Refusal hotspot")
+        MONITORING_REPORT_LATE = "monitoring_report_late", _("Monitoring report late")
+        RECTIFICATION_OVERDUE = "rectification_overdue", _("Rectification overdue")
 
     class Severity(models.TextChoices):
         LOW = "low", _("Low")

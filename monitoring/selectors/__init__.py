@@ -1,0 +1,67 @@
+"""Monitoring's reads, one module per domain; ``from monitoring import selectors``."""
+
+from monitoring.selectors.clues import (
+    board_order,
+    clue_get,
+    clue_list,
+    clue_visibility,
+    may_see_reporter,
+    notice_get,
+    notice_list,
+    notice_verify,
+)
+from monitoring.selectors.flags import (
+    community_load_ranking,
+    flag_areas,
+    flag_counts_by_kind,
+    flag_get,
+    flag_list,
+)
+from monitoring.selectors.offplatform import (
+    offplatform_departments,
+    offplatform_list,
+    reporting_communities,
+    reporting_departments,
+)
+from monitoring.selectors.points import (
+    is_point_during,
+    liaison_points,
+    point_communities,
+    point_list,
+)
+from monitoring.selectors.reports import (
+    entry_get,
+    export_entries,
+    report_get,
+    report_list,
+    totals_by_department,
+)
+
+__all__ = [
+    "board_order",
+    "clue_get",
+    "clue_list",
+    "clue_visibility",
+    "community_load_ranking",
+    "entry_get",
+    "export_entries",
+    "flag_areas",
+    "flag_counts_by_kind",
+    "flag_get",
+    "flag_list",
+    "is_point_during",
+    "liaison_points",
+    "may_see_reporter",
+    "notice_get",
+    "notice_list",
+    "notice_verify",
+    "offplatform_departments",
+    "offplatform_list",
+    "point_communities",
+    "point_list",
+    "report_get",
+    "report_list",
+    "reporting_communities",
+    "reporting_departments",
+    "totals_by_department",
+]

@@ -1,0 +1,130 @@
+"""The daily job's work: reminders for monthly reports and rectification notices, and each
+open notice's escalation, in working days. Idempotent: every step it notifies is keyed in
+ReminderLog (the deadline is part of the key, so a granted extension starts afresh), and a
+rerun the same day finds every key and sends nothing."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db import connection, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from monitoring import deadlines
+from monitoring.models import Flag, MonitoringReport, RectificationNotice, ReminderLog
+from monitoring.selectors.points import point_communities
+from registry.models import Organisation
+from registry.services.notifications import notify_organisations
+
+_ESCALATION_LOCK_KEY = 7_401_003
+LEVELS = ["none", "reminded", "yellow", "red"]
+
+
+@dataclass
+class EscalationSummary:
+    notified: dict[str, int] = field(default_factory=dict)
+    levels: dict[str, int] = field(default_factory=dict)
+
+    def as_dict(self) -> dict:
+        return {"notified": self.notified, "levels": self.levels}
+
+
+def _claim(keys: list[str]) -> set[str]:
+    """The keys not sent before; they are recorded now (under the job's lock)."""
+    if not keys:
+        return set()
+    seen = set(ReminderLog.objects.filter(key__in=keys).values_list("key", flat=True))
+    new = [key for key in keys if key not in seen]
+    ReminderLog.objects.bulk_create([ReminderLog(key=key) for key in new])
+    return set(new)
+
+
+def _report_reminders(today: datetime.date, summary: EscalationSummary) -> None:
+    """Two working days before a month's report is due, every point that has not
+    submitted it is reminded (once)."""
+    period = deadlines.previous_month(today)
+    due = deadlines.report_due_date(period)
+    if not deadlines.reminder_date(due) <= today <= due:
+        return
+    submitted = MonitoringReport.objects.filter(period=period, submitted_at__isnull=False)
+    communities = list(
+        point_communities(period, deadlines.month_end(period), designated_only=True).exclude(
+            pk__in=submitted.values("community_id")
+        )
+    )
+    keys = {f"report:{c.pk}:{period:%Y-%m}:reminder": c for c in communities}
+    fresh = _claim(list(keys))
+    recipients = [keys[k] for k in keys if k in fresh]
+    notify_organisations(
+        organisations=recipients,
+        kind="monitoring.report_reminder",
+        title=_("The monitoring report of %(month)s is due on %(due)s")
+        % {"month": f"{period:%Y-%m}", "due": due},
+        link=reverse("monthly-reports"),
+    )
+    summary.notified["report_reminder"] = len(recipients)
+
+
+def _notice_escalation(today: datetime.date, summary: EscalationSummary) -> None:
+    notices = list(
+        RectificationNotice.objects.filter(state=RectificationNotice.State.SENT).select_related(
+            "department", "jurisdiction"
+        )
+    )
+    by_level: dict[str, list[RectificationNotice]] = {level: [] for level in LEVELS}
+    for notice in notices:
+        level = deadlines.escalation_on(notice.due_date, today)
+        # The ladder only climbs for a given deadline (a rerun on an earlier date, or a
+        # clock set back, never unwinds a step already notified).
+        if LEVELS.index(level) < LEVELS.index(notice.escalation):
+            level = notice.escalation
+        by_level[level].append(notice)
+    for level, group in by_level.items():
+        changed = [n.pk for n in group if n.escalation != level]
+        if changed:
+            RectificationNotice.objects.filter(pk__in=changed).update(escalation=level)
+        summary.levels[level] = len(group)
+        if level == "none" or not group:
+            continue
+        keys = {f"notice:{n.pk}:{level}:{n.due_date}": n for n in group}
+        fresh = _claim(list(keys))
+        sent = 0
+        for key, notice in keys.items():
+            if key not in fresh:
+                continue
+            sent += 1
+            link = reverse("clue-page", args=[notice.clue_id])
+            titles = {
+                "reminded": _("Notice %(number)s: measures are due on %(due)s"),
+                "yellow": _("催办: notice %(number)s was due on %(due)s and is unanswered"),
+                "red": _("Overdue: notice %(number)s is five working days past %(due)s"),
+            }
+            title = titles[level] % {"number": notice.number, "due": notice.due_date}
+            recipients: list[Organisation] = [notice.department]
+            if level != "reminded":
+                recipients.append(notice.jurisdiction)
+            notify_organisations(
+                organisations=recipients, kind=f"monitoring.notice_{level}", title=title, link=link
+            )
+        summary.notified[f"notice_{level}"] = sent
+
+
+@transaction.atomic
+def monitoring_escalate(*, today: datetime.date | None = None) -> EscalationSummary:
+    """The daily job: reminders and escalation, then the two monitoring flags."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_ESCALATION_LOCK_KEY])
+    today = today or timezone.localdate()
+    summary = EscalationSummary()
+    _report_reminders(today, summary)
+    _notice_escalation(today, summary)
+    from monitoring.services.flags import flags_compute
+
+    flags_compute(
+        today=today, kinds=[Flag.Kind.MONITORING_REPORT_LATE, Flag.Kind.RECTIFICATION_OVERDUE]
+    )
+    return summary
