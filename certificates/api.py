@@ -12,7 +12,6 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from certificates import excel, selectors, services
@@ -35,10 +34,9 @@ from certificates.serializers import (
     ProposalWriteSerializer,
     RefusalSerializer,
 )
-from registry.api.base import portal_action
+from registry.api.base import excel_import_action, import_request, portal_action
 from registry.api.throttling import AnonRateThrottle
 from registry.models import Application
-from registry.serializers.admission import ImportRequestSerializer
 
 XLSX = excel.XLSX_CONTENT_TYPE
 
@@ -117,25 +115,12 @@ class CertificateTypeViewSet(
     def retrieve(self, request, pk=None):
         return Response(self.get_serializer(self.get_object()).data)
 
-    @extend_schema(
-        request={"multipart/form-data": ImportRequestSerializer},
-        responses={201: CatalogueImportResultSerializer},
-    )
-    @action(
-        detail=False,
-        methods=["post"],
-        url_path="import",
-        url_name="import",
-        parser_classes=[MultiPartParser],
-    )
+    @excel_import_action(responses={201: CatalogueImportResultSerializer})
     def import_(self, request):
         """Import an area's catalogue from .xlsx: every row or none (400 lists row errors)."""
-        serializer = ImportRequestSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
+        jurisdiction, upload = import_request(request)
         summary = services.certificate_types_import(
-            actor=request.user,
-            jurisdiction=serializer.validated_data["jurisdiction"],
-            upload=serializer.validated_data["file"],
+            actor=request.user, jurisdiction=jurisdiction, upload=upload
         )
         types = [*summary.created, *summary.updated]
         return Response(

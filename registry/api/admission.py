@@ -6,12 +6,11 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from registry import selectors, services
-from registry.api.base import portal_action
+from registry.api.base import excel_import_action, import_request, portal_action
 from registry.api.throttling import AnonRateThrottle
 from registry.filters.admission import ApplicationFilter, WorkItemFilter
 from registry.models import Application, WorkItem
@@ -21,7 +20,6 @@ from registry.serializers.admission import (
     ApplicationUpdateSerializer,
     ApplicationWriteSerializer,
     ApproveSerializer,
-    ImportRequestSerializer,
     PublishedItemSerializer,
     PublishedListQuerySerializer,
     ReasonSerializer,
@@ -227,25 +225,12 @@ class WorkItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         fresh = selectors.work_item_get(user=request.user, admission_number=item.admission_number)
         return Response(WorkItemSerializer(fresh).data)
 
-    @extend_schema(
-        request={"multipart/form-data": ImportRequestSerializer},
-        responses={201: WorkItemSerializer(many=True)},
-    )
-    @action(
-        detail=False,
-        methods=["post"],
-        url_path="import",
-        url_name="import",
-        parser_classes=[MultiPartParser],
-    )
+    @excel_import_action(responses={201: WorkItemSerializer(many=True)})
     def import_(self, request):
         """Import a list from an .xlsx workbook: all rows or none (400 lists row errors)."""
-        serializer = ImportRequestSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
+        jurisdiction, upload = import_request(request)
         items = services.work_items_import(
-            actor=request.user,
-            jurisdiction=serializer.validated_data["jurisdiction"],
-            upload=serializer.validated_data["file"],
+            actor=request.user, jurisdiction=jurisdiction, upload=upload
         )
         return Response(WorkItemSerializer(items, many=True).data, status=status.HTTP_201_CREATED)
 

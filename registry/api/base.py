@@ -162,3 +162,39 @@ def api_not_found(request, *args, **kwargs):
     return JsonResponse(
         {"detail": str(exceptions.NotFound.default_detail), "code": "not_found"}, status=404
     )
+
+
+def excel_import_action(*, responses, summary: str = ""):
+    """``POST <list>/import/``: the one shape of every Excel import endpoint (a multipart
+    form with the area's code and the .xlsx), so the lists and the certificate catalogue
+    document and parse their imports alike. The view reads the form with
+    ``import_request(request)``."""
+    from drf_spectacular.utils import extend_schema
+    from rest_framework.decorators import action
+
+    from registry.serializers.admission import ImportRequestSerializer
+
+    def wrap(view_method):
+        documented = extend_schema(
+            request={"multipart/form-data": ImportRequestSerializer},
+            responses=responses,
+            summary=summary or None,
+        )(view_method)
+        return action(
+            detail=False,
+            methods=["post"],
+            url_path="import",
+            url_name="import",
+            parser_classes=[parsers.MultiPartParser],
+        )(documented)
+
+    return wrap
+
+
+def import_request(request):
+    """The import form's area (an organisation of kind area) and uploaded file, or a 400."""
+    from registry.serializers.admission import ImportRequestSerializer
+
+    serializer = ImportRequestSerializer(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data["jurisdiction"], serializer.validated_data["file"]
