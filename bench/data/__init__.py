@@ -1,5 +1,6 @@
 """Fill PostgreSQL with a province: the organisation tree, departments, work items, two
-years of dispatches and assignments, off-platform reports and certificate issuances.
+years of dispatches and assignments, off-platform reports, monitoring points with their
+monthly reports, clues and rectification notices, certificate issuances and plaques.
 
 The rows are built in Python from a seeded random generator (the same spec and seed give
 the same province) and loaded with COPY; the big tables' secondary indexes and foreign
@@ -107,6 +108,9 @@ def generate(
             province.write_dispatches(planned)
             province.write_assignments(planned)
             province.write_offplatform()
+        # After the big tables' indexes are back: the report entries are selected from the
+        # assignments and off-platform reports of each point and month.
+        province.write_monitoring()
         province.write_certificates()
         province.write_signage()
     # After the commit (VACUUM cannot run in a transaction): statistics for the planner and

@@ -25,6 +25,10 @@ class ProvinceSpec:
     years: int = 2
     offplatform_reports: int = 200_000
     certificate_issuances: int = 500_000
+    # Monitoring (issue 11 item 8): the points are the 2% of communities flagged in the
+    # tree, each with `years` of monthly reports; clues, of which `notices` got a notice.
+    clues: int = 4_000
+    notices: int = 2_500
     plaques_per_community: int = 10
     seed: int = 20_260_914
     province_code: str = "88"
@@ -36,6 +40,8 @@ class ProvinceSpec:
             raise ValueError("Too many districts per city or streets per district for codes.")
         if self.communities > 999 * self.streets:
             raise ValueError("Too many communities per street for 3-digit codes.")
+        if self.notices > self.clues:
+            raise ValueError("Every rectification notice needs a clue: notices <= clues.")
         if self.departments < self.cities + 1 or self.work_items < 1:
             raise ValueError("Need at least one department per city, plus one, and one item.")
 
@@ -52,6 +58,8 @@ TINY = ProvinceSpec(
     assignments=2_000,
     offplatform_reports=200,
     certificate_issuances=500,
+    clues=40,
+    notices=25,
 )
 
 # Each monitoring point's liaison is ``liaison_<community code>``.
