@@ -6,13 +6,14 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-SECTIONS = ["meta", "dispatch", "http", "flags", "query_counts", "goals"]
+SECTIONS = ["meta", "dispatch", "http", "flags", "monitoring", "query_counts", "goals"]
 MARKDOWN_HEADINGS = [
     "## Machine and data",
     "## Goals",
     "## Dispatch to 1,000 communities",
     "## List APIs over HTTP",
     "## Flag computation",
+    "## Monitoring: pre-filling a report, the escalation job",
     "## Queries per request",
 ]
 
@@ -161,6 +162,8 @@ def markdown(result: dict) -> str:
         ]
     else:
         lines.append("Not run.")
+    lines += ["", "## Monitoring: pre-filling a report, the escalation job", ""]
+    lines += _monitoring(result.get("monitoring"))
     lines += ["", "## Queries per request", ""]
     counts = result.get("query_counts")
     if counts:
@@ -181,6 +184,39 @@ def markdown(result: dict) -> str:
     else:
         lines.append("Not run.")
     return "\n".join(lines) + "\n"
+
+
+def _monitoring(m: dict | None) -> list[str]:
+    if not m:
+        return ["Not run."]
+    p, e = m["prefill"], m["escalation"]
+    same = {True: "the same", False: "**not** the same"}
+    return [
+        f"A liaison opens last month's report ({p['period']}) of the busiest point "
+        f"({p['community']}, {p['assignments_in_month']:,} tasks that month) pre-filled "
+        f"(`monitoring_report_open`): {p['entries']:,} entries, {p['queries']} queries. "
+        f"The daily job (`monitoring_escalate`) as today's first run over "
+        f"{e['open_notices']:,} open notices ({e['reminders_logged']:,} reminder keys "
+        f"already logged): levels {e['levels']}, {e['notifications']:,} notifications. "
+        f"Each run rolled back, {p['service']['runs']} runs after a warm-up.",
+        "",
+        "| what | median s | p95 s | max s |",
+        "|---|---|---|---|",
+        f"| pre-filling, the service | {p['service']['median_s']} | {p['service']['p95_s']} "
+        f"| {p['service']['max_s']} |",
+        f"| pre-filling, raw SQL (the report and one INSERT ... SELECT) | "
+        f"{p['raw_sql']['median_s']} | {p['raw_sql']['p95_s']} | {p['raw_sql']['max_s']} |",
+        f"| escalation job, whole (with its two flags) | {e['job']['median_s']} | "
+        f"{e['job']['p95_s']} | {e['job']['max_s']} |",
+        f"| escalation job, reminders and escalation | {e['steps']['median_s']} | "
+        f"{e['steps']['p95_s']} | {e['steps']['max_s']} |",
+        f"| the same as raw SQL | {e['raw_sql']['median_s']} | {e['raw_sql']['p95_s']} | "
+        f"{e['raw_sql']['max_s']} |",
+        "",
+        f"Ratios: pre-filling {p['ratio']}x the raw SQL ({same[p['raw_matches_service']]} "
+        f"entries); escalation {e['ratio']}x ({same[e['raw_matches_service']]} "
+        "notifications).",
+    ]
 
 
 def write(result: dict, out_dir: Path, stem: str) -> tuple[Path, Path]:

@@ -1,5 +1,6 @@
-"""One benchmark run: dispatch, the list APIs over real HTTP, the flag computation, query
-counts; then the goals, and the JSON and markdown reports (``manage.py bench``)."""
+"""One benchmark run: dispatch, the list APIs over real HTTP, the flag computation,
+monitoring (pre-filling a report, the escalation job), query counts; then the goals,
+and the JSON and markdown reports (``manage.py bench``)."""
 
 from __future__ import annotations
 
@@ -20,10 +21,10 @@ from django.db import connection
 from django.test.utils import override_settings
 from django.utils import timezone
 
-from bench import measure, queries, report, targets, web
+from bench import measure, measure_monitoring, queries, report, targets, web
 
 Progress = Callable[[str], None]
-SECTIONS = ("dispatch", "http", "flags", "query_counts")
+SECTIONS = ("dispatch", "http", "flags", "monitoring", "query_counts")
 
 
 @dataclass
@@ -36,6 +37,7 @@ class Options:
     # None: the mode's default.
     dispatch_repeats: int | None = None
     flag_repeats: int | None = None
+    monitoring_repeats: int | None = None
     duration: float | None = None  # seconds of load per HTTP measurement
     warmup: float | None = None  # seconds of load before it, not measured
     workers: int | None = None
@@ -48,6 +50,7 @@ class Options:
 
         self.dispatch_repeats = default(self.dispatch_repeats, 2, 15)
         self.flag_repeats = default(self.flag_repeats, 1, 3)
+        self.monitoring_repeats = default(self.monitoring_repeats, 2, 10)
         self.duration = default(self.duration, 1.0, 15.0)
         self.warmup = default(self.warmup, 0.0, 3.0)
         self.workers = default(self.workers, 2, 2 * (os.cpu_count() or 1) + 1)
@@ -90,6 +93,11 @@ def _rows() -> dict:
         ("dispatches", "registry", "Dispatch"),
         ("assignments", "registry", "Assignment"),
         ("offplatform_reports", "monitoring", "OffPlatformReport"),
+        ("monitoring_points", "monitoring", "MonitoringPoint"),
+        ("monitoring_reports", "monitoring", "MonitoringReport"),
+        ("report_entries", "monitoring", "ReportEntry"),
+        ("clues", "monitoring", "Clue"),
+        ("rectification_notices", "monitoring", "RectificationNotice"),
         ("certificate_issuances", "certificates", "CertificateIssuance"),
         ("plaques", "signage", "Plaque"),
         ("users", "registry", "User"),
@@ -214,6 +222,19 @@ def run(options: Options, progress: Progress = print) -> tuple[dict, Path, Path]
                     "plaque_excess", repeats=options.flag_repeats
                 )
             progress(f"plaque excess flag: median {result['flags']['plaque_excess']['median_s']} s")
+    if "monitoring" not in options.skip:
+        n = options.monitoring_repeats
+        progress(f"monitoring: pre-filling a report and the escalation job x {n}")
+        with override_settings(DEBUG=False):
+            result["monitoring"] = {
+                "prefill": measure_monitoring.prefill(repeats=n),
+                "escalation": measure_monitoring.escalation_job(repeats=n),
+            }
+        m = result["monitoring"]
+        progress(
+            f"monitoring: pre-fill {m['prefill']['ratio']}x, "
+            f"escalation {m['escalation']['ratio']}x the raw SQL"
+        )
     if "query_counts" not in options.skip:
         progress("queries per request")
         # The busiest department's staff, the heaviest community's cadre, province roles.

@@ -330,7 +330,8 @@ class ClueSerializer(serializers.ModelSerializer):
     @extend_schema_field(NoticeSerializer(allow_null=True))
     def get_notice(self, clue: Clue):
         live = getattr(clue, "live_notices", None)
-        notice = live[0] if live is not None else services.current_notice(clue)
+        # The list's prefetch is an empty list for a clue no notice was sent on yet.
+        notice = services.current_notice(clue) if live is None else (live[0] if live else None)
         return NoticeSerializer(notice, context=self.context).data if notice else None
 
     def to_representation(self, instance):

@@ -47,6 +47,18 @@ def test_quick_benchmark_on_a_tiny_province_writes_every_section(tmp_path):
     # The raw-SQL baseline finds exactly the flags the rules keep open: when a rule
     # changes, bench/measure.py's RAW_SQL must change with it.
     assert saved["flags"]["raw_matches_flags"]
+    # Monitoring (issue 11 item 8): the generator's points, reports, clues and notices, and
+    # both measurements beside baselines that write exactly what the services write.
+    rows = summary["rows"]
+    assert rows["monitoring_points"] >= 3 and rows["report_entries"] > 0
+    assert rows["monitoring_reports"] > rows["monitoring_points"] * 12
+    assert (rows["clues"], rows["rectification_notices"]) == (data.TINY.clues, data.TINY.notices)
+    prefill, escalation = saved["monitoring"]["prefill"], saved["monitoring"]["escalation"]
+    assert prefill["entries"] > 0 and prefill["service"]["runs"] == 2
+    assert prefill["raw_matches_service"] and prefill["ratio"] > 0
+    assert escalation["open_notices"] > 0 and escalation["job"]["runs"] == 2
+    assert escalation["raw_matches_service"] and escalation["raw_sql"]["median_s"] > 0
+    assert sum(escalation["levels"].values()) == escalation["open_notices"]
     measured = [q for q in saved["query_counts"] if q["measured"]]
     assert any(q["endpoint"] == "/api/v1/assignments/" for q in measured)
     assert all(q["small_queries"] == q["large_queries"] for q in measured), measured

@@ -75,9 +75,10 @@ class ClueViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Clue.objects.none()
+        # The API shows each notice's extensions (the board does not): one query more here.
         return selectors.board_order(
             selectors.clue_list(user=self.request.user, filters=self.request.query_params)
-        )
+        ).prefetch_related("live_notices__extensions")
 
     def get_object(self):
         return selectors.clue_get(

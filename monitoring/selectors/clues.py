@@ -56,9 +56,13 @@ def clue_list(*, user: User, filters=None) -> QuerySet[Clue]:
         .prefetch_related(
             Prefetch(
                 "notices",
+                # Lists show each notice's department and jurisdiction: joined here, else
+                # two queries per clue with a notice (the API adds the extensions).
                 queryset=RectificationNotice.objects.exclude(
                     state=RectificationNotice.State.WITHDRAWN
-                ).order_by("-id"),
+                )
+                .select_related("department", "jurisdiction")
+                .order_by("-id"),
                 to_attr="live_notices",
             )
         )

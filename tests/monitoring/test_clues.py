@@ -217,3 +217,35 @@ def test_every_clue_and_report_step_is_a_documented_audit_action():
             name = audit_actions.for_transition(prefix, action)
             with translation.override("zh-hans"):
                 assert str(audit_actions.meaning(name)) != name
+
+
+def test_the_clue_list_shows_clues_without_a_notice_beside_those_with_one(world, api_as):
+    # Found by the province benchmark: the list's prefetch left an empty list on a clue no
+    # notice was sent on, and the serializer indexed it (a 500 for the whole list).
+    bare = _raise(world, api_as)
+    with_notice = _raise(world, api_as)
+    _to_notice(world, api_as, with_notice)
+    response = api_as(world.a.supervisor).get(URL)
+    assert response.status_code == 200, response.content
+    notices = {row["id"]: row["notice"] for row in response.json()["results"]}
+    assert notices[bare] is None and notices[with_notice]["number"]
+
+
+def test_the_clue_list_costs_the_same_for_one_notice_or_three(world, api_as):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from registry.models import User
+
+    def queries() -> int:
+        supervisor = User.objects.get(pk=world.a.supervisor.pk)  # grants not cached yet
+        client = api_as(supervisor)
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(URL).status_code == 200
+        return len(captured)
+
+    _to_notice(world, api_as, _raise(world, api_as))
+    one = queries()
+    for _ in range(2):
+        _to_notice(world, api_as, _raise(world, api_as))
+    assert queries() == one  # each notice's department, jurisdiction and extensions prefetched

@@ -14,7 +14,8 @@ class Command(BaseCommand):
     help = (
         "Measure dispatch to 1,000 communities, the inbox and department list over gunicorn "
         "under load beside a trivial endpoint, the flag computation beside one raw SQL "
-        "query, and queries per request; write a JSON and a markdown report."
+        "query, pre-filling a monitoring report and the escalation job beside raw SQL, and "
+        "queries per request; write a JSON and a markdown report."
     )
 
     def add_arguments(self, parser):
@@ -27,6 +28,9 @@ class Command(BaseCommand):
         parser.add_argument("--dispatch-size", type=int, default=1_000)
         parser.add_argument("--dispatch-repeats", type=int)
         parser.add_argument("--flag-repeats", type=int)
+        parser.add_argument(
+            "--monitoring-repeats", type=int, help="pre-filling and escalation runs (each)"
+        )
         parser.add_argument("--duration", type=float, help="seconds of load per measurement")
         parser.add_argument("--warmup", type=float, help="seconds of load before each")
         parser.add_argument("--workers", type=int, help="gunicorn workers (default 2 x cores + 1)")
@@ -38,7 +42,7 @@ class Command(BaseCommand):
             name: options[name]
             for name in (
                 "quick", "stem", "dispatch_size", "dispatch_repeats", "flag_repeats",
-                "duration", "warmup", "workers", "connections", "loader",
+                "monitoring_repeats", "duration", "warmup", "workers", "connections", "loader",
             )
         }  # fmt: skip
         if options["out"]:
