@@ -97,7 +97,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "registry.middleware.DomainErrorMiddleware",
-    # Last: turns a lockout into the page or the API's JSON (registry.auth.lockout_response).
+    # Last: turns a lockout into the page or the API's JSON
+    # (registry.views.workbench.lockout_response).
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -246,7 +247,7 @@ AXES_COOLOFF_TIME = datetime.timedelta(minutes=LOGIN_LOCKOUT_MINUTES)
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "registry.auth.client_ip"
-AXES_LOCKOUT_CALLABLE = "registry.auth.lockout_response"
+AXES_LOCKOUT_CALLABLE = "registry.views.workbench.lockout_response"
 AXES_HTTP_RESPONSE_CODE = 429
 # The database handler: lockouts hold with Redis down, and the admin lists and deletes them.
 AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"

@@ -17,8 +17,7 @@ import secrets
 from axes.backends import AxesStandaloneBackend
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, JsonResponse
-from django.shortcuts import render
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
@@ -109,21 +108,6 @@ def lockout_message() -> str:
         "Too many failed sign-in attempts: this account or address is locked for %(minutes)s "
         "minutes. Your unit's system administrator can unlock it sooner."
     ) % {"minutes": minutes}
-
-
-def lockout_response(request: HttpRequest, original_response=None, credentials=None):
-    """What a locked-out client gets (AXES_LOCKOUT_CALLABLE): the API's JSON or the page."""
-    if request.path.startswith("/api/"):
-        return JsonResponse({"detail": lockout_message(), "code": "locked_out"}, status=429)
-    from registry.forms.accounts import LoginForm
-
-    form = LoginForm(request)
-    return render(
-        request,
-        "registry/login.html",
-        {"form": form, "locked_out": lockout_message(), **login_page_context()},
-        status=429,
-    )
 
 
 def login_page_context() -> dict:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import socket
+from importlib import import_module
 
 from celery import current_app
 from django.db import transaction
@@ -47,6 +48,9 @@ def _hand_over(message: OutboxMessage) -> bool:
     try:
         if current_app.conf.task_always_eager:
             # No broker (the demo, tests): run the task here, as .delay() would.
+            # Import the task's module first: enqueued by name, it may not be registered in
+            # this process yet (Celery discovers task modules lazily).
+            import_module(message.task.rsplit(".", 1)[0])
             current_app.tasks[message.task].apply(args=message.args, throw=True)
         else:
             _send(message)

@@ -74,9 +74,11 @@ def division_import_start(*, actor: User, division_import: DivisionImport) -> Di
         raise IllegalTransition(_("This import has already been started."))
     record.state = DivisionImport.State.QUEUED
     record.save(update_fields=["state"])
-    from registry.tasks import division_import_apply as task
+    # By name, through the outbox (registry/outbox.py): the job survives a broker outage,
+    # and services need not import the tasks that call them.
+    from registry.outbox import enqueue
 
-    transaction.on_commit(lambda: task.delay(record.pk))
+    enqueue("registry.tasks.division_import_apply", record.pk)
     return record
 
 

@@ -6,11 +6,11 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 
-from registry import permissions, plugins
+from registry import auth, permissions, plugins
 from registry.forms.accounts import LoginForm
 
 # Each workbench (its slug is in the URL), in the order a user holding several sees them;
@@ -57,9 +57,7 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
     def get_context_data(self, **kwargs):
-        from registry.auth import login_page_context
-
-        return {**super().get_context_data(**kwargs), **login_page_context()}
+        return {**super().get_context_data(**kwargs), **auth.login_page_context()}
 
 
 class LogoutView(auth_views.LogoutView):
@@ -106,4 +104,19 @@ def workbench(request: HttpRequest, role: str) -> HttpResponse:
             "memberships": memberships,
             "sections": workbench_sections(request.user, role),
         },
+    )
+
+
+def lockout_response(request: HttpRequest, original_response=None, credentials=None):
+    """What a locked-out client gets (settings.AXES_LOCKOUT_CALLABLE): the API's JSON or
+    the sign-in page with the lockout message. Here, beside the sign-in page, so that
+    registry.auth need not import the forms that import it."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": auth.lockout_message(), "code": "locked_out"}, status=429)
+    form = LoginForm(request)
+    return render(
+        request,
+        "registry/login.html",
+        {"form": form, "locked_out": auth.lockout_message(), **auth.login_page_context()},
+        status=429,
     )
