@@ -6,9 +6,7 @@ from registry.services.admission import (
     APPLICATION,
     application_approve,
     application_create,
-    application_record_hearing,
     application_reject,
-    application_require_hearing,
     application_return,
     application_start_review,
     application_submit,
@@ -29,6 +27,7 @@ from registry.services.divisions import (
     division_import_preview,
     division_import_start,
 )
+from registry.services.hearings import application_record_hearing, application_require_hearing
 from registry.services.lists import work_items_import
 from registry.services.notifications import notifications_email, notify_organisations
 from registry.services.organisations import (
