@@ -6,7 +6,6 @@ the right page by registry.middleware.DomainErrorMiddleware.
 
 from __future__ import annotations
 
-import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -233,11 +232,6 @@ def issuance_print(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def qr_svg(url: str) -> str:
-    """An inline SVG QR code (no image file, no network): prints sharp at any size."""
-    return segno.make(url, error="m").svg_inline(scale=4, border=2, title=url)
-
-
 @login_required
 def refusal_notice(request: HttpRequest, pk: int) -> HttpResponse:
     """不予出具告知书: why not, where to go instead, and a QR code to the type's public page."""
@@ -253,7 +247,7 @@ def refusal_notice(request: HttpRequest, pk: int) -> HttpResponse:
             "refusal": refusal,
             "certificate_type": refusal.certificate_type,
             "lookup_url": lookup_url,
-            "qr_svg": mark_safe(qr_svg(lookup_url)),  # segno's own markup, no user input
+            "qr_svg": mark_safe(pages.qr_svg(lookup_url)),  # segno's own markup, no user input
         },
     )
 

@@ -16,7 +16,6 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from certificates.views import qr_svg
 from monitoring import selectors, services
 from monitoring.forms import ClueActionForm, ClueForm
 from monitoring.models import Clue, Flag, RectificationNotice, ReportEntry
@@ -286,7 +285,7 @@ def notice_print(request: HttpRequest, pk: int) -> HttpResponse:
             "title": _("Rectification notice %(number)s") % {"number": notice.number},
             "notice": notice,
             "verify_url": verify_url,
-            "qr_svg": mark_safe(qr_svg(verify_url)),  # segno's own markup, no user input
+            "qr_svg": mark_safe(pages.qr_svg(verify_url)),  # segno's own markup, no user input
         },
     )
 
