@@ -15,7 +15,7 @@ from rest_framework.views import APIView
 from registry import selectors, services
 from registry.api.throttling import AnonRateThrottle
 from registry.auth import demo_refused_message, lockout_message, token_for
-from registry.errors import DomainError, NotFound
+from registry.errors import DomainError, NotFound, PermissionDenied
 from registry.filters.organisations import OrganisationFilter
 from registry.models import Membership, User
 from registry.serializers.organisations import (
@@ -58,6 +58,16 @@ class TokenView(APIView):
             if AxesProxyHandler.is_locked(django_request, serializer.validated_data):
                 raise LockedOut(lockout_message())
             raise AuthenticationFailed(_("The username or password is wrong."))
+        if user.must_change_password:
+            # A one-time initial password (bulk accounts) opens nothing but the password
+            # page; a token issued now would outlive it and skip that step for good.
+            raise PermissionDenied(
+                _(
+                    "This account still has its initial password: sign in on the portal's "
+                    "pages and choose a new password before asking for an API token."
+                ),
+                code="password_change_required",
+            )
         return Response({"token": token_for(user).key})
 
 

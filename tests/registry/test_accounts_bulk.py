@@ -10,6 +10,8 @@ from django.contrib.auth.hashers import check_password
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from openpyxl import Workbook, load_workbook
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
 
 from registry import permissions, services
 from registry.errors import IllegalTransition, InvalidInput, PermissionDenied
@@ -114,6 +116,16 @@ def test_the_first_sign_in_must_choose_a_new_password(world, client):
     response = client.get("/inbox/")
     assert response.status_code == 302 and response["Location"] == "/accounts/password/"
     assert client.get("/api/v1/users/me/").json()["code"] == "password_change_required"
+    # Nor does the initial password buy an API token (which would skip the change for good).
+    refused = APIClient().post(
+        "/api/v1/auth/token/",
+        {"username": credential.username, "password": credential.password},
+        format="json",
+    )
+    assert refused.status_code == 403
+    assert refused.json()["code"] == "password_change_required"
+    assert "初始密码" in refused.json()["detail"]
+    assert not Token.objects.filter(user__username=credential.username).exists()
     # The header's htmx fragments get nothing (not the password page pasted into them).
     assert client.get("/notifications/badge/", HTTP_HX_REQUEST="true").status_code == 204
     # Django's validators, with Chinese messages.
@@ -141,6 +153,12 @@ def test_the_first_sign_in_must_choose_a_new_password(world, client):
     # Re-hashed with the first listed (default) hasher: the cheap initial hash is gone.
     assert not user.password.startswith("pbkdf2_initial$")
     assert client.get("/inbox/").status_code == 200
+    issued = APIClient().post(
+        "/api/v1/auth/token/",
+        {"username": credential.username, "password": "Lantern-river-42"},
+        format="json",
+    )
+    assert issued.status_code == 200 and issued.json()["token"]
     assert AuditEntry.objects.filter(action="user.password_change", object_id=str(user.pk)).exists()
 
 
