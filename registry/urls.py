@@ -11,6 +11,7 @@ from registry.api import dispatch as dispatch_api
 from registry.api import organisations as organisation_api
 from registry.views import accounts as account_views
 from registry.views import admission as admission_views
+from registry.views import calendar as calendar_views
 from registry.views import dispatch as dispatch_views
 from registry.views import divisions as division_views
 from registry.views import lists as list_views
@@ -115,6 +116,12 @@ page_urlpatterns = [
     ),
     # Deployment: the official division-code tree (administrators).
     path("divisions/import/", division_views.division_import, name="division-import"),
+    path("calendar/", calendar_views.calendar, name="calendar"),
+    path(
+        "calendar/template.xlsx",
+        calendar_views.calendar_template_download,
+        name="calendar-template",
+    ),
     path(
         "divisions/import/<int:pk>/",
         division_views.division_import_show,

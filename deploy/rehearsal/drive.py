@@ -13,10 +13,12 @@ import json
 import os
 import re
 import signal
+import struct
 import subprocess
 import sys
 import time
 import urllib.parse
+import zlib
 from collections import Counter
 from pathlib import Path
 
@@ -58,7 +60,18 @@ class Browser:
     def __init__(self) -> None:
         self.cookies: dict[str, str] = {}
 
-    def request(self, base: str, method: str, path: str, *, form=None, json_body=None, token=None):
+    def request(
+        self,
+        base: str,
+        method: str,
+        path: str,
+        *,
+        form=None,
+        json_body=None,
+        token=None,
+        files=None,
+        raw=False,
+    ):
         url = urllib.parse.urlparse(base)
         connection = http.client.HTTPConnection(url.hostname, url.port, timeout=30)
         headers = {
@@ -70,12 +83,14 @@ class Browser:
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         body = None
-        if form is not None:
+        if form is not None and files is None:
             body = urllib.parse.urlencode(form)
             headers["Content-Type"] = "application/x-www-form-urlencoded"
         if json_body is not None:
             body = json.dumps(json_body)
             headers["Content-Type"] = "application/json"
+        if files is not None:
+            body, headers["Content-Type"] = multipart(form or {}, files)
         if method == "POST":
             headers["Origin"] = f"https://{url.netloc}"
             headers["Referer"] = f"https://{url.netloc}{path}"
@@ -83,13 +98,82 @@ class Browser:
             headers["Authorization"] = f"Token {token}"
         connection.request(method, path, body=body, headers=headers)
         response = connection.getresponse()
-        content = response.read().decode("utf-8", "replace")
+        data = response.read()
+        content = data if raw else data.decode("utf-8", "replace")
         for header, value in response.getheaders():
             if header.lower() == "set-cookie":
                 name, _, rest = value.partition("=")
                 self.cookies[name.strip()] = rest.split(";", 1)[0]
         connection.close()
         return response.status, dict(response.getheaders()), content
+
+
+def multipart(fields: dict, files: dict) -> tuple[bytes, str]:
+    """A multipart/form-data body (what a phone's upload form sends), standard library only."""
+    boundary = f"rehearsal{os.urandom(8).hex()}"
+    parts = []
+    for name, value in fields.items():
+        parts.append(
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n'.encode()
+            + str(value).encode()
+            + b"\r\n"
+        )
+    for name, (filename, content_type, content) in files.items():
+        parts.append(
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; '
+            f'filename="{filename}"\r\nContent-Type: {content_type}\r\n\r\n'.encode()
+            + content
+            + b"\r\n"
+        )
+    return b"".join(parts) + f"--{boundary}--\r\n".encode(), (
+        f"multipart/form-data; boundary={boundary}"
+    )
+
+
+def png(width: int = 96, height: int = 64) -> bytes:
+    """A real PNG (a colour gradient), made with zlib: the server decodes and re-encodes it."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (
+            struct.pack(">I", len(data))
+            + kind
+            + data
+            + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+        )
+
+    rows = b"".join(
+        b"\x00" + bytes(v for x in range(width) for v in (x * 2 % 256, y * 3 % 256, 120))
+        for y in range(height)
+    )
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(rows))
+        + chunk(b"IEND", b"")
+    )
+
+
+def sign_in(base: str, username: str) -> Browser:
+    """A browser signed in through the login page of ``base``."""
+    browser = Browser()
+    status, _h, page = browser.request(base, "GET", "/accounts/login/")
+    token_match = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+    if status != 200 or not token_match:
+        fail(f"login page: {status}")
+    status, _h, _b = browser.request(
+        base,
+        "POST",
+        "/accounts/login/",
+        form={
+            "csrfmiddlewaretoken": token_match.group(1),
+            "username": username,
+            "password": PASSWORD,
+        },
+    )
+    if status != 302 or "sessionid" not in browser.cookies:
+        fail(f"sign-in as {username} on {base} answered {status}")
+    return browser
 
 
 def log(name: str) -> str:
@@ -270,8 +354,85 @@ def main() -> None:
         f"{survivor} redelivered and finished job {job}: {len(mails)} emails, none lost, none twice"
     )
 
+    print("--- 6. a sign's photo uploaded through web-1 is served by web-2", flush=True)
+    status, _h, body = browser.request(
+        WEB[0], "POST", "/api/v1/auth/token/", json_body={"username": "cadre", "password": PASSWORD}
+    )
+    if status != 200:
+        fail(f"cadre's token: {status} {body[:200]}")
+    cadre_token = json.loads(body)["token"]
+    status, _h, body = browser.request(
+        WEB[0],
+        "POST",
+        "/api/v1/plaques/",
+        token=cadre_token,
+        form={
+            "community": COMMUNITIES[0],
+            "text": "彩排挂牌",
+            "kind": "other",
+            "placement": "exterior",
+            "location": "大门右侧",
+            "installed_on": datetime.date.today().isoformat(),
+        },
+        files={"photo": ("plaque.png", "image/png", png())},
+    )
+    if status != 201:
+        fail(f"web-1: the sign with a photo was not created: {status} {body[:300]}")
+    created = json.loads(body)
+    photo_path = urllib.parse.urlparse(created["photo_url"]).path
+    say(f"web-1: sign {created['id']} created with a photo (re-encoded as JPEG)")
+    cadre = sign_in(WEB[1], "cadre")
+    served = {}
+    for name, base in (("web-2", WEB[1]), ("web-1", WEB[0])):
+        status, headers, photo = cadre.request(base, "GET", photo_path, raw=True)
+        if status != 200 or not photo.startswith(b"\xff\xd8"):
+            fail(f"{name} did not serve the photo uploaded through web-1: {status} {headers}")
+        served[name] = photo
+    if served["web-1"] != served["web-2"]:
+        fail("the two web machines served different bytes for one photo")
+    stored = [p for p in (WORK / "shared-media").rglob("*") if p.is_file()]
+    if not any(p.read_bytes() == served["web-2"] for p in stored):
+        fail("the photo web-2 served is not the file on the shared upload storage")
+    say(
+        f"web-2: {photo_path} 200, {len(served['web-2'])} bytes of JPEG, the same file web-1 "
+        "wrote to the shared MEDIA_ROOT"
+    )
+    anonymous = Browser()
+    status, _h, _b = anonymous.request(WEB[1], "GET", photo_path, raw=True)
+    if status == 200:
+        fail("web-2 served a community's photo to a visitor who is not signed in")
+    say(f"web-2: the same photo without signing in: {status} (uploads are never public)")
+
+    print("--- 7. a server error is logged with its traceback where an operator looks", flush=True)
+    # A realistic fault: a table the app role may not read (a grant forgotten after a
+    # migration). The owner revokes it for a moment; web-2 answers 500 and logs why.
+    owner = os.environ["OWNER_DATABASE_URL"]
+    app_role = urllib.parse.urlparse(os.environ["DATABASE_URL"]).username
+    psql(owner, f'REVOKE SELECT ON registry_workitem FROM "{app_role}"')
+    try:
+        status, _h, body = browser.request(WEB[1], "GET", "/api/v1/work-items/", token=token)
+    finally:
+        psql(owner, f'GRANT SELECT ON registry_workitem TO "{app_role}"')
+    if status != 500:
+        fail(f"the revoked table gave {status}, not 500")
+    if "Traceback" in body or "registry_workitem" in body:
+        fail("the 500 answer shows the error's details to the client")
+    wait_for(
+        "the traceback in web-2's log",
+        lambda: (
+            "Traceback (most recent call last)" in log("web2")
+            and "permission denied for table registry_workitem" in log("web2")
+        ),
+        10,
+    )
+    say("web-2 answered 500 without details; its log (the journal in production) has the traceback")
+    status, _h, _b = browser.request(WEB[1], "GET", "/api/v1/work-items/", token=token)
+    if status != 200:
+        fail(f"after the grant was restored: {status}")
+    say("grant restored: /api/v1/work-items/ 200 again")
+
     print(
-        "--- 6. backup, restore into a new database, verify against the backup's head", flush=True
+        "--- 8. backup, restore into a new database, verify against the backup's head", flush=True
     )
     backups = WORK / "backups"
     run(["deploy/backup.sh", str(backups)])
@@ -286,8 +447,12 @@ def main() -> None:
     )
     count = psql(os.environ["REHEARSAL_RESTORE_URL"], "SELECT count(*) FROM registry_auditentry")
     say(f"restored {count} audit entries; verify_audit: intact and reaching the signed head")
+    restored_media = [p for p in (WORK / "restored-media").rglob("*") if p.is_file()]
+    if not any(p.read_bytes() == served["web-2"] for p in restored_media):
+        fail("the restored uploads do not hold the sign's photo")
+    say(f"restored uploads: {len(restored_media)} files, the sign's photo among them")
 
-    print("--- 7. entries cut off the end of a restored log are detected", flush=True)
+    print("--- 9. entries cut off the end of a restored log are detected", flush=True)
     psql(
         os.environ["REHEARSAL_PGSUPER_URL"],
         "SET session_replication_role = replica; DELETE FROM registry_auditentry WHERE id IN "

@@ -131,8 +131,9 @@ start smtp "$PYTHON" -m deploy.rehearsal.smtp_sink "$REHEARSAL_MAILBOX" "$SMTP_P
 WEB1_PORT="$(free_port)" WEB2_PORT="$(free_port)"
 for n in 1 2; do
     port_var="WEB${n}_PORT"
-    start "web$n" "$BIN/gunicorn" config.wsgi:application --bind "127.0.0.1:${!port_var}" \
-        --workers 2 --timeout 60 --access-logfile - --error-logfile -
+    # The web machines' own settings file (deploy/gunicorn.conf.py), with this port.
+    start "web$n" "$BIN/gunicorn" -c deploy/gunicorn.conf.py config.wsgi:application \
+        --bind "127.0.0.1:${!port_var}" --workers 2
 done
 for n in 1 2; do
     start "worker$n" "$BIN/celery" -A config worker --loglevel INFO --concurrency 2 -n "w$n@%h"

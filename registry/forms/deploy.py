@@ -35,3 +35,10 @@ class AccountImportForm(forms.Form):
         label=_("Excel workbook (.xlsx)"),
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
     )
+
+
+class CalendarImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("The schedule as a sheet (.xlsx: 日期, 类型, 名称)"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
+    )

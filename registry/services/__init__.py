@@ -13,7 +13,14 @@ from registry.services.admission import (
     application_update,
     application_withdraw,
 )
-from registry.services.calendar import calendar_day_delete, calendar_day_set, calendar_import
+from registry.services.calendar import (
+    calendar_apply,
+    calendar_day_delete,
+    calendar_day_set,
+    calendar_import,
+    calendar_import_preview,
+    calendar_plan_load,
+)
 from registry.services.dispatch import (
     ASSIGNMENT,
     ASSIGNMENT_ACTIONS,
@@ -71,9 +78,12 @@ __all__ = [
     "application_update",
     "application_withdraw",
     "assignment_respond",
+    "calendar_apply",
     "calendar_day_delete",
     "calendar_day_set",
     "calendar_import",
+    "calendar_import_preview",
+    "calendar_plan_load",
     "dispatch_create",
     "dispatch_ratify",
     "division_import_apply",

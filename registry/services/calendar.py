@@ -7,7 +7,9 @@ Each change is audited, and after commit every process drops its cached calendar
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass, field
 
+from django.core import signing
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -118,21 +120,109 @@ def _parse_sheet(upload) -> list[tuple[datetime.date, str, str]]:
     return parsed
 
 
+CalendarRow = tuple[datetime.date, str, str]
+
+
+@dataclass
+class CalendarPlan:
+    """What importing a sheet would do, shown before anything changes."""
+
+    rows: list[CalendarRow]
+    added: list[CalendarRow] = field(default_factory=list)
+    # (the new row, the kind and name the table holds today)
+    changed: list[tuple[CalendarRow, str, str]] = field(default_factory=list)
+    unchanged: int = 0
+
+    @property
+    def years(self) -> list[int]:
+        return sorted({day.year for day, _kind, _name in self.rows})
+
+    def signed(self) -> str:
+        """The parsed rows, signed, for the page's confirmation step: the file need not be
+        uploaded twice nor kept anywhere, and a tampered plan is refused."""
+        return signing.dumps(
+            [[day.isoformat(), kind, name] for day, kind, name in self.rows], salt=_PLAN_SALT
+        )
+
+
+_PLAN_SALT = "registry.calendar.import"
+# A plan shown in the morning and confirmed after lunch is still fine; one from last week is not.
+PLAN_MAX_AGE_SECONDS = 6 * 3600
+
+
+def _plan(rows: list[CalendarRow], *, lock: bool = False) -> CalendarPlan:
+    existing = CalendarDay.objects.filter(day__in=[row[0] for row in rows])
+    if lock:
+        existing = existing.select_for_update()
+    today = {entry.day: entry for entry in existing}
+    plan = CalendarPlan(rows=rows)
+    for row in rows:
+        entry = today.get(row[0])
+        if entry is None:
+            plan.added.append(row)
+        elif (entry.kind, entry.name) != row[1:]:
+            plan.changed.append((row, entry.kind, entry.name))
+        else:
+            plan.unchanged += 1
+    return plan
+
+
+def calendar_import_preview(*, actor: User, upload) -> CalendarPlan:
+    """Read a sheet (日期, 类型, 名称) and say what importing it would add and change."""
+    require(actor, "calendar.manage")
+    return _plan(_parse_sheet(upload))
+
+
+def calendar_plan_load(signed: str) -> list[CalendarRow]:
+    """The rows of a plan this portal signed (``CalendarPlan.signed``), or a clear 400."""
+    try:
+        raw = signing.loads(signed, salt=_PLAN_SALT, max_age=PLAN_MAX_AGE_SECONDS)
+        return [(datetime.date.fromisoformat(day), kind, name) for day, kind, name in raw]
+    except signing.SignatureExpired as exc:
+        raise InvalidInput(
+            _("This preview is too old; choose the file again."), code="plan_expired"
+        ) from exc
+    except (signing.BadSignature, TypeError, ValueError) as exc:
+        raise InvalidInput(
+            _("This preview cannot be read; choose the file again."), code="bad_plan"
+        ) from exc
+
+
 @transaction.atomic
+def calendar_apply(*, actor: User, rows: list[CalendarRow]) -> CalendarPlan:
+    """Write the rows that differ from the table (each through calendar_day_set: audited,
+    every process reloads the calendar after commit). Returns what was done."""
+    require(actor, "calendar.manage")
+    plan = _plan(rows, lock=True)
+    for day, kind, name in [*plan.added, *(row for row, _k, _n in plan.changed)]:
+        calendar_day_set(actor=actor, day=day, kind=kind, name=name)
+    return plan
+
+
 def calendar_import(*, actor: User, upload) -> int:
     """A year's schedule from the State Council's notice as a sheet (日期, 类型, 名称):
     all rows or none; re-importing the same sheet changes nothing. Returns days changed."""
     require(actor, "calendar.manage")
-    rows = _parse_sheet(upload)
-    existing = {
-        entry.day: entry
-        for entry in CalendarDay.objects.select_for_update().filter(day__in=[r[0] for r in rows])
-    }
-    changed = 0
-    for day, kind, name in rows:
-        entry = existing.get(day)
-        if entry and (entry.kind, entry.name) == (kind, name):
-            continue
-        calendar_day_set(actor=actor, day=day, kind=kind, name=name)
-        changed += 1
-    return changed
+    plan = calendar_apply(actor=actor, rows=_parse_sheet(upload))
+    return len(plan.added) + len(plan.changed)
+
+
+def calendar_template() -> bytes:
+    """An empty sheet with the three columns and two example rows, to fill from the notice."""
+    return excel.workbook_bytes(
+        excel.Sheet(
+            title=_("Holiday calendar"),
+            columns=TEMPLATE_COLUMNS,
+            rows=[
+                (datetime.date(2027, 10, 1), "放假", "国庆节"),
+                (datetime.date(2027, 10, 9), "上班", "国庆节调休"),
+            ],
+        )
+    )
+
+
+TEMPLATE_COLUMNS = [
+    excel.Column("day", "日期", 14),
+    excel.Column("kind", "类型", 10),
+    excel.Column("name", "名称", 20),
+]

@@ -201,3 +201,107 @@ def test_the_banner_goes_once_the_year_is_entered(
         page = client.get("/lists/").content.decode()
     assert "2027" not in page or BANNER not in page
     assert "data-calendar-year" not in page
+
+
+# --- The administrator's page: preview, confirm, and the gate follows (issue 16.3) ----------
+
+
+NOTICE_2027 = (
+    ("2027-10-01", "放假", "国庆节"),
+    ("2027-10-04", "放假", "国庆节"),
+    ("2027-10-09", "上班", "国庆节调休"),
+)
+
+
+def _plan_of(page: str) -> str:
+    import re
+
+    return re.search(r'name="plan" value="([^"]+)"', page).group(1)
+
+
+def test_the_page_previews_the_sheet_and_imports_it_on_confirmation(
+    world, client, django_capture_on_commit_callbacks
+):
+    services.calendar_day_set(
+        actor=world.admin, day=datetime.date(2027, 10, 4), kind="workday", name="旧"
+    )
+    client.force_login(world.admin)
+    upload = sheet(*NOTICE_2027)
+    upload.name = "2027.xlsx"
+    preview = client.post(reverse("calendar"), {"file": upload})
+    page = preview.content.decode()
+    assert preview.status_code == 200
+    assert "将新增 2 天，修改 1 天，0 天无需变化" in page
+    # Nothing changed yet: the preview writes nothing.
+    assert CalendarDay.objects.get(day=datetime.date(2027, 10, 4)).kind == "workday"
+    assert CalendarDay.objects.count() == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        done = client.post(reverse("calendar"), {"plan": _plan_of(page)})
+    assert done.status_code == 302 and done["Location"] == "/calendar/?year=2027"
+    assert CalendarDay.objects.count() == 3
+    assert CalendarDay.objects.get(day=datetime.date(2027, 10, 4)).kind == "holiday"
+    assert not is_working_day(datetime.date(2027, 10, 1))
+    assert is_working_day(datetime.date(2027, 10, 9))  # a Saturday made a working day
+    assert AuditEntry.objects.filter(action="calendar.set").count() == 4
+    shown = client.get(done["Location"]).content.decode()
+    assert "2027-10-09" in shown and "国庆节调休" in shown
+    # Confirming the same plan again changes nothing.
+    client.post(reverse("calendar"), {"plan": _plan_of(page)})
+    assert AuditEntry.objects.filter(action="calendar.set").count() == 4
+
+
+def test_a_tampered_or_stale_plan_is_refused(world, client):
+    client.force_login(world.admin)
+    upload = sheet(*NOTICE_2027)
+    upload.name = "2027.xlsx"
+    plan = _plan_of(client.post(reverse("calendar"), {"file": upload}).content.decode())
+    response = client.post(reverse("calendar"), {"plan": plan[:-3] + "xyz"})
+    assert response.status_code == 400
+    assert "无法读取" in response.content.decode()
+    with time_machine.travel(datetime.datetime.now() + datetime.timedelta(hours=7)):
+        client.force_login(world.admin)  # a new session: the plan is what is old
+        response = client.post(reverse("calendar"), {"plan": plan})
+        assert "已过期" in response.content.decode()
+    assert response.status_code == 400
+    assert not CalendarDay.objects.exists()
+
+
+def test_a_bad_sheet_on_the_page_names_the_rows_and_imports_nothing(world, client):
+    client.force_login(world.admin)
+    upload = sheet(("2027-10-01", "放假", "国庆节"), ("明天", "放假", ""), ("2027-10-02", "休", ""))
+    upload.name = "bad.xlsx"
+    response = client.post(reverse("calendar"), {"file": upload})
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert 'name="plan"' not in page
+    assert "不是日期" in page or "日期" in page
+    assert page.count("<td class=\"num\">") >= 2  # rows 3 and 4 listed
+    assert not CalendarDay.objects.exists()
+
+
+def test_the_page_says_where_each_year_comes_from(world, client):
+    services.calendar_day_set(actor=world.admin, day=datetime.date(2027, 1, 1), kind="holiday")
+    client.force_login(world.admin)
+    with time_machine.travel(datetime.datetime(2026, 12, 1, 9, 0), tick=False):
+        page = client.get(reverse("calendar") + "?year=9999").content.decode()
+    assert "内置安排" in page  # 2026: the package
+    assert "在此录入" in page  # 2027: the table
+    assert "2026 年录入的日期" in page  # ?year=9999 is not a year anyone means
+
+
+@pytest.mark.parametrize("who", ["reviewer", "cadre", "department_staff"])
+def test_only_administrators_open_the_calendar_page(world, client, who):
+    client.force_login(getattr(world.a, who))
+    assert client.get(reverse("calendar")).status_code == 403
+    assert client.get(reverse("calendar-template")).status_code == 403
+
+
+def test_the_empty_sheet_downloads_and_imports_back(world, client):
+    from openpyxl import load_workbook
+
+    client.force_login(world.admin)
+    response = client.get(reverse("calendar-template"))
+    assert response.status_code == 200
+    rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    assert rows[0] == ("日期", "类型", "名称")
+    assert services.calendar_import(actor=world.admin, upload=io.BytesIO(response.content)) == 2
