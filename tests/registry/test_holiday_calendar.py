@@ -275,7 +275,7 @@ def test_a_bad_sheet_on_the_page_names_the_rows_and_imports_nothing(world, clien
     assert response.status_code == 400
     assert 'name="plan"' not in page
     assert "不是日期" in page or "日期" in page
-    assert page.count("<td class=\"num\">") >= 2  # rows 3 and 4 listed
+    assert page.count('<td class="num">') >= 2  # rows 3 and 4 listed
     assert not CalendarDay.objects.exists()
 
 
