@@ -32,6 +32,7 @@ def register() -> None:
         # reach what reached communities through the dispatches.
         NavLink("inbox", _("Inbox"), ("workbench.community", "workbench.liaison"), 50),
         NavLink("work-items", _("Work items"), "work_item.view", 90),
+        NavLink("account-import", _("Accounts"), "workbench.administrator", 95),
         # Public: in the footer, for everyone.
         NavLink("published-lists", _("Published lists"), "", 10),
         NavLink("verify", _("Verify an admission number"), "", 20),
@@ -101,6 +102,14 @@ def register() -> None:
             name="supervisor-links",
             order=20,
         ),
+        WorkbenchSection(
+            "administrator",
+            "workbench.administrator",
+            _("Accounts of your area"),
+            template="registry/_workbench_links.html",
+            name="administrator-links",
+            order=10,
+        ),
     ):
         plugins.workbench_section(section)
 
@@ -131,6 +140,23 @@ def register() -> None:
             20,
         ),
         SectionLink("supervisor-links", "notifications", _("Notifications"), "authenticated", 90),
+        SectionLink(
+            "administrator-links",
+            "account-import",
+            _("Import accounts from Excel"),
+            "account.manage",
+            10,
+        ),
+        SectionLink(
+            "administrator-links",
+            "account-deactivate",
+            _("Deactivate an account (离任)"),
+            "account.manage",
+            20,
+        ),
+        SectionLink(
+            "administrator-links", "notifications", _("Notifications"), "authenticated", 90
+        ),
     ):
         plugins.section_link(link)
 

@@ -52,6 +52,10 @@ ACTION_ROLES: dict[str, frozenset[Role]] = {
     "workbench.community": frozenset({Role.COMMUNITY_CADRE}),
     "workbench.liaison": frozenset({Role.LIAISON}),
     "workbench.supervisor": frozenset({Role.SUPERVISOR}),
+    # Accounts of an area's organisations: imported in bulk, deactivated at 离任. The
+    # administrator (superuser) holds it everywhere (ADMIN_ACTIONS).
+    "account.manage": frozenset({Role.AREA_ADMINISTRATOR}),
+    "workbench.administrator": frozenset({Role.AREA_ADMINISTRATOR}),
 }
 # calendar.manage: the holiday table; division.import: the official division-code tree.
 ADMIN_ACTIONS = frozenset(
@@ -59,6 +63,7 @@ ADMIN_ACTIONS = frozenset(
         "organisation.view",
         "organisation.manage",
         "user.manage",
+        "account.manage",
         "calendar.manage",
         "division.import",
     }

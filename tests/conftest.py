@@ -71,6 +71,7 @@ class Jurisdiction:
     cadre: User
     liaison: User
     supervisor: User
+    administrator: User  # the district's area administrator (accounts only)
 
     def user(self, role: str) -> User:
         return {
@@ -79,6 +80,7 @@ class Jurisdiction:
             Role.COMMUNITY_CADRE: self.cadre,
             Role.LIAISON: self.liaison,
             Role.SUPERVISOR: self.supervisor,
+            Role.AREA_ADMINISTRATOR: self.administrator,
         }[Role(role)]
 
 
@@ -131,6 +133,7 @@ def _jurisdiction(city: Organisation, letter: str, number: int) -> Jurisdiction:
         cadre=member(Role.COMMUNITY_CADRE, community),
         liaison=member(Role.LIAISON, community),
         supervisor=member(Role.SUPERVISOR, district),
+        administrator=member(Role.AREA_ADMINISTRATOR, district),
     )
 
 

@@ -31,9 +31,17 @@ ROLES = [
     "community_cadre",
     "liaison",
     "supervisor",
+    "area_administrator",
     "admin",
 ]
-ROLE_HOLDERS = ["department_staff", "reviewer", "community_cadre", "liaison", "supervisor"]
+ROLE_HOLDERS = [
+    "department_staff",
+    "reviewer",
+    "community_cadre",
+    "liaison",
+    "supervisor",
+    "area_administrator",
+]
 
 
 def user_for(world, role: str):
@@ -810,12 +818,22 @@ DEPLOY_ENDPOINTS = [
         **only(302, "admin", anonymous=302),
     ),
     Endpoint(
-        "account-import", "get", fixed("/accounts/import/"), **only(200, "admin", anonymous=302)
+        "account-import",
+        "get",
+        fixed("/accounts/import/"),
+        **only(200, "admin", "area_administrator", anonymous=302),
     ),
     Endpoint(
         "account-deactivate",
         "get",
         fixed("/accounts/deactivate/"),
+        **only(200, "admin", "area_administrator", anonymous=302),
+    ),
+    Endpoint("calendar", "get", fixed("/calendar/"), **only(200, "admin", anonymous=302)),
+    Endpoint(
+        "calendar-template",
+        "get",
+        fixed("/calendar/template.xlsx"),
         **only(200, "admin", anonymous=302),
     ),
     Endpoint(

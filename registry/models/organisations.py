@@ -168,6 +168,9 @@ class Role(models.TextChoices):
     COMMUNITY_CADRE = "community_cadre", _("Community cadre")
     LIAISON = "liaison", _("Monitoring-point liaison")
     SUPERVISOR = "supervisor", _("Supervisor")
+    # A district's (or city's) own IT staff: accounts of the organisations in its area,
+    # nothing else (no review, no dispatch, no supervision).
+    AREA_ADMINISTRATOR = "area_administrator", _("Area administrator")
 
 
 # Which kind of organisation each role is held in.
@@ -177,6 +180,7 @@ ROLE_ORGANISATION_KIND = {
     Role.COMMUNITY_CADRE: Organisation.Kind.COMMUNITY,
     Role.LIAISON: Organisation.Kind.COMMUNITY,
     Role.SUPERVISOR: Organisation.Kind.AREA,
+    Role.AREA_ADMINISTRATOR: Organisation.Kind.AREA,
 }
 
 

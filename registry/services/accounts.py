@@ -19,9 +19,9 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from registry import audit_actions, excel
+from registry import audit_actions, excel, permissions
 from registry.audit import audit_record
-from registry.errors import IllegalTransition, InvalidInput
+from registry.errors import IllegalTransition, InvalidInput, PermissionDenied
 from registry.models import ROLE_ORGANISATION_KIND, Membership, Organisation, Role, User
 from registry.services.common import require
 
@@ -69,6 +69,7 @@ def role_names() -> dict[str, Role]:
             "联络员": Role.LIAISON,
             "督查人员": Role.SUPERVISOR,
             "督查员": Role.SUPERVISOR,
+            "账号管理员": Role.AREA_ADMINISTRATOR,
         }
     )
     return names
@@ -113,7 +114,7 @@ class AccountImportResult:
         return dict(sorted(groups.items()))
 
 
-def _parse(upload) -> dict[str, dict]:
+def _parse(upload, actor: User) -> dict[str, dict]:
     rows = excel.load_rows(upload)
     columns = [_HEADERS.get(str(cell or "").strip().lower()) for cell in rows[0]]
     if not {"name", "mobile", "organisation", "roles"} <= set(columns):
@@ -151,11 +152,23 @@ def _parse(upload) -> dict[str, dict]:
         if organisation is None or not organisation.is_active:
             error(number, "组织机构代码", _("No open organisation has this code."))
             continue
+        if not permissions.may(actor, "account.manage", organisation):
+            # An area administrator imports for the organisations under their area only.
+            error(number, "组织机构代码", _("This organisation is outside your area."))
+            continue
         roles = []
         for label in filter(None, _SPLIT_ROLES.split(values["roles"])):
             role = names.get(label) or names.get(label.lower())
             if role is None:
                 error(number, "角色", _("Unknown role: %(role)s.") % {"role": label})
+                break
+            if role == Role.AREA_ADMINISTRATOR and not actor.is_superuser:
+                # Nobody hands out the right to hand out accounts but the administrator.
+                error(
+                    number,
+                    "角色",
+                    _("Only the portal's administrator grants the area administrator role."),
+                )
                 break
             if ROLE_ORGANISATION_KIND[role] != organisation.kind:
                 error(
@@ -217,11 +230,8 @@ def accounts_import(*, actor: User, upload) -> AccountImportResult:
     Returns the new accounts' one-time credentials, to be shown once; only their hashes
     are stored. Existing people (same mobile number) only gain the memberships they lack.
     """
-    require(actor, "user.manage")
-    people = _parse(upload)
-    for person in people.values():
-        for organisation, _role in person["memberships"]:
-            require(actor, "user.manage", organisation)
+    require(actor, "account.manage")
+    people = _parse(upload, actor)
     existing = {u.mobile: u for u in User.objects.filter(mobile__in=list(people))}
     held = set(
         Membership.objects.filter(user__in=list(existing.values())).values_list(
@@ -304,14 +314,31 @@ def accounts_import(*, actor: User, upload) -> AccountImportResult:
     return result
 
 
+def may_deactivate(actor: User, user: User) -> bool:
+    """The administrator may switch off anyone; an area administrator a person whose every
+    open membership lies in their area (never an administrator, nor someone with no role,
+    whose area nobody can tell)."""
+    if actor.is_superuser:
+        return True
+    if user.is_superuser or user.is_staff:
+        return False
+    held = list(
+        user.memberships.filter(ended_on__isnull=True).values_list("organisation__path", flat=True)
+    )
+    areas = [grant.path for grant in permissions.grants_for(actor, "account.manage")]
+    return bool(held) and all(any(path.startswith(area) for area in areas) for path in held)
+
+
 @transaction.atomic
 def user_deactivate(
     *, actor: User, user: User, left_on: datetime.date | None = None, reason: str = ""
 ) -> User:
     """离任: the account is switched off, its memberships end on ``left_on``, its API tokens
     are revoked; the person's name stays on everything they did (audit, history)."""
-    require(actor, "user.manage")
+    require(actor, "account.manage")
     user = User.objects.select_for_update().get(pk=user.pk)
+    if not may_deactivate(actor, user):
+        raise PermissionDenied(_("This account is not one of your area's."))
     if not user.is_active:
         raise IllegalTransition(_("This account has already been deactivated."))
     if user.pk == actor.pk:

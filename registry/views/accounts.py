@@ -24,7 +24,7 @@ from registry.errors import DomainError
 from registry.excel import XLSX_CONTENT_TYPE
 from registry.forms.deploy import AccountImportForm
 from registry.models import User
-from registry.services.accounts import credentials_workbook
+from registry.services.accounts import credentials_workbook, may_deactivate
 
 
 @never_cache
@@ -33,7 +33,7 @@ from registry.services.accounts import credentials_workbook
 def account_import(request: HttpRequest) -> HttpResponse:
     """Import people from Excel; the answer carries the one-time credentials, once: the
     printable sheet and a workbook per street embedded in the page, stored nowhere."""
-    pages.require(request, "user.manage")
+    pages.require(request, "account.manage")
     form = AccountImportForm(request.POST or None, request.FILES or None)
     row_errors: list[dict] = []
     status, result, downloads = 200, None, []
@@ -103,10 +103,16 @@ class DeactivateForm(forms.Form):
     left_on = forms.DateField(label=gettext_lazy("Left on"), required=False)
     reason = forms.CharField(label=gettext_lazy("Reason"), max_length=200, required=False)
 
+    def __init__(self, *args, actor: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.actor = actor
+
     def clean_username(self) -> User:
         user = User.objects.filter(username=self.cleaned_data["username"].strip()).first()
-        if user is None:
-            raise forms.ValidationError(_("No account has this username."))
+        # An area administrator learns nothing of accounts outside the area: the same
+        # answer as for a username nobody has.
+        if user is None or not may_deactivate(self.actor, user):
+            raise forms.ValidationError(_("No account of your area has this username."))
         return user
 
     def clean_left_on(self) -> datetime.date:
@@ -117,9 +123,11 @@ class DeactivateForm(forms.Form):
 @require_http_methods(["GET", "POST"])
 def account_deactivate(request: HttpRequest) -> HttpResponse:
     """离任: switch an account off, keeping it and its history."""
-    pages.require(request, "user.manage")
+    pages.require(request, "account.manage")
     form = DeactivateForm(
-        request.POST or None, initial={"username": request.GET.get("username", "")}
+        request.POST or None,
+        initial={"username": request.GET.get("username", "")},
+        actor=request.user,
     )
     status = 200
     if request.method == "POST":

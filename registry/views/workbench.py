@@ -21,6 +21,7 @@ WORKBENCHES = {
     "community": _("Community workbench"),
     "liaison": _("Monitoring-point workbench"),
     "supervisor": _("Supervision workbench"),
+    "administrator": _("Account administration workbench"),
 }
 
 

@@ -231,3 +231,84 @@ def test_the_command_writes_the_credentials_workbook(world, tmp_path, capsys):
     assert check_password(zhang[5], User.objects.get(username=zhang[4]).password)
     with pytest.raises(CommandError, match="exists"):
         call_command("import_users", str(source), "--out", str(out))
+
+
+# --- A district's own administrator (区域管理员): accounts of the district, nothing else ------
+
+
+def test_an_area_administrator_imports_the_accounts_of_their_area(
+    world, django_assert_max_num_queries
+):
+    admin_a = world.a.administrator
+    area_rows = [r for r in rows(world) if r[2] != world.b.community.code]
+    with django_assert_max_num_queries(40):
+        result = services.accounts_import(actor=admin_a, upload=sheet(*area_rows))
+    assert {c.display_name for c in result.credentials} == {"张三", "李四", "赵六"}
+    audit = AuditEntry.objects.filter(action="user.create", actor=admin_a)
+    assert audit.count() == 3
+    # Re-importing changes nothing, as for the administrator.
+    again = services.accounts_import(actor=admin_a, upload=sheet(*area_rows))
+    assert again.credentials == [] and again.memberships_added == 0
+
+
+def test_an_area_administrator_cannot_reach_outside_the_area_nor_hand_out_their_role(world):
+    before = User.objects.count()
+    with pytest.raises(InvalidInput) as caught:
+        services.accounts_import(
+            actor=world.a.administrator,
+            upload=sheet(
+                ("张三", "13800000001", world.a.community.code, "社区干部"),
+                ("王五", "13900000003", world.b.community.code, "社区干部"),  # district B
+                ("孙七", "13900000005", world.a.district.code, "区域管理员"),
+                ("周八", "13900000006", world.city.code, "督查人员"),  # above the district
+            ),
+        )
+    found = [(r["row"], r["column"], r["message"]) for r in caught.value.extra["rows"]]
+    assert found == [
+        (3, "组织机构代码", "该组织机构不在您管辖的区域内。"),
+        (4, "角色", "只有平台管理员可以授予区域管理员角色。"),
+        (5, "组织机构代码", "该组织机构不在您管辖的区域内。"),
+    ]
+    assert User.objects.count() == before  # all or nothing
+    # The portal's administrator may grant it.
+    result = services.accounts_import(
+        actor=world.admin,
+        upload=sheet(("孙七", "13900000005", world.a.district.code, "区域管理员")),
+    )
+    assert len(result.credentials) == 1
+
+
+def test_an_area_administrator_deactivates_only_their_area_s_people(world, client):
+    admin_a = world.a.administrator
+    services.user_deactivate(actor=admin_a, user=world.a.cadre, reason="调离")
+    assert not User.objects.get(pk=world.a.cadre.pk).is_active
+    for outside in (world.b.cadre, world.admin, world.outsider, world.b.administrator):
+        with pytest.raises(PermissionDenied):
+            services.user_deactivate(actor=admin_a, user=outside)
+        assert User.objects.get(pk=outside.pk).is_active
+    # A person with memberships inside and outside the area is the administrator's call.
+    Membership.objects.create(user=world.a.reviewer, organisation=world.b.district, role="reviewer")
+    with pytest.raises(PermissionDenied):
+        services.user_deactivate(actor=admin_a, user=world.a.reviewer)
+    # The page answers as for a username nobody has: nothing learnt about district B.
+    client.force_login(admin_a)
+    response = client.post("/accounts/deactivate/", {"username": world.b.cadre.username})
+    assert response.status_code == 400
+    assert "您管辖的区域内没有该用户名的账号" in response.content.decode()
+    assert User.objects.get(pk=world.b.cadre.pk).is_active
+
+
+def test_the_area_administrator_s_workbench_leads_to_the_account_pages(world, client):
+    client.force_login(world.a.administrator)
+    home = client.get("/")
+    assert home.status_code == 302 and home["Location"] == "/workbench/administrator/"
+    page = client.get(home["Location"]).content.decode()
+    assert "账号管理工作台" in page
+    assert 'href="/accounts/import/"' in page and 'href="/accounts/deactivate/"' in page
+    # Accounts only: no review, no dispatch, no supervision, no Django admin.
+    for path in ("/review/", "/dispatch/new/", "/workbench/supervisor/"):
+        assert client.get(path).status_code in (403, 404), path
+    assert client.get("/manage/").status_code == 302  # the admin's sign-in, not the index
+    upload = SimpleUploadedFile("cadres.xlsx", sheet(*rows(world)[:1]).getvalue())
+    response = client.post("/accounts/import/", {"file": upload})
+    assert response.status_code == 200 and "张三" in response.content.decode()
