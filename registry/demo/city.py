@@ -204,6 +204,14 @@ DEMO_USERS = [
         role_label="督查人员 Supervisor",
         who="示范市 (市督查办)",
     ),
+    DemoUser(
+        username="district_admin",
+        display_name="孙丽",
+        role=Role.AREA_ADMINISTRATOR,
+        organisation_code="990102",
+        role_label="区域管理员 Area administrator",
+        who="东城区 (区民政局，本区账号)",
+    ),
 ]
 
 

@@ -18,6 +18,7 @@ HOMES = {
     Role.COMMUNITY_CADRE: ("社区工作台", "community"),
     Role.LIAISON: ("监测点工作台", "community"),
     Role.SUPERVISOR: ("督查工作台", "district"),
+    Role.AREA_ADMINISTRATOR: ("账号管理工作台", "district"),
 }
 
 
@@ -33,6 +34,33 @@ def test_each_role_signs_in_and_sees_its_home(page, live_server, world, role):
     expect(page.locator(".current-user")).to_contain_text(user.display_name)
     expect(page.get_by_role("link", name=heading)).to_have_attribute("aria-current", "page")
     page.screenshot(path=artifact_path(f"home-desktop-{role}"), full_page=True)
+
+
+def test_the_area_administrator_imports_their_district_s_cadres_on_a_phone(
+    phone_page, live_server, world, tmp_path
+):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.append(["姓名", "手机号码", "组织机构代码", "角色"])
+    book.active.append(["张三", "13800000001", world.a.community.code, "社区干部"])
+    book.active.append(["王五", "13900000003", world.b.community.code, "社区干部"])
+    bad = tmp_path / "mixed.xlsx"
+    book.save(bad)
+    login(phone_page, live_server, world.a.administrator.username, TEST_PASSWORD)
+    expect(phone_page.get_by_role("heading", level=1)).to_have_text("账号管理工作台")
+    phone_page.get_by_role("link", name="从 Excel 导入账号").click()
+    phone_page.set_input_files("input[type=file]", str(bad))
+    phone_page.get_by_role("button", name="检查并导入").click()
+    expect(phone_page.get_by_text("该组织机构不在您管辖的区域内。")).to_be_visible()
+    phone_page.screenshot(path=artifact_path("accounts-import-phone-outside-area"), full_page=True)
+    book.active.delete_rows(3)
+    good = tmp_path / "good.xlsx"
+    book.save(good)
+    phone_page.set_input_files("input[type=file]", str(good))
+    phone_page.get_by_role("button", name="检查并导入").click()
+    expect(phone_page.get_by_role("cell", name="张三")).to_be_visible()
+    phone_page.screenshot(path=artifact_path("accounts-import-phone-credentials"), full_page=True)
 
 
 def test_wrong_password_keeps_the_person_on_the_login_page(phone_page, live_server, world):

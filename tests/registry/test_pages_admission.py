@@ -961,7 +961,7 @@ def test_a_bad_row_lists_the_problems_and_imports_nothing(client, world):
     html = html_of(response)
     assert response.status_code == 400
     assert WorkItem.objects.count() == 0
-    assert "未导入任何事项" in html
+    assert "未导入任何数据" in html
     table = html[html.index("row-errors-heading") :]
     assert '<td class="num">3</td>' in table
     # Columns are named as in the template's header row.
