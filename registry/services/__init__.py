@@ -12,6 +12,7 @@ from registry.services.admission import (
     application_submit,
     application_update,
     application_withdraw,
+    funding_missing,
 )
 from registry.services.calendar import calendar_day_delete, calendar_day_set, calendar_import
 from registry.services.dispatch import (
@@ -21,6 +22,7 @@ from registry.services.dispatch import (
     assignment_respond,
     dispatch_create,
     dispatch_ratify,
+    dispatch_refuse_ratification,
 )
 from registry.services.divisions import (
     division_import_apply,
@@ -76,9 +78,11 @@ __all__ = [
     "calendar_import",
     "dispatch_create",
     "dispatch_ratify",
+    "dispatch_refuse_ratification",
     "division_import_apply",
     "division_import_preview",
     "division_import_start",
+    "funding_missing",
     "membership_grant",
     "membership_revoke",
     "notifications_email",
