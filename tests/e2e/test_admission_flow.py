@@ -205,8 +205,9 @@ def test_a_negative_list_match_is_shown_live_and_blocks_submission(page: Page, l
     page.get_by_label("法律法规依据").fill("无")
     page.get_by_role("checkbox", name=re.compile(f"^{world.a.street.name}全部")).check()
     page.get_by_label("每个社区每次所需工时（小时）").fill("1")
+    page.get_by_role("button", name="保存并提交").click()
     with page.expect_navigation():
-        page.get_by_role("button", name="保存并提交").click()
+        page.get_by_role("dialog").get_by_role("button", name="提交").click()
 
     expect(page.locator(".messages")).to_contain_text("社区创建达标评比活动")
     expect(page.get_by_label("事项名称")).to_have_value("文明社区创建达标评比")
