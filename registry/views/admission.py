@@ -336,6 +336,14 @@ def _application_page(
                 ),
             },
             "start-review": {"open": True},
+            "require-hearing": {
+                "note": _(
+                    "The checks require a hearing: the application can be approved once the "
+                    "hearing is recorded."
+                )
+                if application.hearing_required
+                else ""
+            },
             "record-hearing": {
                 "open": not hearing_recorded,
                 "body": "registry/admission/_hearing_form.html",

@@ -356,6 +356,15 @@ def test_approving_before_the_hearing_over_the_api_is_409_hearing_required(world
     assert response.status_code == 409 and response.json()["code"] == "hearing_required"
 
 
+def test_under_review_the_page_says_approval_waits_for_the_hearing(client, world):
+    application = _heavy(world)
+    client.force_login(world.a.reviewer)
+    html = html_of(client.get(reverse("application-page", args=[application.pk])))
+    assert 'id="action-approve"' not in html
+    hearing = html.split('id="action-require-hearing"', 1)[1].split("</details>", 1)[0]
+    assert "录入听证结果后才能准予准入" in hearing
+
+
 def test_after_recording_the_page_drops_the_stale_hint_and_shows_the_real_step(client, world):
     application = services.application_require_hearing(
         actor=world.a.reviewer, application=_heavy(world), scheduled_on=timezone.localdate()
