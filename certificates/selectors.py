@@ -185,6 +185,7 @@ def pending_proposals(*, user: User) -> QuerySet[CertificateTypeProposal]:
             Application.State.SUBMITTED,
             Application.State.UNDER_REVIEW,
             Application.State.HEARING,
+            Application.State.HEARING_HELD,
             Application.State.RETURNED,
         ]
     )

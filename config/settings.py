@@ -381,6 +381,36 @@ PORTAL.update(
         # Title likeness (0..1, character-bigram Dice) that counts as similar / negative match.
         "SIMILAR_TITLE_THRESHOLD": env.float("SIMILAR_TITLE_THRESHOLD", default=0.5),
         "NEGATIVE_MATCH_THRESHOLD": env.float("NEGATIVE_MATCH_THRESHOLD", default=0.6),
+        # Description likeness that makes two items similar (longer texts score lower).
+        "SIMILAR_DESCRIPTION_THRESHOLD": env.float("SIMILAR_DESCRIPTION_THRESHOLD", default=0.5),
+        # Data fields nearly every form asks: sharing them never makes two items similar.
+        "COMMON_DATA_FIELDS": env.list(
+            "COMMON_DATA_FIELDS",
+            default=[
+                "姓名",
+                "性别",
+                "年龄",
+                "出生日期",
+                "民族",
+                "联系电话",
+                "手机号码",
+                "电话",
+                "身份证号码",
+                "身份证号",
+                "住址",
+                "家庭住址",
+                "现住址",
+                "户籍地址",
+                "name",
+                "gender",
+                "phone",
+                "address",
+                "id number",
+            ],
+        ),
+        # Specific (uncommon) data fields two items must share to count as similar: this
+        # many, or all of them when an item has fewer.
+        "SIMILAR_SHARED_FIELDS_MIN": env.int("SIMILAR_SHARED_FIELDS_MIN", default=2),
         # The dispatch gate: working days a community gets at least (holidays excluded).
         "DISPATCH_MIN_LEAD_WORKING_DAYS": env.int("DISPATCH_MIN_LEAD_WORKING_DAYS", default=5),
         # The furthest a date a user supplies may lie ahead (due dates, hearings, periods).

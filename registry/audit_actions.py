@@ -92,6 +92,9 @@ define("work_item.revoke", _("Work item revoked"))
 # --- Dispatch ------------------------------------------------------------------------------
 DISPATCH_CREATE = define("dispatch.create", _("Task dispatched to communities"))
 DISPATCH_RATIFY = define("dispatch.ratify", _("Emergency task ratified"))
+DISPATCH_REFUSE_RATIFICATION = define(
+    "dispatch.refuse_ratification", _("Emergency task not ratified")
+)
 define("assignment.accept", _("Community accepted a task"))
 define("assignment.complete", _("Community completed a task"))
 define("assignment.refuse", _("Community refused a task"))

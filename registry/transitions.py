@@ -209,7 +209,8 @@ class Machine:
         """The buttons for what ``user`` may do on ``obj`` now, for
         ``partials/action.html``: each transition with its URL and (unbound) form; the
         ``bound`` form (action, form) that came back with errors replaces its own and opens.
-        ``options`` adds per-action presentation (``note``, ``body``, ``open``, ``inline``)."""
+        ``options`` adds per-action presentation (``note``, ``warning``, ``body``, ``open``,
+        ``inline``, ``heading``)."""
         options = options or {}
         result = []
         for transition in self.available_actions(user, obj):
@@ -247,6 +248,11 @@ class ActionButton:
     inline: bool = False
     compact: bool = False
     dom_id: str = ""
+    # The disclosure's summary when this page's situation reads differently ("Correct the
+    # hearing record" once it is recorded); "" = the transition's.
+    heading: str = ""
+    # A warning above the fields that the decision must address (费随事转 at approval).
+    warning: str = ""
 
     @property
     def action(self) -> str:
@@ -258,7 +264,7 @@ class ActionButton:
 
     @property
     def summary(self) -> str:
-        return self.transition.summary or self.transition.label
+        return self.heading or self.transition.summary or self.transition.label
 
     @property
     def tone(self) -> str:
@@ -271,5 +277,8 @@ class ActionButton:
     @property
     def has_fields(self) -> bool:
         return bool(
-            self.body or self.note or (self.form is not None and self.form.visible_fields())
+            self.body
+            or self.note
+            or self.warning
+            or (self.form is not None and self.form.visible_fields())
         )

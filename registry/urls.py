@@ -93,6 +93,11 @@ page_urlpatterns = [
         name="dispatch-ratification",
     ),
     path("dispatch/<int:pk>/ratify/", dispatch_views.dispatch_ratify, name="dispatch-ratify-page"),
+    path(
+        "dispatch/<int:pk>/refuse-ratification/",
+        dispatch_views.dispatch_refuse_ratification,
+        name="dispatch-refuse-ratification-page",
+    ),
     # The community inbox (phone first) and its workbench section.
     path("inbox/", dispatch_views.inbox, name="inbox"),
     path("inbox/section/", dispatch_views.inbox_section, name="inbox-section"),

@@ -1073,6 +1073,14 @@ ENDPOINTS: list[Endpoint] = [
         body=lambda w, r, p: {"note": "属实"},
         **only(200, "reviewer"),
     ),
+    Endpoint(
+        "dispatch-refuse-ratification",
+        "post",
+        lambda w, d: f"/api/v1/dispatches/{d.pk}/refuse-ratification/",
+        prepare=lambda w: dispatched(w, emergency=True),
+        body=lambda w, r, p: {"reason": "不属于突发事件"},
+        **only(200, "reviewer"),
+    ),
     # --- The inbox: everyone signed in may ask; each sees only their side's assignments ----
     Endpoint("assignment-list", "get", fixed("/api/v1/assignments/"), default=200),
     Endpoint(
@@ -1286,6 +1294,16 @@ ENDPOINTS: list[Endpoint] = [
         lambda w, d: f"/dispatch/{d.pk}/ratify/",
         prepare=lambda w: dispatched(w, emergency=True),
         body=lambda w, r, p: {"note": "属实"},
+        default=404,
+        anonymous=302,
+        overrides={"reviewer": 302, "department_staff": 403, "supervisor": 403},
+    ),
+    Endpoint(
+        "dispatch-refuse-ratification-page",
+        "post",
+        lambda w, d: f"/dispatch/{d.pk}/refuse-ratification/",
+        prepare=lambda w: dispatched(w, emergency=True),
+        body=lambda w, r, p: {"note": "不属于突发事件"},
         default=404,
         anonymous=302,
         overrides={"reviewer": 302, "department_staff": 403, "supervisor": 403},

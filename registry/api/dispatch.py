@@ -32,6 +32,7 @@ class DispatchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         "retrieve": "dispatch.view",
         "create": "dispatch.create",
         "ratify": "dispatch.ratify",
+        "refuse_ratification": "dispatch.ratify",
     }
 
     def get_queryset(self):
@@ -85,12 +86,28 @@ class DispatchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     @extend_schema(request=RatifySerializer, responses=DispatchSerializer)
     @action(detail=True, methods=["post"])
     def ratify(self, request, pk=None):
-        """A reviewer ratifies an emergency task."""
+        """A reviewer ratifies an emergency task (once: a second decision is 409)."""
         serializer = RatifySerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         dispatch = services.dispatch_ratify(
-            actor=request.user, dispatch=self.get_object(), note=serializer.validated_data["note"]
+            actor=request.user, dispatch=self.get_object(), note=serializer.opinion()
         )
+        return self._decided(request, dispatch)
+
+    @extend_schema(request=RatifySerializer, responses=DispatchSerializer)
+    @action(detail=True, methods=["post"], url_path="refuse-ratification")
+    def refuse_ratification(self, request, pk=None):
+        """不予追认: a reviewer refuses to ratify an emergency task, with the required
+        ``reason``; the task stays marked as not ratified and the department is told.
+        A second decision is 409."""
+        serializer = RatifySerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        dispatch = services.dispatch_refuse_ratification(
+            actor=request.user, dispatch=self.get_object(), reason=serializer.opinion()
+        )
+        return self._decided(request, dispatch)
+
+    def _decided(self, request, dispatch):
         self._page_ids = [dispatch.pk]
         return Response(
             self.get_serializer(selectors.dispatch_get(user=request.user, pk=dispatch.pk)).data

@@ -271,6 +271,23 @@ def seed_applications(ctx: DemoContext) -> None:
         location="市民政局三楼会议室",
     )
 
+    # Heard and waiting for the decision: the reviewer's next step is 准予准入 or 不予准入.
+    heard = _application(
+        ctx,
+        health,
+        f"{CITY_CODE}-WJ",
+        "【示范】适龄儿童疫苗接种入户提醒",
+        legal_basis="《疫苗管理法》第四十七条",
+        frequency="monthly",
+        hours_per_occurrence=Decimal("12"),
+    )
+    services.application_submit(actor=health, application=heard)
+    services.application_start_review(actor=reviewer, application=heard)
+    services.application_require_hearing(
+        actor=reviewer, application=heard, location="市民政局三楼会议室"
+    )
+    _hearing(reviewer, heard, today)
+
     returned = _application(
         ctx,
         disabled,

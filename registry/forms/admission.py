@@ -178,6 +178,7 @@ class ApplicationForm(forms.Form):
             "department": self.department,
             "jurisdiction": self.department.parent,
             "title": data.get("title", ""),
+            "description": data.get("description", ""),
             "data_fields": data.get("data_fields") or [],
             "frequency": data.get("frequency", ""),
             "hours_per_occurrence": data.get("hours_per_occurrence") or Decimal("0"),
@@ -266,6 +267,19 @@ class ApproveForm(RequiredReasonForm):
         widget=DATE_WIDGET,
         help_text=_("Leave empty to grant the validity the department asked for."),
     )
+    # Shown (and required by the service) only when the checks found the funding missing.
+    funding_note = forms.CharField(
+        label=_("How the missing funding is dealt with (费随事转)"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Recorded in the history with your reason."),
+    )
+
+    def __init__(self, *args: Any, funding_missing: bool = False, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        if not funding_missing:
+            del self.fields["funding_note"]
 
 
 OPINION_ALIASES = {
@@ -315,13 +329,26 @@ class RecordHearingForm(ReasonForm):
         ),
         max_length=limits.LONG_TEXT,
     )
+    # Offered when the hearing had a planned date: recording an earlier one must be confirmed.
+    confirm_early = forms.BooleanField(
+        label=_("The hearing was held before its planned date"), required=False
+    )
     field_order = ["held_on", "location", "summary", "reason"]
 
     ROW_FIELDS = ["name", "organisation", "opinion", "comment"]
 
-    def __init__(self, *args: Any, participants: list[dict] | None = None, **kwargs: Any):
+    def __init__(
+        self,
+        *args: Any,
+        participants: list[dict] | None = None,
+        planned: datetime.date | None = None,
+        **kwargs: Any,
+    ):
         super().__init__(*args, **kwargs)
         self.fields["reason"].label = _("Note")
+        self.planned = planned
+        if planned is None:
+            del self.fields["confirm_early"]
         self.initial_participants = participants or []
         self.row_errors: dict[int, list[str]] = {}
 
@@ -420,6 +447,7 @@ class RecordHearingForm(ReasonForm):
             "summary": data["summary"],
             "reason": data["reason"],
             "participants": data["participants"],
+            "confirm_early": bool(data.get("confirm_early")),
         }
 
 
@@ -475,6 +503,7 @@ QUEUE_STATES = [
     Application.State.SUBMITTED,
     Application.State.UNDER_REVIEW,
     Application.State.HEARING,
+    Application.State.HEARING_HELD,
 ]
 
 

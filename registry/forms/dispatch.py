@@ -173,6 +173,17 @@ class RatifyForm(forms.Form):
     )
 
 
+class RefuseRatificationForm(forms.Form):
+    """不予追认: the opinion is required (the service says so in its own words)."""
+
+    note = forms.CharField(
+        label=_("Opinion (why it is not ratified)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
 class CompleteForm(forms.Form):
     note = forms.CharField(
         label=_("Materials returned (optional)"),

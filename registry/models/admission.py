@@ -172,6 +172,8 @@ class Application(Burden):
         SUBMITTED = "submitted", _("Submitted")
         UNDER_REVIEW = "under_review", _("Under review")
         HEARING = "hearing", _("Hearing")
+        # The hearing is recorded: only now may the reviewer decide (brief: "Admission review").
+        HEARING_HELD = "hearing_held", _("Hearing held")
         RETURNED = "returned", _("Returned for changes")
         APPROVED = "approved", _("Approved")
         REJECTED = "rejected", _("Rejected")

@@ -61,6 +61,19 @@ class Dispatch(models.Model):
         blank=True,
     )
     ratification_note = models.TextField(_("ratification note"), blank=True)
+    # 不予追认: the reviewer's refusal keeps the task marked (never ratified) and says why in
+    # ratification_note; a task is decided once, either way.
+    ratification_refused_at = models.DateTimeField(
+        _("ratification refused at"), null=True, blank=True
+    )
+    ratification_refused_by = models.ForeignKey(
+        User,
+        verbose_name=_("ratification refused by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
     community_count = models.PositiveIntegerField(_("communities"), default=0)
     created_at = models.DateTimeField(_("dispatched at"), auto_now_add=True, db_index=True)
 

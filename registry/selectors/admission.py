@@ -64,6 +64,7 @@ def review_queue(*, user: User, filters=None) -> QuerySet[Application]:
                 Application.State.SUBMITTED,
                 Application.State.UNDER_REVIEW,
                 Application.State.HEARING,
+                Application.State.HEARING_HELD,
             ]
         )
         .order_by("submitted_at", "id")

@@ -83,7 +83,9 @@ def dispatch_list(*, user: User, filters=None) -> QuerySet[Dispatch]:
     (DispatchFilter)."""
     dispatches = Dispatch.objects.filter(
         permissions.scope_q(user, "dispatch.view", "department")
-    ).select_related("department", "work_item", "created_by", "ratified_by")
+    ).select_related(
+        "department", "work_item", "created_by", "ratified_by", "ratification_refused_by"
+    )
     return apply_filters(DispatchFilter, filters, dispatches, user=user)
 
 
@@ -189,13 +191,15 @@ def dispatch_refusal_reasons(dispatch_ids: Iterable[int]) -> dict[int, dict[str,
 
 
 def ratification_queue(*, user: User) -> QuerySet[Dispatch]:
-    """Emergency tasks the user may ratify and nobody has yet, oldest first."""
+    """Emergency tasks the user may ratify and nobody has decided on yet (ratified or
+    refused), oldest first."""
     return (
         dispatch_list(user=user)
         .filter(
             permissions.scope_q(user, "dispatch.ratify", "department"),
             emergency=True,
             ratified_at__isnull=True,
+            ratification_refused_at__isnull=True,
         )
         .order_by("created_at", "id")
     )

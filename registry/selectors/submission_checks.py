@@ -1,7 +1,9 @@
 """The checks run on an admission application at submission (and live, while drafting).
 
 Reads only. They tell the department and the reviewer: similar active items of other
-departments (duplicate burden), likeness to the negative list (which blocks submission),
+departments (duplicate burden: a title or description alike, or a real overlap of the
+specific data fields collected; fields every form asks, PORTAL["COMMON_DATA_FIELDS"], never
+count), each with the reasons it was found, likeness to the negative list (which blocks submission),
 missing funding above the yearly-burden threshold (费随事转), and whether a hearing is
 required. Thresholds live in settings.PORTAL.
 """
@@ -66,6 +68,57 @@ def yearly_hours(frequency: str, hours_per_occurrence: Decimal | float | int) ->
     return hours.quantize(Decimal("0.01"))
 
 
+def common_data_fields() -> set[str]:
+    return {_normalise(f) for f in settings.PORTAL["COMMON_DATA_FIELDS"] if _normalise(f)}
+
+
+def _specific_fields(fields: Iterable[str], common: set[str]) -> dict[str, str]:
+    """normalised -> as written, for the fields not on the common list."""
+    result: dict[str, str] = {}
+    for name in fields or []:
+        key = _normalise(name)
+        if key and key not in common:
+            result.setdefault(key, name)
+    return result
+
+
+def similarity(
+    *,
+    title: str,
+    description: str,
+    specific_fields: dict[str, str],
+    item: WorkItem,
+    common: set[str],
+) -> dict | None:
+    """Why ``item`` is similar to the application (its likenesses and the specific fields
+    both collect, with ``reasons``), or None when it is not."""
+    rules = settings.PORTAL
+    likeness = text_likeness(title, item.title)
+    description_likeness = text_likeness(description, item.description)
+    theirs = _specific_fields(item.data_fields, common)
+    shared = [name for key, name in specific_fields.items() if key in theirs]
+    needed = max(1, min(rules["SIMILAR_SHARED_FIELDS_MIN"], len(specific_fields), len(theirs)))
+    reasons = []
+    if likeness >= rules["SIMILAR_TITLE_THRESHOLD"]:
+        reasons.append("title")
+    if description_likeness >= rules["SIMILAR_DESCRIPTION_THRESHOLD"]:
+        reasons.append("description")
+    if shared and len(shared) >= needed:
+        reasons.append("data_fields")
+    if not reasons:
+        return None
+    return {
+        "admission_number": item.admission_number,
+        "title": item.title,
+        "department": item.department.code if item.department else None,
+        "department_name": item.department.name if item.department else "",
+        "title_likeness": likeness,
+        "description_likeness": description_likeness,
+        "shared_data_fields": shared,
+        "reasons": reasons,
+    }
+
+
 def submission_checks(
     *,
     department: Organisation,
@@ -76,6 +129,7 @@ def submission_checks(
     hours_per_occurrence: Decimal | float | int,
     funding_per_community: Decimal | float | int,
     scope: Sequence[Organisation],
+    description: str = "",
     renewal_of: WorkItem | None = None,
 ) -> dict:
     rules = settings.PORTAL
@@ -83,8 +137,10 @@ def submission_checks(
         jurisdiction__path__startswith=jurisdiction.path
     )
 
-    # Similar active items of other departments: title likeness or shared data fields.
-    fields = {_normalise(f) for f in data_fields if _normalise(f)}
+    # Similar active items of other departments: a title or description alike, or specific
+    # data fields in common (the common ones, 姓名 and the like, never count).
+    common = common_data_fields()
+    specific = _specific_fields(data_fields, common)
     candidates = (
         WorkItem.objects.filter(
             related_jurisdictions,
@@ -93,26 +149,37 @@ def submission_checks(
         )
         .exclude(department=department)
         .select_related("department")
-        .only("admission_number", "title", "data_fields", "department__code", "department__name")
+        .only(
+            "admission_number",
+            "title",
+            "description",
+            "data_fields",
+            "department__code",
+            "department__name",
+        )
     )
     if renewal_of is not None:
         candidates = candidates.exclude(pk=renewal_of.pk)
-    similar = []
-    for item in candidates:
-        likeness = text_likeness(title, item.title)
-        shared = sorted(f for f in item.data_fields if _normalise(f) in fields)
-        if likeness >= rules["SIMILAR_TITLE_THRESHOLD"] or shared:
-            similar.append(
-                {
-                    "admission_number": item.admission_number,
-                    "title": item.title,
-                    "department": item.department.code if item.department else None,
-                    "department_name": item.department.name if item.department else "",
-                    "title_likeness": likeness,
-                    "shared_data_fields": shared,
-                }
+    similar = [
+        found
+        for item in candidates
+        if (
+            found := similarity(
+                title=title,
+                description=description,
+                specific_fields=specific,
+                item=item,
+                common=common,
             )
-    similar.sort(key=lambda s: (-len(s["shared_data_fields"]), -s["title_likeness"]))
+        )
+    ]
+    similar.sort(
+        key=lambda s: (
+            -max(s["title_likeness"], s["description_likeness"]),
+            -len(s["shared_data_fields"]),
+        )
+    )
+    ignored = sorted({f for f in data_fields or [] if _normalise(f) in common})
 
     # The negative list of this jurisdiction and every one above it.
     negative = WorkItem.objects.filter(
@@ -139,6 +206,10 @@ def submission_checks(
 
     return {
         "similar_items": similar[:MAX_SIMILAR],
+        "similar_total": len(similar),
+        # The application's fields that are on the common list, so the panel can say they
+        # were not counted.
+        "common_data_fields": ignored,
         "negative_matches": negative_matches,
         "funding": {
             "yearly_hours_per_community": str(hours),

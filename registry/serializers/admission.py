@@ -77,6 +77,10 @@ class ReasonSerializer(serializers.Serializer):
 
 class ApproveSerializer(ReasonSerializer):
     valid_until = serializers.DateField(required=False, allow_null=True, default=None)
+    # 费随事转: required (the service says so, 400) when the checks found the funding missing.
+    funding_note = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=limits.NOTE_TEXT
+    )
 
 
 class RequireHearingSerializer(ReasonSerializer):
@@ -100,6 +104,9 @@ class RecordHearingSerializer(ReasonSerializer):
         required=False, allow_blank=True, default="", max_length=limits.LONG_TEXT
     )
     location = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
+    # A held date before the planned date is refused (400 hearing_before_planned) unless
+    # confirmed here.
+    confirm_early = serializers.BooleanField(required=False, default=False)
 
 
 class HistoryEntrySerializer(serializers.Serializer):

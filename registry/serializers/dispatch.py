@@ -61,6 +61,7 @@ class DispatchSerializer(serializers.ModelSerializer):
     assignments = serializers.IntegerField(source="community_count")
     state_counts = serializers.SerializerMethodField()
     ratified = serializers.SerializerMethodField()
+    ratification = serializers.SerializerMethodField()
 
     class Meta:
         model = Dispatch
@@ -80,6 +81,9 @@ class DispatchSerializer(serializers.ModelSerializer):
             "justification",
             "ratified",
             "ratified_at",
+            "ratification",
+            "ratification_refused_at",
+            "ratification_note",
             "assignments",
             "state_counts",
             "created_at",
@@ -91,6 +95,17 @@ class DispatchSerializer(serializers.ModelSerializer):
 
     def get_ratified(self, dispatch: Dispatch) -> bool | None:
         return dispatch.ratified_at is not None if dispatch.emergency else None
+
+    @extend_schema_field(
+        serializers.ChoiceField(choices=["awaiting", "ratified", "refused"], allow_null=True)
+    )
+    def get_ratification(self, dispatch: Dispatch) -> str | None:
+        """An emergency task's decision: awaiting, ratified or refused (不予追认)."""
+        if not dispatch.emergency:
+            return None
+        if dispatch.ratified_at is not None:
+            return "ratified"
+        return "refused" if dispatch.ratification_refused_at is not None else "awaiting"
 
 
 class AssignmentSerializer(serializers.ModelSerializer):
@@ -155,4 +170,12 @@ class RefuseSerializer(RespondSerializer):
 
 
 class RatifySerializer(serializers.Serializer):
+    """The reviewer's opinion on an emergency task: ``reason`` (the contract's name; ``note``
+    is its older alias). Required when refusing, which the service checks (a 400 naming
+    ``reason``)."""
+
+    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=4000)
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=4000)
+
+    def opinion(self) -> str:
+        return self.validated_data["reason"] or self.validated_data["note"]

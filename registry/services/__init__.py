@@ -12,6 +12,7 @@ from registry.services.admission import (
     application_submit,
     application_update,
     application_withdraw,
+    funding_missing,
 )
 from registry.services.calendar import (
     calendar_apply,
@@ -28,6 +29,7 @@ from registry.services.dispatch import (
     assignment_respond,
     dispatch_create,
     dispatch_ratify,
+    dispatch_refuse_ratification,
 )
 from registry.services.divisions import (
     division_import_apply,
@@ -86,9 +88,11 @@ __all__ = [
     "calendar_plan_load",
     "dispatch_create",
     "dispatch_ratify",
+    "dispatch_refuse_ratification",
     "division_import_apply",
     "division_import_preview",
     "division_import_start",
+    "funding_missing",
     "membership_grant",
     "membership_revoke",
     "notifications_email",

@@ -296,16 +296,50 @@ def _reviewer_conflict(
     return None
 
 
+def _hearing_pending(application: Application, transition: Transition) -> IllegalTransition | None:
+    """Approval waits for a required hearing to be recorded: it is not offered (nor taken)
+    while one is required and the application has not reached "hearing held"."""
+    if (
+        transition.action == "approve"
+        and application.hearing_required
+        and application.state != _S.HEARING_HELD
+        and application.state in transition.sources
+    ):
+        return IllegalTransition(
+            _("This application needs a hearing; record the hearing before approving."),
+            code="hearing_required",
+            state=application.state,
+        )
+    return None
+
+
+def _refusal(actor: User, application: Application, transition: Transition):
+    return _reviewer_conflict(actor, application, transition) or _hearing_pending(
+        application, transition
+    )
+
+
 _S = Application.State
 _DEPARTMENT, _REVIEWER = "application.edit", "application.review"
 # The whole admission workflow, as data (brief: "Admission review"). The department's staff
-# submit and withdraw; the reviewers of its jurisdiction decide. record-hearing keeps the
-# state: it fills in the hearing, after which approve/reject become possible.
+# submit and withdraw; the reviewers of its jurisdiction decide. A required hearing is two
+# steps: require-hearing (under review -> hearing), record-hearing (hearing -> hearing held;
+# again from hearing held to correct the record). Approval is refused while a required
+# hearing is not recorded (``_hearing_pending``). Every irreversible step asks first,
+# naming what will happen (``confirm``: partials/action_form.html puts it on the form).
 APPLICATION = Machine(
     "application",
     [
         Transition(
-            "submit", {_S.DRAFT, _S.RETURNED}, _S.SUBMITTED, _DEPARTMENT, gettext_lazy("Submit")
+            "submit",
+            {_S.DRAFT, _S.RETURNED},
+            _S.SUBMITTED,
+            _DEPARTMENT,
+            gettext_lazy("Submit"),
+            confirm=gettext_lazy(
+                "Submit this application for review? The admission office will see it and "
+                "its checks; you cannot change it unless it is returned to you."
+            ),
         ),
         Transition(
             "withdraw",
@@ -338,22 +372,27 @@ APPLICATION = Machine(
         ),
         Transition(
             "record-hearing",
-            {_S.HEARING},
-            _S.HEARING,
+            {_S.HEARING, _S.HEARING_HELD},
+            _S.HEARING_HELD,
             _REVIEWER,
             gettext_lazy("Record the hearing"),
         ),
         Transition(
             "approve",
-            {_S.UNDER_REVIEW, _S.HEARING},
+            {_S.UNDER_REVIEW, _S.HEARING_HELD},
             _S.APPROVED,
             _REVIEWER,
             gettext_lazy("Approve"),
             reason_required=True,
+            confirm=gettext_lazy(
+                "Approve this application? The item is admitted with an admission number and "
+                "goes on the published list; the department and the communities in its scope "
+                "are told. The decision is final."
+            ),
         ),
         Transition(
             "reject",
-            {_S.UNDER_REVIEW, _S.HEARING},
+            {_S.UNDER_REVIEW, _S.HEARING, _S.HEARING_HELD},
             _S.REJECTED,
             _REVIEWER,
             gettext_lazy("Reject"),
@@ -363,7 +402,7 @@ APPLICATION = Machine(
         ),
     ],
     organisation={_DEPARTMENT: lambda a: a.department, _REVIEWER: lambda a: a.jurisdiction},
-    refuse=_reviewer_conflict,
+    refuse=_refusal,
     illegal_message=gettext_lazy(
         "“%(action)s” is not possible while the application is “%(state)s”."
     ),
@@ -494,6 +533,11 @@ def _decide_validity(
     return valid_until
 
 
+def funding_missing(application: Application) -> bool:
+    """The submission checks found a yearly burden above the threshold and no funding."""
+    return bool((application.checks or {}).get("funding", {}).get("missing"))
+
+
 @transaction.atomic
 def application_approve(
     *,
@@ -501,11 +545,29 @@ def application_approve(
     application: Application,
     reason: str,
     valid_until: datetime.date | None = None,
+    funding_note: str = "",
 ) -> Application:
-    """Admit: the work item gets its admission number; department and communities hear."""
+    """Admit: the work item gets its admission number; department and communities hear.
+
+    费随事转: when the checks found a yearly burden above the threshold with no funding, the
+    reviewer must say how it is dealt with (``funding_note``); it goes into the history with
+    the reason."""
     application, transition, from_state = _begin(
         actor=actor, application=application, action="approve", reason=reason
     )
+    funding_note = (funding_note or "").strip()
+    if funding_missing(application):
+        if not funding_note:
+            message = _(
+                "The item asks more than %(threshold)s hours a year of each community and "
+                "brings no funding (费随事转). Say how the communities' work will be funded, "
+                "or why approval is right without it."
+            ) % {"threshold": application.checks["funding"].get("threshold_hours", "")}
+            raise InvalidInput(message, fields={"funding_note": [message]})
+        reason = _("%(reason)s\nFunding (费随事转): %(note)s") % {
+            "reason": reason.strip(),
+            "note": funding_note,
+        }
     if application.hearing_required:
         hearing = Hearing.objects.filter(application=application).first()
         if hearing is None or not hearing.is_recorded:
@@ -526,7 +588,7 @@ def application_approve(
         from_state=from_state,
         reason=reason,
         update_fields=["work_item", "decided_at"],
-        audit_after=admitted,
+        audit_after={**admitted, **({"funding_note": funding_note} if funding_note else {})},
     )
 
 

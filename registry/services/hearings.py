@@ -61,8 +61,13 @@ def application_record_hearing(
     summary: str = "",
     location: str = "",
     reason: str = "",
+    confirm_early: bool = False,
 ) -> Application:
-    """Record who took part and what each said. Recording again replaces the record."""
+    """Record who took part and what each said: the application reaches "hearing held",
+    after which the reviewer may decide. Recording again replaces the record.
+
+    A hearing held before its planned date is questioned: most often the date is mistyped,
+    so it needs ``confirm_early`` to be recorded as it is."""
     application, transition, from_state = _begin(
         actor=actor, application=application, action="record-hearing", reason=reason
     )
@@ -70,6 +75,17 @@ def application_record_hearing(
         message = _("A hearing is recorded after it is held; the date is in the future.")
         raise InvalidInput(message, fields={"held_on": [message]})
     check_date_in_horizon(held_on, "held_on")
+    planned = (
+        Hearing.objects.filter(application=application)
+        .values_list("scheduled_on", flat=True)
+        .first()
+    )
+    if planned is not None and held_on < planned and not confirm_early:
+        message = _(
+            "The hearing was planned for %(planned)s; %(held)s is earlier. Check the date, or "
+            "confirm that the hearing was held before its planned date."
+        ) % {"planned": planned.isoformat(), "held": held_on.isoformat()}
+        raise InvalidInput(message, code="hearing_before_planned", fields={"held_on": [message]})
     if not participants:
         message = _("List the hearing's participants and their opinions.")
         raise InvalidInput(message, fields={"participants": [message]})
@@ -98,5 +114,10 @@ def application_record_hearing(
         transition=transition,
         from_state=from_state,
         reason=reason,
-        audit_after={"held_on": held_on, "participants": len(rows), "opinions": opinions},
+        audit_after={
+            "held_on": held_on,
+            "participants": len(rows),
+            "opinions": opinions,
+            **({"held_before_planned": True} if planned and held_on < planned else {}),
+        },
     )

@@ -40,6 +40,7 @@ def _work_item_checks(application: Application, scope: Sequence[Organisation]) -
         department=application.department,
         jurisdiction=application.jurisdiction,
         title=application.title,
+        description=application.description,
         data_fields=application.data_fields,
         frequency=application.frequency,
         hours_per_occurrence=application.hours_per_occurrence,

@@ -294,7 +294,22 @@ def _action_form(action: str, application: Application, data=None):
         }
         if not kwargs["initial"]["held_on"] or kwargs["initial"]["held_on"] > timezone.localdate():
             kwargs["initial"]["held_on"] = timezone.localdate()
+        kwargs["planned"] = hearing.scheduled_on if hearing else None
+    if action == "approve":
+        kwargs["funding_missing"] = services.funding_missing(application)
     return spec.form(data, **kwargs) if data is not None else spec.form(**kwargs)
+
+
+def _funding_warning(application: Application) -> str:
+    """费随事转 at the decision: what the reviewer's approval must address."""
+    if not services.funding_missing(application):
+        return ""
+    funding = application.checks["funding"]
+    return _(
+        "Funding follows the task (费随事转): the item asks %(hours)s hours a year of each "
+        "community, above %(threshold)s hours, and brings no funding. Say below how the "
+        "communities' work will be funded, or why approval is right without it."
+    ) % {"hours": funding["yearly_hours_per_community"], "threshold": funding["threshold_hours"]}
 
 
 def _application_page(
@@ -305,6 +320,7 @@ def _application_page(
     status: int = 200,
 ) -> HttpResponse:
     hearing = _hearing_of(application)
+    hearing_recorded = bool(hearing and hearing.is_recorded)
     buttons = APPLICATION.buttons(
         request.user,
         application,
@@ -320,10 +336,20 @@ def _application_page(
                 ),
             },
             "start-review": {"open": True},
-            "record-hearing": {
-                "open": not (hearing and hearing.is_recorded),
-                "body": "registry/admission/_hearing_form.html",
+            "require-hearing": {
+                "note": _(
+                    "The checks require a hearing: the application can be approved once the "
+                    "hearing is recorded."
+                )
+                if application.hearing_required
+                else ""
             },
+            "record-hearing": {
+                "open": not hearing_recorded,
+                "body": "registry/admission/_hearing_form.html",
+                "heading": _("Correct the hearing record") if hearing_recorded else "",
+            },
+            "approve": {"warning": _funding_warning(application)},
         },
     )
     participants = list(hearing.participants.all()) if hearing else []
@@ -358,6 +384,7 @@ def _application_page(
             "actions": [b for b in buttons if b.action not in WIDE_ACTIONS],
             "wide_actions": [b for b in buttons if b.action in WIDE_ACTIONS],
             "may_edit": _editable(request, application),
+            "hearing_recorded": hearing_recorded,
             "yearly_hours": checks.yearly_hours(
                 application.frequency, application.hours_per_occurrence
             ),

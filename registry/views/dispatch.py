@@ -26,6 +26,7 @@ from registry import pages, permissions, plugins, selectors, services
 from registry.errors import (
     DomainError,
     IllegalTransition,
+    InvalidInput,
     NotFound,
     PermissionDenied,
     RuleRefused,
@@ -36,6 +37,7 @@ from registry.forms.dispatch import (
     DispatchForm,
     RatifyForm,
     RefuseForm,
+    RefuseRatificationForm,
     build_target_tree,
 )
 from registry.models import Assignment, Dispatch, Organisation, WorkItem
@@ -288,8 +290,8 @@ def dispatch_show(request: HttpRequest, pk: int) -> HttpResponse:
     ratify_actions = services.EMERGENCY_RATIFICATION.buttons(
         request.user,
         dispatch,
-        url=lambda action: reverse("dispatch-ratify-page", args=[dispatch.pk]),
-        form=lambda transition: RatifyForm(),
+        url=lambda action: _ratification_url(action, dispatch),
+        form=lambda transition: RATIFICATION_FORMS[transition.action](),
         next=request.get_full_path(),
         options={"ratify": {"inline": True}},
     )
@@ -314,14 +316,31 @@ def _days_waiting(dispatch: Dispatch, today: datetime.date) -> int:
     return (today - timezone.localtime(dispatch.created_at).date()).days
 
 
+RATIFICATION_FORMS = {"ratify": RatifyForm, "refuse-ratification": RefuseRatificationForm}
+RATIFICATION_PAGES = {
+    "ratify": "dispatch-ratify-page",
+    "refuse-ratification": "dispatch-refuse-ratification-page",
+}
+
+
+def _ratification_url(action: str, dispatch: Dispatch) -> str:
+    return reverse(RATIFICATION_PAGES[action], args=[dispatch.pk])
+
+
 def _ratify_buttons(user, dispatch: Dispatch) -> list:
-    """A queue row's ratify form, inline and small (ids per row: many forms on one page)."""
+    """A queue row's ratify form, inline and small, and the refusal behind a disclosure
+    (ids per row: many forms on one page)."""
     return services.EMERGENCY_RATIFICATION.buttons(
         user,
         dispatch,
-        url=lambda action: reverse("dispatch-ratify-page", args=[dispatch.pk]),
-        form=lambda transition: RatifyForm(auto_id=f"ratify-{dispatch.pk}-%s"),
-        options={"ratify": {"inline": True, "dom_id": f"ratify-{dispatch.pk}"}},
+        url=lambda action: _ratification_url(action, dispatch),
+        form=lambda transition: RATIFICATION_FORMS[transition.action](
+            auto_id=f"{transition.action}-{dispatch.pk}-%s"
+        ),
+        options={
+            "ratify": {"inline": True, "dom_id": f"ratify-{dispatch.pk}"},
+            "refuse-ratification": {"dom_id": f"refuse-ratification-{dispatch.pk}"},
+        },
         compact=True,
     )
 
@@ -367,6 +386,31 @@ def dispatch_ratify(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(
             request, _("The emergency task “%(title)s” is ratified.") % {"title": dispatch.title}
+        )
+    return redirect(back)
+
+
+@login_required
+@require_POST
+def dispatch_refuse_ratification(request: HttpRequest, pk: int) -> HttpResponse:
+    """不予追认, with the reviewer's required opinion; back to where the reviewer was."""
+    dispatch = selectors.dispatch_get(user=request.user, pk=pk, action="dispatch.ratify")
+    back = pages.safe_next(request, reverse("dispatch-ratification"))
+    form = RefuseRatificationForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("The note is too long."))
+        return redirect(back)
+    try:
+        services.dispatch_refuse_ratification(
+            actor=request.user, dispatch=dispatch, reason=form.cleaned_data["note"]
+        )
+    except (IllegalTransition, InvalidInput) as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(
+            request,
+            _("The emergency task “%(title)s” is not ratified; the department has been told.")
+            % {"title": dispatch.title},
         )
     return redirect(back)
 

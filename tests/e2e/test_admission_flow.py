@@ -50,8 +50,12 @@ def _department_drafts_and_submits(page: Page, live_server, world) -> None:
     expect(checks).to_contain_text("2000.00")
     page.screenshot(path=artifact_path("admission-form-desktop"), full_page=True)
 
+    # Submitting is irreversible: the page asks first, naming what happens.
+    page.get_by_role("button", name="保存并提交").click()
+    dialog = page.get_by_role("dialog")
+    expect(dialog).to_contain_text("提交审核？")
     with page.expect_navigation():
-        page.get_by_role("button", name="保存并提交").click()
+        dialog.get_by_role("button", name="提交").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(TITLE)
     expect(page.locator(".messages")).to_contain_text("准入申请已提交审核")
     expect(page.locator(".page-header")).to_contain_text("已提交")
@@ -109,8 +113,11 @@ def _reviewer_decides(page: Page, live_server, world) -> str:
     approve = page.locator("#action-approve")
     approve.locator("> summary").click()
     approve.get_by_label("理由").fill("听证多数赞成，经费已落实，准予准入。")
+    approve.get_by_role("button", name="准予准入").click()
+    dialog = page.get_by_role("dialog")
+    expect(dialog).to_contain_text("准入编号")
     with page.expect_navigation():
-        approve.get_by_role("button", name="准予准入").click()
+        dialog.get_by_role("button", name="准予准入").click()
     number = page.locator("[data-admission-number]")
     expect(number).to_have_text(re.compile(rf"^{world.a.district.code}-\d{{4}}-\d{{4}}$"))
     page.screenshot(path=artifact_path("admission-approved-desktop"), full_page=True)
@@ -198,8 +205,9 @@ def test_a_negative_list_match_is_shown_live_and_blocks_submission(page: Page, l
     page.get_by_label("法律法规依据").fill("无")
     page.get_by_role("checkbox", name=re.compile(f"^{world.a.street.name}全部")).check()
     page.get_by_label("每个社区每次所需工时（小时）").fill("1")
+    page.get_by_role("button", name="保存并提交").click()
     with page.expect_navigation():
-        page.get_by_role("button", name="保存并提交").click()
+        page.get_by_role("dialog").get_by_role("button", name="提交").click()
 
     expect(page.locator(".messages")).to_contain_text("社区创建达标评比活动")
     expect(page.get_by_label("事项名称")).to_have_value("文明社区创建达标评比")

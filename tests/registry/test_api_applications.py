@@ -118,7 +118,7 @@ def test_whole_review_over_the_api(world, api_as):
         "submitted",
         "under_review",
         "hearing",
-        "hearing",
+        "hearing_held",
         "approved",
     ]
     assert body["history"][-1]["reason"] == "听证通过"

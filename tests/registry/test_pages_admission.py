@@ -278,7 +278,7 @@ def test_live_checks_show_similar_items_funding_and_hearing(client, world):
         jurisdiction=world.a.district,
         department=world.city_department,
         title="居民信息采集登记",
-        data_fields=["联系电话", "身份证号"],
+        data_fields=["联系电话", "身份证号", "紧急联系人电话"],
         admission_number="990102-2026-0007",
     )
     client.force_login(world.a.department_staff)
@@ -288,6 +288,8 @@ def test_live_checks_show_similar_items_funding_and_hearing(client, world):
         form_data(
             world,
             title="独居老人入户走访",
+            # 联系电话 is on every form; 紧急联系人电话 is this item's own, and shared.
+            data_fields="姓名\n联系电话\n紧急联系人电话",
             frequency="weekly",
             hours_per_occurrence="3",
             funding_per_community="0",
@@ -297,7 +299,7 @@ def test_live_checks_show_similar_items_funding_and_hearing(client, world):
     html = html_of(response)
     assert response.status_code == 200
     assert "<html" not in html  # a fragment for htmx
-    assert "990102-2026-0007" in html and "联系电话" in html and "市民政局" in html
+    assert "990102-2026-0007" in html and "紧急联系人电话" in html and "市民政局" in html
     # 52 weeks x 3 hours: above the funding (24) and hearing (120) thresholds.
     assert "156.00" in html
     assert "未安排经费" in html

@@ -128,7 +128,8 @@ def test_application_page_shows_exactly_what_the_machine_offers(client, world):
         (world.a.reviewer, waiting, ["start-review"]),
         (world.a.reviewer, reviewing, ["return", "require-hearing", "approve", "reject"]),
         (world.a.department_staff, reviewing, ["withdraw"]),
-        (world.a.reviewer, hearing, ["record-hearing", "approve", "reject"]),
+        # Approval waits until the hearing is recorded (issue 14, item 4).
+        (world.a.reviewer, hearing, ["record-hearing", "reject"]),
         # The supervisor reads every application of the area and decides nothing.
         (world.a.supervisor, reviewing, []),
     ]
@@ -312,9 +313,11 @@ def test_ratification_is_offered_to_the_reviewer_until_it_is_done(client, world)
     show = lambda dispatch: reverse("dispatch-show", args=[dispatch.pk])  # noqa: E731
     machine = services.EMERGENCY_RATIFICATION
 
-    assert machine_offers(machine, world.a.reviewer, emergency) == ["ratify"]
-    assert page(client, world.a.reviewer, show(emergency)) == ["ratify"]
-    assert page(client, world.a.reviewer, reverse("dispatch-ratification")) == ["ratify"]
+    # Ratification has its opposite, 不予追认 (issue 14, item 3).
+    decisions = ["ratify", "refuse-ratification"]
+    assert machine_offers(machine, world.a.reviewer, emergency) == decisions
+    assert page(client, world.a.reviewer, show(emergency)) == decisions
+    assert page(client, world.a.reviewer, reverse("dispatch-ratification")) == decisions
     # The department that sent it may not ratify its own emergency.
     assert page(client, world.a.department_staff, show(emergency)) == []
     assert page(client, world.a.reviewer, show(ordinary)) == []
@@ -326,7 +329,9 @@ def test_ratification_is_offered_to_the_reviewer_until_it_is_done(client, world)
     assert page(client, world.a.reviewer, show(emergency)) == []
     with pytest.raises(IllegalTransition) as again:
         services.dispatch_ratify(actor=world.a.reviewer, dispatch=emergency)
-    assert str(again.value.message) == "只有尚未追认的应急任务可以追认。"
+    assert str(again.value.message) == (
+        "该应急任务已有决定（“已追认”），追认或不予追认只能决定一次。"
+    )
 
 
 def test_ratification_queue_costs_the_same_queries_for_more_rows(
@@ -339,9 +344,9 @@ def test_ratification_queue_costs_the_same_queries_for_more_rows(
     # their departments: each row's ratify button costs nothing more.
     with django_assert_num_queries(5):
         html = client.get(reverse("dispatch-ratification")).content.decode()
-    assert offered(html) == ["ratify"] * 3
+    assert offered(html) == ["ratify", "refuse-ratification"] * 3
     for _ in range(3):
         _send(world, emergency=True)
     with django_assert_num_queries(5):
         html = client.get(reverse("dispatch-ratification")).content.decode()
-    assert offered(html) == ["ratify"] * 6
+    assert offered(html) == ["ratify", "refuse-ratification"] * 6
