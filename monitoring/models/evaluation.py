@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from registry.models import Organisation, User
 
@@ -46,8 +47,8 @@ DIMENSION_SCALE = {
 
 class EvaluationRound(models.Model):
     class State(models.TextChoices):
-        OPEN = "open", _("Open")
-        CLOSED = "closed", _("Closed")
+        OPEN = "open", pgettext_lazy("evaluation round", "Open")
+        CLOSED = "closed", pgettext_lazy("evaluation round", "Closed")
 
     area = models.ForeignKey(
         Organisation,

@@ -11,6 +11,7 @@ import datetime
 from decimal import Decimal
 
 import time_machine
+from django.utils import timezone
 
 from monitoring import services
 from monitoring.models import Dimension
@@ -45,7 +46,7 @@ def dispatch(world, department, communities, *, title="居民信息核对", emer
         work_item=None if emergency else item,
         title=title,
         communities=communities,
-        due_date=datetime.date(2026, 10, 30),
+        due_date=timezone.localdate() + datetime.timedelta(days=45),
         hours_per_community=Decimal("2"),
         emergency=emergency,
         justification="防汛紧急排查" if emergency else "",
