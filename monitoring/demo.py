@@ -217,17 +217,18 @@ def seed_escalation(ctx: DemoContext) -> None:
 
 # --- Reverse evaluation (反向评价) -----------------------------------------------------------
 EVALUATION_DISTRICT = "990102"  # 东城区
-# Communities of 东城区 whose cadre answers the closed round (seven: above the minimum of 5)
-# and the open one (two: below it, so its departments are listed without scores).
-CLOSED_ROUND_COMMUNITIES = [
-    "990102001001",
-    "990102001002",
-    "990102001003",
-    "990102002001",
-    "990102002002",
-    "990102003001",
-    "990102004001",
+# The cadres of 东城区 who answer (朝阳社区's is the demo's own cadre): seven communities
+# answer the closed round (above the minimum of 5), two the open one (below it, so its
+# departments are listed without scores). (community code, username, name)
+EVALUATION_CADRES = [
+    ("990102001005", "cadre_yucai", "赵敏"),
+    ("990102001006", "cadre_heping", "孙磊"),
+    ("990102002001", "cadre_dongmen", "周静"),
+    ("990102002002", "cadre_yingchun", "吴涛"),
+    ("990102003001", "cadre_wenhualu", "郑丽"),
+    ("990102004001", "cadre_jianshe", "冯军"),
 ]
+CLOSED_ROUND_COMMUNITIES = [CADRE_COMMUNITY, *(code for code, _u, _n in EVALUATION_CADRES)]
 OPEN_ROUND_COMMUNITIES = CLOSED_ROUND_COMMUNITIES[:2]
 EVALUATION_COMMENTS = [
     "会议通知太临时，经常当天通知当天开",
@@ -238,24 +239,21 @@ EVALUATION_COMMENTS = [
 
 
 def _evaluation_cadre(ctx: DemoContext, community: Organisation) -> User:
-    """The community's cadre (朝阳社区 has the demo's own; the others get one each)."""
+    """The community's cadre: the demo's own at 朝阳社区, one of EVALUATION_CADRES elsewhere."""
     from registry.demo import DEMO_PASSWORD
     from registry.services import user_create
 
-    existing = (
-        User.objects.filter(
-            memberships__organisation=community, memberships__role="community_cadre"
-        )
-        .order_by("pk")
-        .first()
-    )
+    if community.code == CADRE_COMMUNITY:
+        return _user("cadre")
+    username, name = next((u, n) for code, u, n in EVALUATION_CADRES if code == community.code)
+    existing = User.objects.filter(username=username).first()
     if existing is not None:
         return existing
     return user_create(
         actor=ctx.actor,
-        username=f"cadre_{community.code}",
+        username=username,
         password=DEMO_PASSWORD,
-        display_name=f"{community.name}干部",
+        display_name=name,
         memberships=[(community, "community_cadre")],
     )
 
