@@ -6,7 +6,16 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-SECTIONS = ["meta", "dispatch", "http", "flags", "monitoring", "query_counts", "goals"]
+SECTIONS = [
+    "meta",
+    "dispatch",
+    "http",
+    "flags",
+    "monitoring",
+    "evaluation",
+    "query_counts",
+    "goals",
+]
 MARKDOWN_HEADINGS = [
     "## Machine and data",
     "## Goals",
@@ -14,6 +23,7 @@ MARKDOWN_HEADINGS = [
     "## List APIs over HTTP",
     "## Flag computation",
     "## Monitoring: pre-filling a report, the escalation job",
+    "## Reverse evaluation: the results of a round",
     "## Queries per request",
 ]
 
@@ -59,6 +69,15 @@ def goals(result: dict) -> list[dict]:
         if f
         else None,
         (f["ratio"] <= 1.5 and f["all_kinds"]["median_s"] < 30) if f else None,
+    )
+    e = result.get("evaluation") or {}
+    goal(
+        f"evaluation results, a round over {e.get('communities', 1500):,} communities",
+        "median < 0.5 s, <= 1.5x raw SQL",
+        f"{e['service']['median_s']} s median, {e['ratio']}x ({e['raw_sql']['median_s']} s)"
+        if e
+        else None,
+        (e["service"]["median_s"] < 0.5 and (e["ratio"] or 0) <= 1.5) if e else None,
     )
     counts = [q for q in result.get("query_counts") or [] if q.get("measured")]
     goal(
@@ -164,6 +183,8 @@ def markdown(result: dict) -> str:
         lines.append("Not run.")
     lines += ["", "## Monitoring: pre-filling a report, the escalation job", ""]
     lines += _monitoring(result.get("monitoring"))
+    lines += ["", "## Reverse evaluation: the results of a round", ""]
+    lines += _evaluation(result.get("evaluation"))
     lines += ["", "## Queries per request", ""]
     counts = result.get("query_counts")
     if counts:
@@ -216,6 +237,28 @@ def _monitoring(m: dict | None) -> list[str]:
         f"Ratios: pre-filling {p['ratio']}x the raw SQL ({same[p['raw_matches_service']]} "
         f"entries); escalation {e['ratio']}x ({same[e['raw_matches_service']]} "
         "notifications).",
+    ]
+
+
+def _evaluation(e: dict | None) -> list[str]:
+    if not e:
+        return ["Not run."]
+    return [
+        f"`round_results` (what the round page, its Excel and the results API compute) for "
+        f"a closed round over {e['area']}: {e['communities']:,} communities, "
+        f"{e['responses']:,} responses, {e['ratings']:,} ratings, {e['departments']} "
+        f"departments ({e['ranked']} ranked); {e['queries']} queries. "
+        f"{e['service']['runs']} runs after a warm-up.",
+        "",
+        "| what | median s | p95 s | max s |",
+        "|---|---|---|---|",
+        f"| round_results | {e['service']['median_s']} | {e['service']['p95_s']} | "
+        f"{e['service']['max_s']} |",
+        f"| the same four aggregates as raw SQL | {e['raw_sql']['median_s']} | "
+        f"{e['raw_sql']['p95_s']} | {e['raw_sql']['max_s']} |",
+        "",
+        f"Ratio {e['ratio']}x; the raw SQL gives "
+        f"{'the same' if e['raw_matches_service'] else '**different**'} responses and means.",
     ]
 
 

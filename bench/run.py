@@ -21,10 +21,10 @@ from django.db import connection
 from django.test.utils import override_settings
 from django.utils import timezone
 
-from bench import measure, measure_monitoring, queries, report, targets, web
+from bench import measure, measure_evaluation, measure_monitoring, queries, report, targets, web
 
 Progress = Callable[[str], None]
-SECTIONS = ("dispatch", "http", "flags", "monitoring", "query_counts")
+SECTIONS = ("dispatch", "http", "flags", "monitoring", "evaluation", "query_counts")
 
 
 @dataclass
@@ -38,6 +38,7 @@ class Options:
     dispatch_repeats: int | None = None
     flag_repeats: int | None = None
     monitoring_repeats: int | None = None
+    evaluation_repeats: int | None = None
     duration: float | None = None  # seconds of load per HTTP measurement
     warmup: float | None = None  # seconds of load before it, not measured
     workers: int | None = None
@@ -51,6 +52,7 @@ class Options:
         self.dispatch_repeats = default(self.dispatch_repeats, 2, 15)
         self.flag_repeats = default(self.flag_repeats, 1, 3)
         self.monitoring_repeats = default(self.monitoring_repeats, 2, 10)
+        self.evaluation_repeats = default(self.evaluation_repeats, 2, 10)
         self.duration = default(self.duration, 1.0, 15.0)
         self.warmup = default(self.warmup, 0.0, 3.0)
         self.workers = default(self.workers, 2, 2 * (os.cpu_count() or 1) + 1)
@@ -98,6 +100,8 @@ def _rows() -> dict:
         ("report_entries", "monitoring", "ReportEntry"),
         ("clues", "monitoring", "Clue"),
         ("rectification_notices", "monitoring", "RectificationNotice"),
+        ("evaluation_responses", "monitoring", "EvaluationResponse"),
+        ("evaluation_ratings", "monitoring", "EvaluationRating"),
         ("certificate_issuances", "certificates", "CertificateIssuance"),
         ("plaques", "signage", "Plaque"),
         ("users", "registry", "User"),
@@ -235,6 +239,13 @@ def run(options: Options, progress: Progress = print) -> tuple[dict, Path, Path]
             f"monitoring: pre-fill {m['prefill']['ratio']}x, "
             f"escalation {m['escalation']['ratio']}x the raw SQL"
         )
+    if "evaluation" not in options.skip:
+        n = options.evaluation_repeats
+        progress(f"evaluation: the results of a round over the biggest city x {n}")
+        with override_settings(DEBUG=False):
+            result["evaluation"] = measure_evaluation.results(repeats=n)
+        e = result["evaluation"]
+        progress(f"evaluation: median {e['service']['median_s']} s, {e['ratio']}x the raw SQL")
     if "query_counts" not in options.skip:
         progress("queries per request")
         # The busiest department's staff, the heaviest community's cadre, province roles.

@@ -38,6 +38,14 @@ BEAT_SCHEDULE = {
         "task": "monitoring.tasks.monitoring_escalate",
         "schedule": crontab(hour=7, minute=0),
     },
+    # Daily at 07:10, after the escalation job: reverse-evaluation rounds (反向评价) tell their
+    # communities on the opening day, remind those without an answer two working days
+    # before closing, and close the day after the closing date. Each notice once
+    # (monitoring.models.ReminderLog), so a rerun or a missed day is harmless.
+    "evaluation-rounds-remind": {
+        "task": "monitoring.tasks.evaluation_rounds_remind",
+        "schedule": crontab(hour=7, minute=10),
+    },
     # Just after midnight, so no item shows as active on the day after its validity ends.
     "work-items-expire": {
         "task": "registry.tasks.work_items_expire",

@@ -440,6 +440,9 @@ PORTAL.update(
             "MONITORING_REPORT_DUE_WORKING_DAYS", default=5
         ),
         "RECTIFICATION_DUE_WORKING_DAYS": env.int("RECTIFICATION_DUE_WORKING_DAYS", default=10),
+        # Reverse evaluation: below this many responses a department is listed without
+        # scores and never ranked (anonymity: a mean of two answers reveals them).
+        "EVALUATION_MIN_RESPONSES": env.int("EVALUATION_MIN_RESPONSES", default=5),
         # Send notifications by email too (members with an address), besides in-app.
         "EMAIL_NOTIFICATIONS": env.bool("EMAIL_NOTIFICATIONS", default=False),
     }

@@ -44,3 +44,15 @@ define("clue.refuse-extension", _("More time refused on a rectification notice")
 define("clue.close", _("Clue closed after checking the rectification"))
 define("clue.dismiss", _("Clue dismissed"))
 define("clue.reopen", _("Clue reopened"))
+
+# --- Reverse evaluation (反向评价) -----------------------------------------------------------
+EVALUATION_ROUND_OPEN = define("evaluation_round.open", _("Evaluation round opened"))
+# One per transition of the round machine (services.evaluation.ROUND), by for_transition.
+define("evaluation_round.close", _("Evaluation round closed early"))
+define("evaluation_round.expire", _("Evaluation round closed after its closing date"))
+EVALUATION_RESPONSE_SUBMIT = define(
+    "evaluation_response.submit", _("Evaluation response submitted or replaced")
+)
+EVALUATION_AUTHORS_VIEW = define(
+    "evaluation.authors_view", _("Authors of evaluation comments shown, with a reason")
+)

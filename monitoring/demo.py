@@ -215,11 +215,123 @@ def seed_escalation(ctx: DemoContext) -> None:
     ctx.created += sum(summary.notified.values())
 
 
+# --- Reverse evaluation (反向评价) -----------------------------------------------------------
+EVALUATION_DISTRICT = "990102"  # 东城区
+# The cadres of 东城区 who answer (朝阳社区's is the demo's own cadre): seven communities
+# answer the closed round (above the minimum of 5), two the open one (below it, so its
+# departments are listed without scores). (community code, username, name)
+EVALUATION_CADRES = [
+    ("990102001005", "cadre_yucai", "赵敏"),
+    ("990102001006", "cadre_heping", "孙磊"),
+    ("990102002001", "cadre_dongmen", "周静"),
+    ("990102002002", "cadre_yingchun", "吴涛"),
+    ("990102003001", "cadre_wenhualu", "郑丽"),
+    ("990102004001", "cadre_jianshe", "冯军"),
+]
+CLOSED_ROUND_COMMUNITIES = [CADRE_COMMUNITY, *(code for code, _u, _n in EVALUATION_CADRES)]
+OPEN_ROUND_COMMUNITIES = CLOSED_ROUND_COMMUNITIES[:2]
+EVALUATION_COMMENTS = [
+    "会议通知太临时，经常当天通知当天开",
+    "同一组数据每月要报三次",
+    "吹哨后第二天就来了，解决得很好",
+    "",
+]
+
+
+def _evaluation_cadre(ctx: DemoContext, community: Organisation) -> User:
+    """The community's cadre: the demo's own at 朝阳社区, one of EVALUATION_CADRES elsewhere."""
+    from registry.demo import DEMO_PASSWORD
+    from registry.services import user_create
+
+    if community.code == CADRE_COMMUNITY:
+        return _user("cadre")
+    username, name = next((u, n) for code, u, n in EVALUATION_CADRES if code == community.code)
+    existing = User.objects.filter(username=username).first()
+    if existing is not None:
+        return existing
+    return user_create(
+        actor=ctx.actor,
+        username=username,
+        password=DEMO_PASSWORD,
+        display_name=name,
+        memberships=[(community, "community_cadre")],
+    )
+
+
+def _answer_round(ctx: DemoContext, evaluation_round, codes: list[str], seed: int) -> None:
+    import random
+
+    from monitoring.models import Dimension
+    from monitoring.selectors.evaluation import addable_departments
+
+    departments = list(addable_departments(evaluation_round)[:4])
+    for index, code in enumerate(codes):
+        community = ctx.organisation(code)
+        rng = random.Random(seed * 1000 + index)
+        ratings = []
+        for rank, department in enumerate(departments):
+            comment = EVALUATION_COMMENTS[(index + rank) % len(EVALUATION_COMMENTS)]
+            for dimension, _label in Dimension.choices:
+                # Departments further down the list were harder on the communities.
+                score = max(1, min(5, 5 - rank + rng.choice([-1, 0, 0, 1])))
+                ratings.append(
+                    {
+                        "department": department,
+                        "dimension": dimension,
+                        "score": score,
+                        "comment": comment if index % 3 == 0 else "",
+                    }
+                )
+        services.evaluation_response_submit(
+            actor=_evaluation_cadre(ctx, community),
+            round=evaluation_round,
+            community=community,
+            ratings=ratings,
+        )
+
+
+def seed_evaluation(ctx: DemoContext) -> None:
+    """Two rounds of 东城区: last quarter's, answered by seven communities and closed (its
+    results are ranked), and this month's, open, answered by two (below the minimum)."""
+    from monitoring.models import EvaluationRound
+
+    district = ctx.organisation(EVALUATION_DISTRICT)
+    existing = EvaluationRound.objects.filter(area=district)
+    if existing.exists():
+        ctx.existing += existing.count()
+        return
+    today = timezone.localdate()
+    supervisor = _user("supervisor")
+    closed = services.evaluation_round_open(
+        actor=supervisor,
+        area=district,
+        title="东城区部门反向评价（上一季度）",
+        period_from=today - datetime.timedelta(days=90),
+        period_until=today,
+        opens_on=today - datetime.timedelta(days=10),
+        closes_on=today,
+    )
+    _answer_round(ctx, closed, CLOSED_ROUND_COMMUNITIES, seed=1)
+    services.evaluation_round_close(actor=supervisor, round=closed)
+    current = services.evaluation_round_open(
+        actor=supervisor,
+        area=district,
+        title="东城区部门反向评价（本月）",
+        period_from=today - datetime.timedelta(days=30),
+        period_until=today,
+        opens_on=today,
+        closes_on=today + datetime.timedelta(days=14),
+    )
+    _answer_round(ctx, current, OPEN_ROUND_COMMUNITIES, seed=2)
+    ctx.created += 2
+
+
 DEMO_STEPS = [
     Step("off-platform reports", seed_offplatform),
     Step("monitoring points", seed_points),
     Step("monthly reports", seed_reports),
     Step("clues and notices", seed_clues),
+    Step("reverse evaluation", seed_evaluation),
     Step("flags", seed_flags),
     Step("escalation", seed_escalation),
 ]

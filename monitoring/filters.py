@@ -11,7 +11,14 @@ from django import forms
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from monitoring.models import Clue, Flag, MonitoringPoint, MonitoringReport, OffPlatformReport
+from monitoring.models import (
+    Clue,
+    EvaluationRound,
+    Flag,
+    MonitoringPoint,
+    MonitoringReport,
+    OffPlatformReport,
+)
 from registry.errors import InvalidInput
 from registry.filters.base import BoundedDateFilter, organisation_from_code
 
@@ -115,6 +122,19 @@ class ClueFilter(django_filters.FilterSet):
             Q(community__path__startswith=area.path)
             | Q(community__isnull=True, department__path__startswith=area.path)
         )
+
+
+class EvaluationRoundFilter(django_filters.FilterSet):
+    state = django_filters.ChoiceFilter(choices=EvaluationRound.State.choices)
+    area = django_filters.CharFilter(method="filter_area", label=_("area code"))
+
+    class Meta:
+        model = EvaluationRound
+        fields = ["state", "area"]
+
+    def filter_area(self, queryset, name, value):
+        area = organisation_from_code(value, "area")
+        return queryset.filter(area__path__startswith=area.path)
 
 
 def parse_period(value: str, field: str) -> datetime.date:

@@ -285,3 +285,112 @@ class ClueActionForm(forms.Form):
                 del self.fields[name]
         for name in self.REQUIRED.get(action, []):
             self.fields[name].required = True
+
+
+# --- Reverse evaluation (反向评价) -----------------------------------------------------------
+
+
+def _date_input() -> forms.DateInput:
+    return forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+
+
+class EvaluationRoundForm(forms.Form):
+    area = forms.ModelChoiceField(label=_("Area"), queryset=Organisation.objects.none())
+    title = forms.CharField(
+        label=_("Title"),
+        max_length=limits.SHORT_TEXT,
+        help_text=_("For example: reverse evaluation of the departments, third quarter 2026."),
+    )
+    period_from = forms.DateField(label=_("Period from"), widget=_date_input())
+    period_until = forms.DateField(
+        label=_("Period until"),
+        widget=_date_input(),
+        help_text=_(
+            "The departments that dispatched to a community in the period are on its form."
+        ),
+    )
+    opens_on = forms.DateField(label=_("Opens on"), widget=_date_input())
+    closes_on = forms.DateField(
+        label=_("Closes on"),
+        widget=_date_input(),
+        help_text=_("Communities are reminded two working days before."),
+    )
+
+    def __init__(self, *args, areas=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["area"].queryset = areas if areas is not None else Organisation.objects.none()
+
+
+class EvaluationAuthorsForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for seeing who wrote the comments"),
+        max_length=limits.NOTE_TEXT,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "Recorded in the audit log with your name. The authors show on this view only."
+        ),
+    )
+
+
+SCORE_CHOICES = [(str(n), str(n)) for n in range(1, 6)]
+
+
+class EvaluationResponseForm(forms.Form):
+    """One radio group per department and dimension (``score-<code>-<dimension>``) and one
+    comment per department (``comment-<code>``), built from the form's rows."""
+
+    def __init__(self, *args, rows: list[dict], dimensions: list[tuple[str, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.rows = rows
+        self.dimensions = dimensions
+        for row in rows:
+            code = row["department"].code
+            for dimension, label in dimensions:
+                current = row["scores"].get(dimension)
+                self.fields[f"score-{code}-{dimension}"] = forms.ChoiceField(
+                    label=label,
+                    choices=SCORE_CHOICES,
+                    required=False,
+                    widget=forms.RadioSelect,
+                    initial=str(current) if current else None,
+                )
+            self.fields[f"comment-{code}"] = forms.CharField(
+                label=_("Comment (optional)"),
+                required=False,
+                max_length=limits.NOTE_TEXT,
+                widget=forms.Textarea(attrs={"rows": 2}),
+                initial=row["comment"],
+            )
+
+    def ratings(self) -> list[dict]:
+        """The answers given, as the service takes them."""
+        result = []
+        for row in self.rows:
+            code = row["department"].code
+            comment = self.cleaned_data.get(f"comment-{code}", "")
+            for dimension, _label in self.dimensions:
+                value = self.cleaned_data.get(f"score-{code}-{dimension}")
+                if value:
+                    result.append(
+                        {
+                            "department": row["department"],
+                            "dimension": dimension,
+                            "score": int(value),
+                            "comment": comment,
+                        }
+                    )
+        return result
+
+    def groups(self) -> list[dict]:
+        """For the template: per department its bound score fields and comment field."""
+        return [
+            {
+                "row": row,
+                "scores": [
+                    self[f"score-{row['department'].code}-{dimension}"]
+                    for dimension, _label in self.dimensions
+                ],
+                "comment": self[f"comment-{row['department'].code}"],
+            }
+            for row in self.rows
+        ]

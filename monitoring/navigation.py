@@ -5,7 +5,15 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from monitoring.permissions import CLUE_VIEW, CLUE_VIEW_DEPARTMENT, REPORT_FILE, REPORT_VIEW
+from monitoring.permissions import (
+    CLUE_VIEW,
+    CLUE_VIEW_DEPARTMENT,
+    EVALUATION_RESPOND,
+    EVALUATION_VIEW,
+    EVALUATION_VIEW_DEPARTMENT,
+    REPORT_FILE,
+    REPORT_VIEW,
+)
 from registry import plugins
 from registry.plugins import NavLink, SectionLink, WorkbenchSection
 
@@ -17,6 +25,12 @@ def register() -> None:
         NavLink("notices", _("Rectification notices"), CLUE_VIEW_DEPARTMENT, 64),
         NavLink("offplatform-new", _("Report an off-platform demand"), "offplatform.report", 70),
         NavLink("flags", _("Flags"), "flag.view", 80),
+        NavLink(
+            "evaluation-index",
+            _("Reverse evaluation"),
+            (EVALUATION_VIEW, EVALUATION_RESPOND, EVALUATION_VIEW_DEPARTMENT),
+            84,
+        ),
     ):
         plugins.nav_link(link)
 
@@ -77,6 +91,35 @@ def register() -> None:
             link_name="notices",
             link_text=_("Open the notices"),
             order=30,
+        ),
+        # The reverse evaluation: supervisors follow the open rounds, communities answer
+        # them, departments read their results once a round has closed.
+        WorkbenchSection(
+            "supervisor",
+            EVALUATION_VIEW,
+            _("Reverse evaluation"),
+            url_name="evaluation-section",
+            link_name="evaluation-index",
+            link_text=_("Open the rounds"),
+            order=40,
+        ),
+        WorkbenchSection(
+            "community",
+            EVALUATION_RESPOND,
+            _("Rate the departments"),
+            url_name="evaluation-section",
+            link_name="evaluation-index",
+            link_text=_("Open the rounds"),
+            order=40,
+        ),
+        WorkbenchSection(
+            "department",
+            EVALUATION_VIEW_DEPARTMENT,
+            _("How the communities rated you"),
+            url_name="evaluation-section",
+            link_name="evaluation-index",
+            link_text=_("Open the rounds"),
+            order=40,
         ),
     ):
         plugins.workbench_section(section)

@@ -15,6 +15,15 @@ CLUE_VIEW = "clue.view"
 CLUE_VIEW_DEPARTMENT = "clue.view_department"
 CLUE_HANDLE = "clue.handle"
 CLUE_RESPOND = "clue.respond"
+# The reverse evaluation (反向评价): supervisors open and close rounds and read the results
+# (comments without authors); the area's reviewers read the results; communities' cadres
+# answer; a department's staff read their own row once a round has closed.
+EVALUATION_MANAGE = "evaluation.manage"
+EVALUATION_VIEW = "evaluation.view"
+EVALUATION_RESPOND = "evaluation.respond"
+EVALUATION_VIEW_DEPARTMENT = "evaluation.view_department"
+# Who wrote a comment, for one view with a recorded reason (audited).
+EVALUATION_AUTHORS = "evaluation.authors"
 # Who may see who raised a clue or filed an off-platform report: never a department.
 REPORTER_VIEW = "reporter.view"
 
@@ -46,5 +55,10 @@ ACTIONS: dict[str, frozenset[Role]] = {
     CLUE_VIEW_DEPARTMENT: frozenset({Role.DEPARTMENT_STAFF}),
     CLUE_HANDLE: frozenset({Role.SUPERVISOR}),
     CLUE_RESPOND: frozenset({Role.DEPARTMENT_STAFF}),
+    EVALUATION_MANAGE: frozenset({Role.SUPERVISOR}),
+    EVALUATION_VIEW: frozenset({Role.SUPERVISOR, Role.REVIEWER}),
+    EVALUATION_RESPOND: frozenset({Role.COMMUNITY_CADRE}),
+    EVALUATION_VIEW_DEPARTMENT: frozenset({Role.DEPARTMENT_STAFF}),
+    EVALUATION_AUTHORS: frozenset({Role.SUPERVISOR}),
     REPORTER_VIEW: frozenset({Role.COMMUNITY_CADRE, Role.LIAISON, Role.REVIEWER, Role.SUPERVISOR}),
 }

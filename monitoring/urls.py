@@ -11,6 +11,7 @@ router.register("flags", api.FlagViewSet, basename="flag")
 router.register("monitoring-points", api.MonitoringPointViewSet, basename="monitoring-point")
 router.register("monitoring-reports", api.MonitoringReportViewSet, basename="monitoring-report")
 router.register("clues", api.ClueViewSet, basename="clue")
+router.register("evaluation-rounds", api.EvaluationRoundViewSet, basename="evaluation-round")
 
 api_urlpatterns = [*router.urls]
 
@@ -59,4 +60,25 @@ page_urlpatterns = [
     path("monitoring/notices/section/", views.notice_section, name="notice-section"),
     path("monitoring/notices/<int:pk>/print/", views.notice_print, name="notice-print"),
     path("monitoring/notices/verify/<str:code>/", views.notice_verify, name="notice-verify"),
+    # The reverse evaluation (反向评价): rounds, a community's form, results beside the facts.
+    path("monitoring/evaluation/", views.evaluation_index, name="evaluation-index"),
+    path("monitoring/evaluation/new/", views.evaluation_new, name="evaluation-new"),
+    path("monitoring/evaluation/section/", views.evaluation_section, name="evaluation-section"),
+    path("monitoring/evaluation/<int:pk>/", views.evaluation_round, name="evaluation-round"),
+    path("monitoring/evaluation/<int:pk>/form/", views.evaluation_form, name="evaluation-form"),
+    path(
+        "monitoring/evaluation/<int:pk>/export.xlsx",
+        views.evaluation_export,
+        name="evaluation-export",
+    ),
+    path(
+        "monitoring/evaluation/<int:pk>/authors/",
+        views.evaluation_authors,
+        name="evaluation-authors",
+    ),
+    path(
+        "monitoring/evaluation/<int:pk>/<str:action>/",
+        views.evaluation_action,
+        name="evaluation-action",
+    ),
 ]

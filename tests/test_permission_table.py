@@ -1813,6 +1813,194 @@ MONITORING_ENDPOINTS = [
 ENDPOINTS += MONITORING_ENDPOINTS
 
 
+# --- Reverse evaluation (issue 12): a round over district A, open today ---------------------
+
+
+def _e_round_body(world, role=None, prepared=None) -> dict:
+    import datetime
+
+    today = _today()
+    return {
+        "area": world.a.district.code,
+        "title": "反向评价",
+        "period_from": str(today - datetime.timedelta(days=30)),
+        "period_until": str(today),
+        "opens_on": str(today),
+        "closes_on": str(today + datetime.timedelta(days=10)),
+    }
+
+
+def _e_round(world):
+    from monitoring import services
+    from registry.filters.base import organisation_from_code
+
+    body = _e_round_body(world)
+    import datetime
+
+    return services.evaluation_round_open(
+        actor=world.a.supervisor,
+        area=organisation_from_code(body.pop("area"), "area"),
+        title=body.pop("title"),
+        **{k: datetime.date.fromisoformat(v) for k, v in body.items()},
+    )
+
+
+def _e_response_body(world, role, prepared) -> dict:
+    # The district's own department is on any community's list of addable departments.
+    return {
+        "community": world.a.community.code,
+        "ratings": [
+            {"department": world.a.department.code, "dimension": "inspections", "score": 4}
+        ],
+    }
+
+
+def _e_url(suffix: str = "", page: bool = False):
+    base = "/monitoring/evaluation/" if page else "/api/v1/evaluation-rounds/"
+    return lambda w, r: f"{base}{r.pk}/{suffix}"
+
+
+# Who sees a district A round: its supervisors and reviewers, the district's cadres (the
+# area is above their community) and department staff; nobody else (404).
+E_SEES = {"supervisor": 200, "reviewer": 200, "community_cadre": 200, "department_staff": 200}
+EVALUATION_ENDPOINTS = [
+    Endpoint("evaluation-round-list", "get", fixed("/api/v1/evaluation-rounds/"), default=200),
+    Endpoint(
+        "evaluation-round-list",
+        "post",
+        fixed("/api/v1/evaluation-rounds/"),
+        body=_e_round_body,
+        **only(201, "supervisor"),
+    ),
+    Endpoint(
+        "evaluation-round-detail",
+        "get",
+        _e_url(),
+        prepare=_e_round,
+        default=404,
+        overrides=E_SEES,
+    ),
+    Endpoint(
+        "evaluation-round-close",
+        "post",
+        _e_url("close/"),
+        prepare=_e_round,
+        **only(200, "supervisor"),
+    ),
+    Endpoint(
+        "evaluation-round-form",
+        "get",
+        lambda w, r: f"/api/v1/evaluation-rounds/{r.pk}/form/?community={w.a.community.code}",
+        prepare=_e_round,
+        **only(200, "community_cadre"),
+    ),
+    Endpoint(
+        "evaluation-round-responses",
+        "post",
+        _e_url("responses/"),
+        prepare=_e_round,
+        body=_e_response_body,
+        **only(201, "community_cadre"),
+    ),
+    # Results: the area's supervisors and reviewers; a department only once the round has
+    # closed (409 while open); a cadre sees the round but not the results.
+    Endpoint(
+        "evaluation-round-results",
+        "get",
+        _e_url("results/"),
+        prepare=_e_round,
+        default=404,
+        overrides={
+            "supervisor": 200,
+            "reviewer": 200,
+            "department_staff": 409,
+            "community_cadre": 403,
+        },
+    ),
+    # --- Pages ---
+    Endpoint(
+        "evaluation-index",
+        "get",
+        fixed("/monitoring/evaluation/"),
+        **only(200, "supervisor", "reviewer", "community_cadre", "department_staff", anonymous=302),
+    ),
+    Endpoint(
+        "evaluation-section",
+        "get",
+        fixed("/monitoring/evaluation/section/"),
+        **only(200, "supervisor", "reviewer", "community_cadre", "department_staff", anonymous=302),
+    ),
+    Endpoint(
+        "evaluation-new",
+        "get",
+        fixed("/monitoring/evaluation/new/"),
+        **only(200, "supervisor", anonymous=302),
+    ),
+    Endpoint(
+        "evaluation-round",
+        "get",
+        _e_url(page=True),
+        prepare=_e_round,
+        default=404,
+        anonymous=302,
+        # A cadre is sent to the form.
+        overrides={**E_SEES, "community_cadre": 302},
+    ),
+    Endpoint(
+        "evaluation-form",
+        "get",
+        _e_url("form/", page=True),
+        prepare=_e_round,
+        **only(200, "community_cadre", anonymous=302),
+    ),
+    Endpoint(
+        "evaluation-export",
+        "get",
+        _e_url("export.xlsx", page=True),
+        prepare=_e_round,
+        default=404,
+        anonymous=302,
+        # The department is sent back to the page while the round is open.
+        overrides={
+            "supervisor": 200,
+            "reviewer": 200,
+            "department_staff": 302,
+            "community_cadre": 403,
+        },
+    ),
+    Endpoint(
+        "evaluation-authors",
+        "post",
+        _e_url("authors/", page=True),
+        prepare=_e_round,
+        body=lambda w, r, p: {"reason": "核实投诉"},
+        default=404,
+        anonymous=302,
+        overrides={
+            "supervisor": 200,
+            "reviewer": 403,
+            "department_staff": 403,
+            "community_cadre": 403,
+        },
+    ),
+    Endpoint(
+        "evaluation-action",
+        "post",
+        _e_url("close/", page=True),
+        prepare=_e_round,
+        default=404,
+        anonymous=302,
+        overrides={
+            "supervisor": 302,
+            "reviewer": 403,
+            "department_staff": 403,
+            "community_cadre": 403,
+        },
+    ),
+]
+ENDPOINTS += EVALUATION_ENDPOINTS
+
+
 def _client_for(world, role: str) -> APIClient:
     client = APIClient()
     user = user_for(world, role)

@@ -1,6 +1,7 @@
 """Fill PostgreSQL with a province: the organisation tree, departments, work items, two
 years of dispatches and assignments, off-platform reports, monitoring points with their
-monthly reports, clues and rectification notices, certificate issuances and plaques.
+monthly reports, clues and rectification notices, certificate issuances and plaques, and a
+reverse-evaluation round over the biggest city.
 
 The rows are built in Python from a seeded random generator (the same spec and seed give
 the same province) and loaded with COPY; the big tables' secondary indexes and foreign
@@ -27,6 +28,7 @@ from bench import pgload
 from bench.data.certificates import CertificatesMixin
 from bench.data.common import Item, Org, Progress
 from bench.data.dispatch import DispatchMixin
+from bench.data.evaluation import BENCH_ROUND_TITLE, EvaluationMixin
 from bench.data.items import ItemsMixin
 from bench.data.monitoring import MonitoringMixin
 from bench.data.plaques import PlaquesMixin
@@ -49,6 +51,7 @@ __all__ = [
     "ADMIN_USERNAME",
     "BENCH_ITEM_TITLE",
     "BENCH_PASSWORD",
+    "BENCH_ROUND_TITLE",
     "FULL",
     "LIAISON_PREFIX",
     "REVIEWER_USERNAME",
@@ -61,7 +64,13 @@ __all__ = [
 
 
 class _Province(
-    TreeMixin, ItemsMixin, DispatchMixin, MonitoringMixin, CertificatesMixin, PlaquesMixin
+    TreeMixin,
+    ItemsMixin,
+    DispatchMixin,
+    MonitoringMixin,
+    CertificatesMixin,
+    PlaquesMixin,
+    EvaluationMixin,
 ):
     """The province being generated: each mixin (a module of this package) builds and
     writes one domain's rows from the shared state set up here."""
@@ -111,6 +120,8 @@ def generate(
         # After the big tables' indexes are back: the report entries are selected from the
         # assignments and off-platform reports of each point and month.
         province.write_monitoring()
+        # A reverse-evaluation round over the biggest city, rating the period's senders.
+        province.write_evaluation()
         province.write_certificates()
         province.write_signage()
     # After the commit (VACUUM cannot run in a transaction): statistics for the planner and

@@ -10,6 +10,12 @@ from monitoring.selectors.clues import (
     notice_list,
     notice_verify,
 )
+from monitoring.selectors.evaluation import (
+    evaluation_results,
+    round_get,
+    round_list,
+    round_results,
+)
 from monitoring.selectors.flags import (
     community_load_ranking,
     flag_areas,
@@ -44,6 +50,7 @@ __all__ = [
     "clue_visibility",
     "community_load_ranking",
     "entry_get",
+    "evaluation_results",
     "export_entries",
     "flag_areas",
     "flag_counts_by_kind",
@@ -63,5 +70,8 @@ __all__ = [
     "report_list",
     "reporting_communities",
     "reporting_departments",
+    "round_get",
+    "round_list",
+    "round_results",
     "totals_by_department",
 ]

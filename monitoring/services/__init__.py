@@ -16,6 +16,15 @@ from monitoring.services.clues import (
     current_notice,
 )
 from monitoring.services.escalation import EscalationSummary, monitoring_escalate
+from monitoring.services.evaluation import (
+    ROUND,
+    RoundsReminderSummary,
+    evaluation_authors_reveal,
+    evaluation_response_submit,
+    evaluation_round_close,
+    evaluation_round_open,
+    evaluation_rounds_remind,
+)
 from monitoring.services.flags import (
     FLAG,
     FlagRunSummary,
@@ -40,8 +49,10 @@ __all__ = [
     "CLUE",
     "FLAG",
     "MONITORING_REPORT",
+    "ROUND",
     "EscalationSummary",
     "FlagRunSummary",
+    "RoundsReminderSummary",
     "clue_act",
     "clue_analyse",
     "clue_close",
@@ -54,6 +65,11 @@ __all__ = [
     "clue_send_notice",
     "clue_verify",
     "current_notice",
+    "evaluation_authors_reveal",
+    "evaluation_response_submit",
+    "evaluation_round_close",
+    "evaluation_round_open",
+    "evaluation_rounds_remind",
     "flag_acknowledge",
     "flag_resolve",
     "flags_compute",

@@ -11,6 +11,16 @@ from monitoring.views.clues import (
     notice_section,
     notice_verify,
 )
+from monitoring.views.evaluation import (
+    evaluation_action,
+    evaluation_authors,
+    evaluation_export,
+    evaluation_form,
+    evaluation_index,
+    evaluation_new,
+    evaluation_round,
+    evaluation_section,
+)
 from monitoring.views.flags import (
     flag_acknowledge,
     flag_index,
@@ -40,6 +50,14 @@ __all__ = [
     "entry_delete",
     "entry_edit",
     "entry_new",
+    "evaluation_action",
+    "evaluation_authors",
+    "evaluation_export",
+    "evaluation_form",
+    "evaluation_index",
+    "evaluation_new",
+    "evaluation_round",
+    "evaluation_section",
     "flag_acknowledge",
     "flag_index",
     "flag_recompute",

@@ -49,6 +49,7 @@ SHOWN = {
             "/dispatch/",
             "/plaques/",
             "/monitoring/notices/",
+            "/monitoring/evaluation/",
             "/work-items/",
         ],
         [
@@ -56,6 +57,7 @@ SHOWN = {
             ("我的准入申请", ["/applications/", "/applications/new/"]),
             ("派发", ["/dispatch/new/", "/dispatch/", "/monitoring/reports/"]),
             ("整改通知书", ["/monitoring/notices/section/", "/monitoring/notices/"]),
+            ("社区对本部门的评价", ["/monitoring/evaluation/section/", "/monitoring/evaluation/"]),
         ],
     ),
     Role.REVIEWER: (
@@ -66,6 +68,7 @@ SHOWN = {
             "/dispatch/ratification/",
             "/plaques/",
             "/monitoring/flags/",
+            "/monitoring/evaluation/",
             "/work-items/",
             "/certificates/catalogue/",
         ],
@@ -91,6 +94,7 @@ SHOWN = {
             "/certificates/register/",
             "/plaques/",
             "/monitoring/reports/new/",
+            "/monitoring/evaluation/",
             "/work-items/",
         ],
         [
@@ -105,6 +109,7 @@ SHOWN = {
                     "/notifications/",
                 ],
             ),
+            ("评价部门", ["/monitoring/evaluation/section/", "/monitoring/evaluation/"]),
             ("牌匾", ["/plaques/section/", "/plaques/"]),
         ],
     ),
@@ -134,6 +139,7 @@ SHOWN = {
             "/monitoring/monthly/",
             "/monitoring/clues/",
             "/monitoring/flags/",
+            "/monitoring/evaluation/",
             "/work-items/",
         ],
         [
@@ -152,6 +158,7 @@ SHOWN = {
                 ],
             ),
             ("基层负担看板", []),
+            ("反向评价", ["/monitoring/evaluation/section/", "/monitoring/evaluation/"]),
             ("牌匾", ["/plaques/section/", "/plaques/"]),
         ],
     ),
@@ -235,7 +242,9 @@ def test_an_apps_section_and_links_appear_for_whoever_has_its_action(client, wor
                 "/notifications/",
             ],
         ),
-        ("牌匾", ["/plaques/section/", "/plaques/"]),  # signage's own section
+        # monitoring's own (the reverse evaluation), and signage's
+        ("评价部门", ["/monitoring/evaluation/section/", "/monitoring/evaluation/"]),
+        ("牌匾", ["/plaques/section/", "/plaques/"]),
     ]
 
 

@@ -133,6 +133,10 @@ def test_everything_seeded_is_audited(seeded):
     from signage.demo import CAMPAIGN
 
     demo_usernames |= {username for _code, username, _name in CAMPAIGN}
+    # The cadres who answer the reverse evaluation's rounds (monitoring/demo.py).
+    from monitoring.demo import EVALUATION_CADRES
+
+    demo_usernames |= {username for _code, username, _name in EVALUATION_CADRES}
     actors = set(AuditEntry.objects.values_list("actor_name", flat=True))
     assert actors <= {"admin", "system", *demo_usernames}
     assert AuditEntry.objects.filter(action="work_item.import", actor_name="reviewer").exists()
