@@ -256,3 +256,17 @@ def test_without_a_registered_front_page_a_visitor_is_sent_to_sign_in(db, client
 
     assert response.status_code == 302
     assert response["Location"] == "/accounts/login/?next=/"
+
+
+def test_the_figures_are_documented_in_the_schema(db, client):
+    import yaml
+
+    schema = yaml.safe_load(client.get("/api/schema/").content)
+    operation = schema["paths"]["/api/v1/public/figures/"]["get"]
+    # Public: no credentials; the throttle's 429 is documented like every operation's.
+    assert operation.get("security", [{}]) == [{}]
+    assert {"200", "429"} <= set(operation["responses"])
+    figures = schema["components"]["schemas"]["PublicFigures"]
+    assert {"year", "period", "baseline", "computed_at", "figures"} <= set(figures["properties"])
+    period = schema["components"]["schemas"]["Period"]
+    assert set(period["properties"]) == {"from", "until"}
