@@ -9,6 +9,7 @@ from django.utils.translation import pgettext_lazy
 from public import selectors
 from public.models import Complaint
 from registry import limits
+from registry.models import Organisation
 
 
 class ComplaintForm(forms.Form):
@@ -20,7 +21,8 @@ class ComplaintForm(forms.Form):
     )
     area = forms.ModelChoiceField(
         label=_("To"),
-        queryset=selectors.complaint_areas(),
+        # Set per form: the bureau is read from the tree (no query at import time).
+        queryset=Organisation.objects.none(),
         required=False,
         empty_label=None,
         help_text=_("The bureau, or the district your message is about."),

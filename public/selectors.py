@@ -167,6 +167,9 @@ def public_figures(today: datetime.date | None = None) -> dict:
 # judged_on for complaint_get: answering is judged on the area it is addressed to.
 COMPLAINT_ACTIONS = {COMPLAINT_HANDLE: "area"}
 
+# How deep the bureau may sit (province 0, city 1, district 2): a deployment for a district.
+BUREAU_SEARCH_DEPTH = 3
+
 _NOT_REFERENCE = re.compile(r"[^0-9A-Z]")
 
 
@@ -194,14 +197,40 @@ def complaint_lookup(*, reference: str) -> Complaint | None:
     )
 
 
-def complaint_areas() -> QuerySet[Organisation]:
-    """Where a message may be addressed: the bureau (each top-level area) and the areas
-    right under it (its districts)."""
-    return (
-        Organisation.objects.filter(kind=Organisation.Kind.AREA, is_active=True)
-        .filter(Q(parent__isnull=True) | Q(parent__parent__isnull=True, parent__kind="area"))
-        .order_by("path")
+def complaint_bureau() -> Organisation | None:
+    """The area the bureau answers for: the deployment's own jurisdiction. From the top of
+    the tree, down while an area has exactly one area under it (a province above a
+    one-city deployment is not the bureau: the city is). One query over the top levels."""
+    rows = list(
+        Organisation.objects.filter(
+            kind=Organisation.Kind.AREA, is_active=True, depth__lte=BUREAU_SEARCH_DEPTH
+        ).values_list("pk", "parent_id")
     )
+    children: dict[int | None, list[int]] = {}
+    for pk, parent_id in rows:
+        children.setdefault(parent_id, []).append(pk)
+    roots = children.get(None, [])
+    if len(roots) != 1:
+        return (
+            None
+            if not roots
+            else Organisation.objects.filter(pk__in=roots).order_by("path").first()
+        )
+    bureau = roots[0]
+    while len(children.get(bureau, [])) == 1:
+        bureau = children[bureau][0]
+    return Organisation.objects.get(pk=bureau)
+
+
+def complaint_areas() -> QuerySet[Organisation]:
+    """Where a message may be addressed: the bureau and the areas right under it (its
+    districts)."""
+    bureau = complaint_bureau()
+    if bureau is None:
+        return Organisation.objects.none()
+    return Organisation.objects.filter(
+        Q(pk=bureau.pk) | Q(parent=bureau, kind=Organisation.Kind.AREA, is_active=True)
+    ).order_by("path")
 
 
 def complaint_list(*, user: User) -> QuerySet[Complaint]:

@@ -79,7 +79,7 @@ def _text(value: str, field: str, limit: int, *, required: bool = True) -> str:
 
 
 def _root_area() -> Organisation:
-    area = selectors.complaint_areas().filter(parent__isnull=True).first()
+    area = selectors.complaint_bureau()
     if area is None:
         message = _("The portal has no bureau to send this to yet.")
         raise InvalidInput(message, fields={"area": [message]})

@@ -9,7 +9,9 @@ import uuid
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
 from django.test import Client, override_settings
+from django.test.utils import CaptureQueriesContext
 
 from public import selectors, services
 from public.models import Complaint
@@ -190,9 +192,6 @@ def test_the_queue_costs_the_same_queries_for_more_rows(world, client, django_as
     client.get("/complaints/")
 
     def count_queries() -> int:
-        from django.db import connection
-        from django.test.utils import CaptureQueriesContext
-
         with CaptureQueriesContext(connection) as captured:
             assert client.get("/complaints/").status_code == 200
         return len(captured)
@@ -269,3 +268,99 @@ def test_the_supervisor_workbench_shows_what_waits(world, client):
     assert 'hx-get="/complaints/section/"' in workbench
     assert "等待答复的" in section
     assert "1 条" in section
+
+
+# --- Concurrency, query counts, the demo -----------------------------------------------------
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_supervisors_answering_at_once_give_one_answer(world, race):
+    from registry.models import Membership
+
+    complaint = send(world, area=world.a.district)
+    other = type(world.a.supervisor).objects.create(username="a_supervisor_2")
+    Membership.objects.create(user=other, organisation=world.a.district, role="supervisor")
+
+    def answer(actor, text):
+        return lambda: services.complaint_answer(actor=actor, complaint=complaint, answer=text)
+
+    outcomes = race(answer(world.a.supervisor, "第一份答复"), answer(other, "第二份答复"))
+
+    answered = [o for o in outcomes if isinstance(o, Complaint)]
+    refused = [o for o in outcomes if isinstance(o, IllegalTransition)]
+    assert len(answered) == 1 and len(refused) == 1, outcomes
+    complaint.refresh_from_db()
+    assert complaint.answer == answered[0].answer
+    assert AuditEntry.objects.filter(action="complaint.answer").count() == 1
+
+
+def test_sending_costs_a_fixed_number_of_queries(world, client, django_assert_num_queries):
+    workdays.is_covered(2026)
+    send(world)
+    send(world)
+    # 1-2 the form's areas (the bureau: the top levels, then its row; the choices), 3-4 the
+    # service's check of the area (bureau again, then exists), 5 the savepoint's insert, 6-8 the
+    # audit entry (lock, last hash, insert) and the savepoint statements around the insert.
+    with CaptureQueriesContext(connection) as first:
+        assert client.post("/complaints/new/", form(area=world.a.district.pk)).status_code == 200
+    for n in range(3):
+        send(world, subject=f"又一条{n}")
+    with django_assert_num_queries(len(first)):
+        assert client.post("/complaints/new/", form(area=world.a.district.pk)).status_code == 200
+
+
+def test_the_lookup_costs_one_query(world, client, django_assert_num_queries):
+    for _n in range(3):
+        complaint = send(world)
+    with django_assert_num_queries(1):
+        assert client.get("/complaints/lookup/", {"number": complaint.reference}).status_code == 200
+
+
+def test_answering_costs_the_same_queries_whatever_the_queue(
+    world, client, django_assert_num_queries
+):
+    workdays.is_covered(2026)
+    first, second = send(world, area=world.a.district), send(world, area=world.a.district)
+    client.force_login(world.a.supervisor)
+    with CaptureQueriesContext(connection) as baseline:
+        client.post(f"/complaints/{first.pk}/answer/", {"answer": "已处理"})
+    for n in range(5):
+        send(world, area=world.a.district, subject=f"第{n}条")
+    with django_assert_num_queries(len(baseline)):
+        client.post(f"/complaints/{second.pk}/answer/", {"answer": "已处理"})
+    assert len(baseline) <= 16
+
+
+def test_the_workbench_section_costs_the_same_queries_for_more_rows(
+    world, client, django_assert_num_queries
+):
+    workdays.is_covered(2026)
+    client.force_login(world.a.supervisor)
+    send(world, area=world.a.district)
+    send(world, area=world.a.district)
+    with CaptureQueriesContext(connection) as few:
+        client.get("/complaints/section/")
+    for n in range(8):
+        send(world, area=world.a.district, subject=f"第{n}条")
+    # The session, the user, the memberships, the counts (one aggregate), the five newest.
+    with django_assert_num_queries(len(few)):
+        client.get("/complaints/section/")
+    assert len(few) <= 6
+
+
+def test_the_demo_has_messages_and_an_answer(world):
+    from public import demo
+    from registry.demo.context import DemoContext
+    from tests.factories import MembershipFactory, UserFactory
+
+    # The demo's supervisor works in the city's supervision office.
+    city_supervisor = UserFactory(username="supervisor")
+    MembershipFactory(user=city_supervisor, organisation=world.city, role="supervisor")
+    ctx = DemoContext()
+    demo.seed_messages(ctx)
+    demo.seed_messages(ctx)  # a second run writes nothing
+
+    assert Complaint.objects.count() == 3
+    assert Complaint.objects.filter(state="answered").count() == 1
+    assert (ctx.created, ctx.existing) == (3, 1)
