@@ -73,6 +73,8 @@ INSTALLED_APPS = [
     "certificates",
     "signage",
     "monitoring",
+    # The public portal: the front page at /, its figures, complaints and suggestions.
+    "public",
     # The province-scale benchmark's commands (bench_data, bench); it has no models.
     "bench",
 ]
@@ -281,7 +283,12 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "registry.api.base.exception_handler",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"]
     + (["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
-    "DEFAULT_THROTTLE_RATES": {"anon": "120/min"},
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": "120/min",
+        # The public complaint form (投诉建议) and its reference lookup, per client address.
+        "complaint": env.str("COMPLAINT_RATE", default="5/hour"),
+        "complaint_lookup": env.str("COMPLAINT_LOOKUP_RATE", default="30/hour"),
+    },
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
 SPECTACULAR_SETTINGS = {

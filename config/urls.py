@@ -9,11 +9,12 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from certificates import urls as certificates_urls
 from config.health import healthz
 from monitoring import urls as monitoring_urls
+from public import urls as public_urls
 from registry import urls as registry_urls
 from registry.api.base import api_not_found
 from signage import urls as signage_urls
 
-APPS = [registry_urls, monitoring_urls, certificates_urls, signage_urls]
+APPS = [registry_urls, monitoring_urls, certificates_urls, signage_urls, public_urls]
 
 api_v1 = [pattern for app in APPS for pattern in app.api_urlpatterns]
 

@@ -160,10 +160,17 @@ def _register_with_rules() -> None:
         rules.set_perm(f"portal.{action}", _predicate_for(action))
 
 
-def actions_register(roles_by_action: dict[str, frozenset[Role]]) -> None:
-    """Add an app's actions (``registry.plugins.actions``): to the table and to ``rules``."""
+def actions_register(
+    roles_by_action: dict[str, frozenset[Role]], administrator: frozenset[str] = frozenset()
+) -> None:
+    """Add an app's actions (``registry.plugins.actions``): to the table and to ``rules``;
+    those in ``administrator`` the superuser holds too (answering the public, say)."""
+    global ADMIN_ACTIONS
     for action, roles in roles_by_action.items():
         ACTION_ROLES[action] = frozenset(roles)
+        rules.set_perm(f"portal.{action}", _predicate_for(action))
+    ADMIN_ACTIONS = ADMIN_ACTIONS | frozenset(administrator)
+    for action in administrator:
         rules.set_perm(f"portal.{action}", _predicate_for(action))
 
 

@@ -12,6 +12,8 @@ An app registers, from its ``AppConfig.ready()``:
   ``place``: "community-links", "supervisor-links", "reviewer-dispatch",
   "department-dispatch", "inbox-tools"), shown to users who may do ``action``;
 - ``subject_label(name, label)``: how an admission subject the app registers reads in pages;
+- ``front_page(view)``: the page a visitor who is not signed in gets at ``/`` (the public
+  portal's front page); signed-in users keep their workbench;
 - ``on_work_item_ended(callback)``: called as ``callback(items=[...])`` inside the
   transaction that revokes or expires work items (signs they backed become excess).
 
@@ -25,6 +27,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django.urls import NoReverseMatch, reverse
 from django.utils.functional import Promise
@@ -77,13 +80,25 @@ _SECTIONS: dict[tuple[str, str, str], WorkbenchSection] = {}
 _SECTION_LINKS: dict[tuple[str, str], SectionLink] = {}
 _SUBJECT_LABELS: dict[str, str | Promise] = {}
 _WORK_ITEM_ENDED: dict[str, Callable[..., None]] = {}
+_FRONT_PAGE: dict[str, Callable[..., Any]] = {}
 
 
-def actions(roles_by_action: dict) -> None:
-    """Add actions to the permission model (idempotent: ready() may run more than once)."""
+def actions(roles_by_action: dict, administrator: frozenset[str] = frozenset()) -> None:
+    """Add actions to the permission model (idempotent: ready() may run more than once);
+    ``administrator`` names those of them the superuser holds as well."""
     from registry import permissions
 
-    permissions.actions_register(roles_by_action)
+    permissions.actions_register(roles_by_action, administrator)
+
+
+def front_page(view: Callable[..., Any]) -> None:
+    """The page a visitor who is not signed in gets at ``/`` (the public portal); with
+    none registered, ``/`` sends them to sign in."""
+    _FRONT_PAGE["view"] = view
+
+
+def front_page_view() -> Callable[..., Any] | None:
+    return _FRONT_PAGE.get("view")
 
 
 def nav_link(link: NavLink) -> None:

@@ -176,7 +176,8 @@ def _fresh_throttles():
     """
     from django.core.cache import cache
 
-    cache.delete_many([f"throttle_{scope}_127.0.0.1" for scope in ("anon", "user")])
+    scopes = ("anon", "user", "complaint", "complaint_lookup")
+    cache.delete_many([f"throttle_{scope}_127.0.0.1" for scope in scopes])
     yield
 
 

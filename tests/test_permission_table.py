@@ -1159,7 +1159,8 @@ ENDPOINTS: list[Endpoint] = [
     # --- Pages: a visitor is sent to sign in (302) -----------------------------------------
     # Home sends a role holder to their workbench and the administrator to the admin; the
     # outsider is told they have no role yet.
-    Endpoint("home", "get", fixed("/"), default=302, anonymous=302, overrides={"outsider": 200}),
+    # A visitor gets the public front page (the public app registers it).
+    Endpoint("home", "get", fixed("/"), default=302, anonymous=200, overrides={"outsider": 200}),
     *[
         Endpoint(
             "workbench",
@@ -1999,6 +2000,73 @@ EVALUATION_ENDPOINTS = [
     ),
 ]
 ENDPOINTS += EVALUATION_ENDPOINTS
+# --- The public portal: figures, complaints and suggestions (issue 13, item 6) -------------
+
+
+def _complaint(world):
+    from public import services
+
+    return services.complaint_submit(
+        kind="complaint", subject="表格太多", text="每周都要报表。", area=world.a.district
+    )
+
+
+def _complaint_form(world, role, prepared) -> dict:
+    return {"kind": "suggestion", "subject": "建议", "text": "请公布清单。", "contact": ""}
+
+
+# The district's supervisors and the administrator answer; everyone else is refused.
+COMPLAINT_HANDLERS = {"supervisor", "admin"}
+
+PUBLIC_ENDPOINTS = [
+    Endpoint(
+        "api-public-figures", "get", fixed("/api/v1/public/figures/"), default=200, anonymous=200
+    ),
+    Endpoint("complaint-new", "get", fixed("/complaints/new/"), default=200, anonymous=200),
+    Endpoint(
+        "complaint-new",
+        "post",
+        fixed("/complaints/new/"),
+        body=_complaint_form,
+        default=200,
+        anonymous=200,
+    ),
+    Endpoint(
+        "complaint-lookup",
+        "get",
+        fixed("/complaints/lookup/?number=JY2026-2345-6789"),
+        default=200,
+        anonymous=200,
+    ),
+    Endpoint(
+        "complaint-queue",
+        "get",
+        fixed("/complaints/"),
+        **only(200, *COMPLAINT_HANDLERS, anonymous=302),
+    ),
+    Endpoint(
+        "complaint-section",
+        "get",
+        fixed("/complaints/section/"),
+        **only(200, *COMPLAINT_HANDLERS, anonymous=302),
+    ),
+    Endpoint(
+        "complaint-page",
+        "get",
+        lambda w, c: f"/complaints/{c.pk}/",
+        prepare=_complaint,
+        **only(200, *COMPLAINT_HANDLERS, anonymous=302),
+    ),
+    Endpoint(
+        "complaint-action",
+        "post",
+        lambda w, c: f"/complaints/{c.pk}/answer/",
+        prepare=_complaint,
+        body=lambda w, r, p: {"answer": "已转交区统计局。"},
+        **only(302, *COMPLAINT_HANDLERS, anonymous=302),
+    ),
+]
+ENDPOINTS += PUBLIC_ENDPOINTS
 
 
 def _client_for(world, role: str) -> APIClient:

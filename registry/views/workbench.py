@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -73,9 +74,15 @@ class LogoutView(auth_views.LogoutView):
         return response
 
 
-@login_required
 def home(request: HttpRequest) -> HttpResponse:
-    """Send the user to their first workbench; an administrator without roles to the admin."""
+    """A visitor gets the public front page an app registered (``plugins.front_page``), or
+    the sign-in page; a user their first workbench; an administrator without roles the
+    admin."""
+    if not request.user.is_authenticated:
+        front = plugins.front_page_view()
+        if front is None:
+            return redirect_to_login(request.get_full_path())
+        return front(request)
     benches = workbenches_for(request.user)
     if benches:
         return redirect("workbench", role=benches[0][0])

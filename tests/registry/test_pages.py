@@ -125,7 +125,8 @@ def test_a_user_cannot_open_another_roles_workbench(client, world, role, other_s
     assert "无权访问" in response.content.decode()
 
 
-@pytest.mark.parametrize("path", ["/", "/workbench/community/"])
+# "/" is the public front page for a visitor (tests/public/test_front_page.py).
+@pytest.mark.parametrize("path", ["/workbench/community/"])
 def test_anonymous_visitor_is_sent_to_login(client, db, path):
     response = client.get(path)
 

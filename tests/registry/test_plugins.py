@@ -140,6 +140,7 @@ SHOWN = {
             "/monitoring/clues/",
             "/monitoring/flags/",
             "/monitoring/evaluation/",
+            "/complaints/",
             "/work-items/",
         ],
         [
@@ -153,10 +154,12 @@ SHOWN = {
                     "/monitoring/monthly/",
                     "/dispatch/",
                     "/monitoring/reports/",
+                    "/complaints/",
                     "/plaques/",
                     "/notifications/",
                 ],
             ),
+            ("投诉建议", ["/complaints/section/", "/complaints/"]),
             ("基层负担看板", []),
             ("反向评价", ["/monitoring/evaluation/section/", "/monitoring/evaluation/"]),
             ("牌匾", ["/plaques/section/", "/plaques/"]),
@@ -185,7 +188,12 @@ def test_the_public_links_in_the_footer_include_what_apps_register(client, db):
     html = client.get(reverse("login")).content.decode()
 
     footer = html.split('class="site-footer__links"', 1)[1].split("</nav>", 1)[0]
-    assert re.findall(r'href="([^"]+)"', footer) == ["/lists/", "/verify/", "/certificates/lookup/"]
+    assert re.findall(r'href="([^"]+)"', footer) == [
+        "/lists/",
+        "/verify/",
+        "/certificates/lookup/",
+        "/complaints/new/",
+    ]
 
 
 @pytest.fixture
