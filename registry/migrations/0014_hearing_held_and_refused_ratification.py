@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('registry', '0012_outbox'),
+        ('registry', '0013_area_administrator'),
     ]
 
     operations = [
