@@ -36,6 +36,7 @@ SLUGS = {
     Role.COMMUNITY_CADRE: "community",
     Role.LIAISON: "liaison",
     Role.SUPERVISOR: "supervisor",
+    Role.AREA_ADMINISTRATOR: "administrator",
 }
 # What each demo role saw before the hub read the registrations (the header's links after
 # the workbench, then each section's heading and links), link for link, plus what issue 11
@@ -164,6 +165,11 @@ SHOWN = {
             ("反向评价", ["/monitoring/evaluation/section/", "/monitoring/evaluation/"]),
             ("牌匾", ["/plaques/section/", "/plaques/"]),
         ],
+    ),
+    # The district's own IT staff: accounts only (the published lists are everyone's).
+    Role.AREA_ADMINISTRATOR: (
+        ["/workbench/administrator/", "/work-items/", "/accounts/import/"],
+        [("本区域的账号", ["/accounts/import/", "/accounts/deactivate/", "/notifications/"])],
     ),
 }
 
