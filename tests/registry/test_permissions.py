@@ -97,6 +97,7 @@ def test_scope_q_follows_a_relation_to_the_organisation(world):
         "a_community_cadre",
         "a_liaison",
         "a_supervisor",
+        "a_area_administrator",
     }
 
 
