@@ -1169,6 +1169,7 @@ ENDPOINTS: list[Endpoint] = [
     Endpoint("api-schema", "get", fixed("/api/schema/"), default=200, anonymous=200),
     Endpoint("api-docs", "get", fixed("/api/docs/"), default=200, anonymous=200),
     Endpoint("healthz", "get", fixed("/healthz"), default=200, anonymous=200),
+    Endpoint("favicon", "get", fixed("/favicon.ico"), default=301, anonymous=301),
     # --- Pages: a visitor is sent to sign in (302) -----------------------------------------
     # Home sends a role holder to their workbench and the administrator to the admin; the
     # outsider is told they have no role yet.
