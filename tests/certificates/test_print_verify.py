@@ -279,3 +279,28 @@ def test_withdrawing_from_the_page_asks_first_and_needs_a_reason(world, client):
     assert client.post(withdraw, {"reason": "出具有误"}).status_code == 302
     issuance.refresh_from_db()
     assert issuance.withdrawn_on is not None and issuance.withdrawal_reason == "出具有误"
+
+
+# --- Query counts (with several lines in the register) -------------------------------------
+
+
+def test_the_reprint_and_the_withdrawal_cost_the_same_with_many_lines(
+    world, client, django_assert_num_queries
+):
+    workdays.is_covered(2026)
+    residence = retained_type(world)
+    issued = [issue(world, residence, applicant_id_number=id_number(i)) for i in range(4)]
+    client.force_login(world.a.cadre)
+    url = f"/certificates/issuances/{issued[2].pk}/print/"
+    client.get(url)
+    # 1 session, 1 user, 1 grants, 1 the line with its community and type.
+    with django_assert_num_queries(4):
+        response = client.post(url, {"applicant_id_number": id_number(2)})
+    assert response.status_code == 200 and id_number(2) in response.content.decode()
+    # The reading as above, then the row lock, the update and the audit entry (chain head
+    # lock, insert), inside their savepoints; none of it grows with the register.
+    with django_assert_num_queries(11):
+        response = client.post(
+            f"/certificates/issuances/{issued[2].pk}/withdraw/", {"reason": "出具有误"}
+        )
+    assert response.status_code == 302
