@@ -13,12 +13,14 @@ PIP_INSTALL := $(PY) -m pip install --quiet --disable-pip-version-check -c requi
 STAMP_APP := $(VENV)/.installed-app
 STAMP_DEV := $(VENV)/.installed-dev
 PYTEST_ARGS ?=
+# `make demo PORT=8001` when 8000 is taken.
+PORT ?= 8000
 
 .DEFAULT_GOAL := help
 .PHONY: help demo test lint check install install-dev
 
 help:
-	@echo "make demo   install, migrate, seed the demo city, serve http://127.0.0.1:8000"
+	@echo "make demo   install, migrate, seed the demo city, serve http://127.0.0.1:$(PORT) (PORT=8001 for another)"
 	@echo "make test   install with dev tools, run the whole suite in parallel"
 	@echo "make lint   ruff check and ruff format --check"
 	@echo "make check  migrations match the models; Django's system checks"
@@ -39,8 +41,8 @@ install-dev: $(STAMP_DEV)
 
 demo: $(STAMP_APP)
 	$(PY) manage.py migrate --no-input
-	$(PY) manage.py seed_demo
-	$(PY) manage.py runserver 127.0.0.1:8000
+	$(PY) manage.py seed_demo --port $(PORT)
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: $(STAMP_DEV)
 	$(PY) -m pytest -n auto $(PYTEST_ARGS)

@@ -28,6 +28,7 @@ from certificates.serializers import (
     CertificateTypeSerializer,
     DemandSerializer,
     IssuanceSerializer,
+    IssuanceVerificationSerializer,
     IssuanceWriteSerializer,
     ProposalSerializer,
     ProposalUpdateSerializer,
@@ -154,17 +155,20 @@ class CertificateTypeViewSet(
 
 
 class CertificateIssuanceViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+    PublicActionsMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):
-    """The issuance register: a cadre registers what their community issues."""
+    """The issuance register: a cadre registers what their community issues; anyone checks
+    a printed certificate's verification code."""
 
     serializer_class = IssuanceSerializer
     filterset_class = IssuanceFilter
+    public_actions = frozenset({"verify"})
     permission_actions = {
         "list": REGISTER,
         "retrieve": REGISTER,
         "create": ISSUE,
         "export": REGISTER,
+        "verify": None,
     }
 
     def get_queryset(self):
@@ -202,6 +206,31 @@ class CertificateIssuanceViewSet(
             IssuanceSerializer(fresh, context={"request": request}).data,
             status=status.HTTP_201_CREATED,
         )
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "code", str, description="The verification code printed on the certificate"
+            )
+        ],
+        responses=IssuanceVerificationSerializer,
+        auth=[],
+        filters=False,
+    )
+    @action(detail=False, methods=["get"], filter_backends=[], pagination_class=None)
+    def verify(self, request):
+        """Public: is a printed certificate genuine and still valid? Type, community, date
+        and serial only, no personal data; an unknown code is ``valid: false``."""
+        result = selectors.issuance_verify(code=request.query_params.get("code", ""))
+        if result is None:
+            result = {
+                "valid": False,
+                "certificate_type": None,
+                "community": None,
+                "issued_on": None,
+                "serial_number": None,
+            }
+        return Response(IssuanceVerificationSerializer(result).data)
 
     @extend_schema(
         parameters=[OpenApiParameter("community", str), OpenApiParameter("year", int)],

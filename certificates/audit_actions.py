@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from registry.audit_actions import define
 
 CERTIFICATE_ISSUE = define("certificate.issue", _("Certificate issued"))
+CERTIFICATE_WITHDRAW = define("certificate.withdraw", _("Issued certificate withdrawn"))
 CERTIFICATE_REFUSE = define("certificate.refuse", _("Certificate refused (refusal notice)"))
 CERTIFICATE_TYPE_CREATE = define("certificate_type.create", _("Certificate type added"))
 CERTIFICATE_TYPE_UPDATE = define("certificate_type.update", _("Certificate type changed"))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import secrets
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -69,9 +71,23 @@ class IssueForm(forms.Form):
         help_text=_("Who asked the resident to bring this certificate (a bank, a school ...)."),
         widget=forms.TextInput(attrs={"list": "institutions", "autocomplete": "off"}),
     )
+    facts = forms.CharField(
+        label=_("What the committee certifies"),
+        required=False,
+        max_length=limits.NOTE_TEXT,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "The fact, as the committee verified it (for a residence certificate: lives at "
+            "... since ...). It is printed after the type's own wording."
+        ),
+    )
+    # One per form shown: submitting the same form twice (a reload) registers one line.
+    request_token = forms.CharField(widget=forms.HiddenInput, required=False, max_length=32)
 
     def __init__(self, *args, communities, types: list[CertificateType], **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("request_token", secrets.token_urlsafe(16))
         self.communities = list(communities)
         self.types = {str(t.pk): t for t in types}
         field = self.fields["community"]
@@ -97,6 +113,28 @@ class IssueForm(forms.Form):
 
     def type_object(self) -> CertificateType:
         return self.types[self.cleaned_data["certificate_type"]]
+
+
+class ReprintForm(forms.Form):
+    """A reprint carries the full ID number again: the cadre types it, it is checked
+    against the registered hash, printed, and forgotten."""
+
+    applicant_id_number = forms.CharField(
+        label=_("Applicant's ID number"),
+        max_length=32,
+        help_text=_("Type the number from the resident's ID card; it is printed, not stored."),
+        widget=UnrenderedTextInput(
+            attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}
+        ),
+    )
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why it is withdrawn"),
+        max_length=200,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
 
 class ProposeForm(forms.Form):

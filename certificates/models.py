@@ -4,6 +4,7 @@ the refusals of prohibited types that count against the institution that asked f
 from __future__ import annotations
 
 import datetime
+import secrets
 
 from django.db import models
 from django.db.models import Q
@@ -173,8 +174,24 @@ class Applicant(models.Model):
         abstract = True
 
 
+# A verification code is typed by a bank clerk from paper: no 0/O, 1/I/L look-alikes.
+VERIFICATION_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+VERIFICATION_LENGTH = 12
+
+
+def new_verification_code() -> str:
+    return "".join(secrets.choice(VERIFICATION_ALPHABET) for _ in range(VERIFICATION_LENGTH))
+
+
 class CertificateIssuance(Applicant):
-    """One line of a community's issuance register (出具登记), also its seal-use record."""
+    """One line of a community's issuance register (出具登记), also its seal-use record.
+
+    ``facts`` is what the committee certifies, as the cadre wrote it; the printed sheet
+    states it after the type's own wording. ``verification_code`` is printed (with a QR
+    code) so that whoever receives the paper can check it on the public page; a withdrawn
+    certificate is shown there as withdrawn. ``request_token`` makes a resubmitted issue
+    form (a reload) return the same line instead of a second one.
+    """
 
     community = models.ForeignKey(
         Organisation,
@@ -194,6 +211,19 @@ class CertificateIssuance(Applicant):
         User, verbose_name=_("issued by"), on_delete=models.PROTECT, related_name="+"
     )
     issued_on = models.DateField(_("issued on"))
+    facts = models.TextField(_("facts certified"), blank=True)
+    verification_code = models.CharField(
+        _("verification code"),
+        max_length=16,
+        unique=True,
+        default=new_verification_code,
+        editable=False,
+    )
+    request_token = models.CharField(max_length=32, blank=True, editable=False)
+    withdrawn_on = models.DateField(_("withdrawn on"), null=True, blank=True, editable=False)
+    withdrawal_reason = models.CharField(
+        _("reason for the withdrawal"), max_length=200, blank=True, editable=False
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
@@ -203,7 +233,12 @@ class CertificateIssuance(Applicant):
         constraints = [
             models.UniqueConstraint(
                 fields=["community", "year", "serial"], name="issuance_serial_unique"
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["community", "request_token"],
+                condition=~Q(request_token=""),
+                name="issuance_request_once",
+            ),
         ]
         indexes = [
             models.Index(fields=["applicant_id_hash"], name="issuance_applicant"),
@@ -216,6 +251,16 @@ class CertificateIssuance(Applicant):
     @property
     def serial_number(self) -> str:
         return f"{self.year}-{self.serial:04d}"
+
+    @property
+    def is_valid(self) -> bool:
+        return self.withdrawn_on is None
+
+    @property
+    def verification_code_display(self) -> str:
+        """In groups of four, as printed: 'ABCD-EFGH-JKMN'."""
+        code = self.verification_code
+        return "-".join(code[i : i + 4] for i in range(0, len(code), 4))
 
 
 class CertificateRefusal(Applicant):

@@ -4,6 +4,7 @@ refusals scoped to what the user may see."""
 from __future__ import annotations
 
 import datetime
+import re
 
 from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
@@ -11,6 +12,7 @@ from django.utils import timezone
 from certificates import search
 from certificates.filters import IssuanceFilter, RefusalFilter
 from certificates.models import (
+    VERIFICATION_LENGTH,
     CertificateIssuance,
     CertificateRefusal,
     CertificateType,
@@ -228,6 +230,44 @@ def issuance_get(*, user: User, pk: int, action: str = REGISTER) -> CertificateI
         judged_on=ISSUANCE_ACTIONS,
         pk=pk,
     )
+
+
+def normalise_verification_code(value: str) -> str:
+    """As typed from paper: lower case, spaces or dashes between the groups; bounded."""
+    return re.sub(r"[^0-9A-Za-z]", "", str(value or "")[:64]).upper()[:VERIFICATION_LENGTH]
+
+
+def issuance_verify(*, code: str) -> dict | None:
+    """Public: what a printed certificate's verification code stands for, or None for an
+    unknown code. Only the type, the community, the date, the serial and whether it is
+    still valid: never who it was for."""
+    normalised = normalise_verification_code(code)
+    if len(normalised) != VERIFICATION_LENGTH:
+        return None
+    issuance = (
+        CertificateIssuance.objects.filter(verification_code=normalised)
+        .select_related("certificate_type", "community")
+        .only(
+            "year",
+            "serial",
+            "issued_on",
+            "withdrawn_on",
+            "verification_code",
+            "certificate_type__name",
+            "community__name",
+        )
+        .first()
+    )
+    if issuance is None:
+        return None
+    return {
+        "valid": issuance.is_valid,
+        "certificate_type": issuance.certificate_type.name,
+        "community": issuance.community.name,
+        "issued_on": issuance.issued_on,
+        "serial_number": issuance.serial_number,
+        "withdrawn_on": issuance.withdrawn_on,
+    }
 
 
 def refusal_list(*, user: User, filters=None) -> QuerySet[CertificateRefusal]:

@@ -142,6 +142,16 @@ class IssuanceSerializer(serializers.ModelSerializer):
         )
 
 
+class IssuanceVerificationSerializer(serializers.Serializer):
+    """The public check of a printed certificate: no personal data."""
+
+    valid = serializers.BooleanField()
+    certificate_type = serializers.CharField(allow_null=True)
+    community = serializers.CharField(allow_null=True)
+    issued_on = serializers.DateField(allow_null=True)
+    serial_number = serializers.CharField(allow_null=True)
+
+
 class RefusalSerializer(serializers.ModelSerializer):
     community = serializers.CharField(source="community.code")
     community_name = serializers.CharField(source="community.name")

@@ -23,6 +23,8 @@ page_urlpatterns = [
     # Public, no login: the lookup and each type's page (the QR target on notices).
     path("certificates/lookup/", views.lookup, name="certificate-lookup"),
     path("certificates/types/<int:pk>/", views.type_page, name="certificate-type-page"),
+    # Public: the check behind a printed certificate's verification code and QR code.
+    path("certificates/verify/", views.verify, name="certificate-verify"),
     # The register: cadres keep it, reviewers and supervisors read it.
     path("certificates/register/", views.register, name="certificate-register"),
     path("certificates/register/print/", views.register_print, name="certificate-register-print"),
@@ -31,6 +33,11 @@ page_urlpatterns = [
         "certificates/issuances/<int:pk>/print/",
         views.issuance_print,
         name="certificate-issuance-print",
+    ),
+    path(
+        "certificates/issuances/<int:pk>/withdraw/",
+        views.issuance_withdraw,
+        name="certificate-issuance-withdraw",
     ),
     path(
         "certificates/refusals/<int:pk>/notice/",

@@ -14,15 +14,22 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from certificates import search, selectors, services
-from certificates.forms import CatalogueImportForm, IssueForm, ProposeForm
+from certificates.forms import (
+    CatalogueImportForm,
+    IssueForm,
+    ProposeForm,
+    ReprintForm,
+    WithdrawForm,
+)
 from certificates.models import CertificateIssuance, CertificateRefusal, CertificateType
 from certificates.permissions import CATALOGUE_MANAGE, ISSUE, REGISTER
 from registry import pages, permissions
-from registry.errors import DomainError
+from registry.errors import DomainError, InvalidInput, PermissionDenied
 from registry.models import Organisation
 
 Status = CertificateType.Status
@@ -64,6 +71,21 @@ def type_page(request: HttpRequest, pk: int) -> HttpResponse:
             "certificate_type": certificate_type,
             "in_effect": certificate_type.is_effective_on(timezone.localdate()),
         },
+    )
+
+
+@require_GET
+def verify(request: HttpRequest) -> HttpResponse:
+    """Public: whoever holds a printed certificate (a bank) types its verification code, or
+    scans its QR code, and sees the type, community, date, serial and whether it is still
+    valid. Nothing about the person."""
+    code = request.GET.get("code", "").strip()[:64]
+    result = selectors.issuance_verify(code=code) if code else None
+    return render(
+        request,
+        "certificates/verify.html",
+        {"title": _("Check a certificate"), "code": code, "result": result},
+        status=404 if code and result is None else 200,
     )
 
 
@@ -171,11 +193,36 @@ def _institutions(form: IssueForm) -> list[str]:
     return sorted(names)
 
 
+@sensitive_variables("id_number")
+def _print_sheet(request: HttpRequest, issuance: CertificateIssuance, id_number: str, **extra):
+    """The certificate on A4 with the full ID number typed in this request: rendered, sent
+    with no-store, kept nowhere (no table, log, cache or session)."""
+    verify_url = request.build_absolute_uri(
+        f"{reverse('certificate-verify')}?code={issuance.verification_code}"
+    )
+    response = render(
+        request,
+        "certificates/issuance_print.html",
+        {
+            "title": issuance.certificate_type.name,
+            "issuance": issuance,
+            "id_number": id_number,
+            "verify_url": verify_url,
+            "qr_svg": mark_safe(pages.qr_svg(verify_url)),  # segno's own markup, no user input
+            **extra,
+        },
+    )
+    response["Cache-Control"] = "no-store, private"
+    return response
+
+
+@never_cache
 @sensitive_post_parameters("applicant_id_number")
 @login_required
 @require_http_methods(["GET", "POST"])
 def issue(request: HttpRequest) -> HttpResponse:
-    """Register a certificate; a prohibited one is refused and its notice offered."""
+    """Register a certificate and print it at once with the ID number just typed; a
+    prohibited one is refused, its notice offered, and the form cleared for the next."""
     pages.require(request, ISSUE)
     status = 200  # or the refusal's, when a service refuses
     form = _issue_form(request, request.POST if request.method == "POST" else None)
@@ -190,25 +237,24 @@ def issue(request: HttpRequest) -> HttpResponse:
                 applicant_id_number=form.cleaned_data["applicant_id_number"],
                 purpose=form.cleaned_data["purpose"],
                 requested_by=form.cleaned_data["requested_by"],
+                facts=form.cleaned_data["facts"],
+                request_token=form.cleaned_data["request_token"],
             )
         except services.CertificateProhibited as refused:
             refusal = selectors.refusal_get(user=request.user, pk=refused.refusal.pk)
+            # Registered: the next request starts from an empty form, not a duplicate.
+            form = _issue_form(request)
         except DomainError as error:
             status = pages.show_error(request, error, form)
         else:
-            messages.success(
-                request,
-                _("Certificate %(number)s issued: %(name)s for %(applicant)s.")
-                % {
-                    "number": issuance.serial_number,
-                    "name": issuance.certificate_type.name,
-                    "applicant": issuance.applicant_name,
-                },
-            )
-            return redirect(
-                f"{reverse('certificate-register')}?community={issuance.community.code}"
-                f"&year={issuance.year}"
-            )
+            issuance = selectors.issuance_get(user=request.user, pk=issuance.pk, action=ISSUE)
+            try:
+                number = services.issuance_confirm_id_number(
+                    issuance=issuance, value=form.cleaned_data["applicant_id_number"]
+                )
+            except InvalidInput:  # a resubmitted form whose line has another number
+                return redirect("certificate-issuance-print", pk=issuance.pk)
+            return _print_sheet(request, issuance, number, just_issued=True)
     return render(
         request,
         "certificates/issue.html",
@@ -222,13 +268,88 @@ def issue(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _withdraw_buttons(request: HttpRequest, issuance: CertificateIssuance, form=None):
+    return services.ISSUANCE.buttons(
+        request.user,
+        issuance,
+        url=lambda action: reverse("certificate-issuance-withdraw", args=[issuance.pk]),
+        form=lambda transition: WithdrawForm(auto_id="withdraw-%s"),
+        bound=("withdraw", form) if form is not None else None,
+    )
+
+
+@never_cache
+@sensitive_post_parameters("applicant_id_number")
 @login_required
+@require_http_methods(["GET", "POST"])
 def issuance_print(request: HttpRequest, pk: int) -> HttpResponse:
+    """A reprint: the cadre types the ID number again; it is checked against the registered
+    hash and printed. Reading the line needs the register; printing it, the community's own
+    cadre."""
+    issuance = selectors.issuance_get(user=request.user, pk=pk)
+    may_print = permissions.may(request.user, ISSUE, issuance.community)
+    status = 200
+    form = ReprintForm(request.POST or None)
+    if request.method == "POST":
+        if not may_print:
+            raise PermissionDenied()
+        if form.is_valid():
+            try:
+                number = services.issuance_confirm_id_number(
+                    issuance=issuance, value=form.cleaned_data["applicant_id_number"]
+                )
+            except DomainError as error:
+                status = pages.show_error(request, error, form)
+            else:
+                return _print_sheet(request, issuance, number)
+        else:
+            status = 400
+    return render(
+        request,
+        "certificates/issuance_reprint.html",
+        {
+            "title": _("Print certificate %(number)s") % {"number": issuance.serial_number},
+            "issuance": issuance,
+            "form": form,
+            "may_print": may_print,
+            "actions": _withdraw_buttons(request, issuance),
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def issuance_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    issuance = selectors.issuance_get(user=request.user, pk=pk, action=ISSUE)
+    form = WithdrawForm(request.POST, auto_id="withdraw-%s")
+    status = 400
+    if form.is_valid():
+        try:
+            services.certificate_issuance_withdraw(
+                actor=request.user, issuance=issuance, reason=form.cleaned_data["reason"]
+            )
+        except DomainError as error:
+            status = pages.show_error(request, error, form)
+        else:
+            messages.success(
+                request,
+                _("Certificate %(number)s withdrawn: the public check now says so.")
+                % {"number": issuance.serial_number},
+            )
+            return redirect("certificate-issuance-print", pk=issuance.pk)
     issuance = selectors.issuance_get(user=request.user, pk=pk)
     return render(
         request,
-        "certificates/issuance_print.html",
-        {"title": issuance.certificate_type.name, "issuance": issuance},
+        "certificates/issuance_reprint.html",
+        {
+            "title": _("Print certificate %(number)s") % {"number": issuance.serial_number},
+            "issuance": issuance,
+            "form": ReprintForm(),
+            "may_print": True,
+            "actions": _withdraw_buttons(request, issuance, form),
+        },
+        status=status,
     )
 
 

@@ -3,6 +3,8 @@
 
 from django.conf import settings
 from django.contrib import admin
+from django.http import HttpResponsePermanentRedirect
+from django.templatetags.static import static
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
@@ -13,6 +15,12 @@ from public import urls as public_urls
 from registry import urls as registry_urls
 from registry.api.base import api_not_found
 from signage import urls as signage_urls
+
+
+def favicon(request):
+    # Resolved per request: the hashed name exists only once collectstatic has run.
+    return HttpResponsePermanentRedirect(static("img/emblem.svg"))
+
 
 APPS = [registry_urls, monitoring_urls, certificates_urls, signage_urls, public_urls]
 
@@ -35,4 +43,7 @@ urlpatterns = [
         name="api-docs",
     ),
     path("healthz", healthz, name="healthz"),
+    # Browsers (and the admin's pages before their <link rel="icon">) ask for /favicon.ico:
+    # the portal's emblem, served with the static files, nothing external.
+    path("favicon.ico", favicon, name="favicon"),
 ]

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from contextvars import ContextVar
 
+from django.apps import apps
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminPasswordChangeForm, UserCreationForm
@@ -24,6 +25,15 @@ from registry import audit_actions, permissions, services
 from registry.errors import DomainError
 from registry.models import AuditEntry, Membership, Organisation, User
 from registry.pages import add_domain_error
+
+# The portal's name in the admin's header and title, not "Django 管理".
+admin.site.site_header = _("Community Work Item Admission Platform")
+admin.site.site_title = _("Community Work Item Admission Platform")
+admin.site.index_title = _("Administration")
+# django-axes ships no Chinese and names its app "Axes": give it a name in words (its
+# models' and fields' names are translated in our catalogue, registry/admin_words.py).
+if apps.is_installed("axes"):
+    apps.get_app_config("axes").verbose_name = _("Sign-in protection (failed attempts)")
 
 # The admin user behind the password form (Django builds that form without the request).
 _password_actor: ContextVar[User | None] = ContextVar("password_actor", default=None)
@@ -225,6 +235,8 @@ class UserAdmin(ServiceAdmin, DjangoUserAdmin):
         ),
     )
     add_form = UserAddForm
+    # The add page's hint in the portal's words (Django's has no Chinese yet).
+    add_form_template = "admin/registry/user/add_form.html"
     change_password_form = ServicePasswordForm
     # Groups and Django permissions are not the portal's roles, and no service sets them.
     readonly_fields = ["groups", "last_login", "date_joined"]
@@ -309,6 +321,21 @@ class AuditEntryAdmin(admin.ModelAdmin):
     search_fields = ["object_repr", "actor_name", "object_id"]
     date_hierarchy = "at"
     list_per_page = 100
+    # The entry's page too says what happened in words, the stable name beside it.
+    fields = [
+        "at",
+        "actor",
+        "actor_name",
+        "action_in_words",
+        "object_type",
+        "object_id",
+        "object_repr",
+        "before",
+        "after",
+        "prev_hash",
+        "hash",
+    ]
+    readonly_fields = fields
 
     @admin.display(description=_("action"), ordering="action")
     def action_in_words(self, entry: AuditEntry) -> str:
@@ -326,3 +353,7 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
 # The holiday calendar's admin lives in its own module (kept apart for clean merges).
 from registry import admin_calendar  # noqa: E402, F401
+
+# The beat schedule's periodic tasks, named in the portal's words.
+if apps.is_installed("django_celery_beat"):
+    from registry import admin_beat  # noqa: F401

@@ -490,6 +490,15 @@ CERTIFICATE_ENDPOINTS: list[Endpoint] = [
         fixed("/api/v1/certificate-issuances/export/"),
         **only(200, *CERTIFICATE_REGISTER_READERS),
     ),
+    # Public: the check behind a printed certificate's code (no personal data).
+    Endpoint(
+        "certificate-issuance-verify",
+        "get",
+        lambda w, i: f"/api/v1/certificate-issuances/verify/?code={i.verification_code}",
+        prepare=certificate_issued,
+        default=200,
+        anonymous=200,
+    ),
     Endpoint(
         "certificate-refusal-list",
         "get",
@@ -525,6 +534,14 @@ CERTIFICATE_ENDPOINTS: list[Endpoint] = [
         default=200,
         anonymous=200,
     ),
+    Endpoint(
+        "certificate-verify",
+        "get",
+        lambda w, i: f"/certificates/verify/?code={i.verification_code}",
+        prepare=certificate_issued,
+        default=200,
+        anonymous=200,
+    ),
     # Signed-in pages: a visitor is sent to sign in (302).
     Endpoint(
         "certificate-register",
@@ -551,6 +568,28 @@ CERTIFICATE_ENDPOINTS: list[Endpoint] = [
         lambda w, i: f"/certificates/issuances/{i.pk}/print/",
         prepare=certificate_issued,
         **only(200, *CERTIFICATE_REGISTER_READERS, default=404, anonymous=302),
+    ),
+    # A reprint (the ID number typed again) and a withdrawal: the community's own cadre;
+    # reviewers and supervisors read the line but do not print or withdraw it.
+    Endpoint(
+        "certificate-issuance-print",
+        "post",
+        lambda w, i: f"/certificates/issuances/{i.pk}/print/",
+        prepare=certificate_issued,
+        body=lambda w, role, i: {"applicant_id_number": "11010519491231002X"},
+        note="reprint",
+        **only(200, "community_cadre", default=404, anonymous=302)
+        | {"overrides": {"community_cadre": 200, "reviewer": 403, "supervisor": 403}},
+    ),
+    Endpoint(
+        "certificate-issuance-withdraw",
+        "post",
+        lambda w, i: f"/certificates/issuances/{i.pk}/withdraw/",
+        prepare=certificate_issued,
+        body=lambda w, role, i: {"reason": "登记错误"},
+        overrides={"community_cadre": 302, "reviewer": 403, "supervisor": 403},
+        default=404,
+        anonymous=302,
     ),
     Endpoint(
         "certificate-refusal-notice",
@@ -1156,6 +1195,7 @@ ENDPOINTS: list[Endpoint] = [
     Endpoint("api-schema", "get", fixed("/api/schema/"), default=200, anonymous=200),
     Endpoint("api-docs", "get", fixed("/api/docs/"), default=200, anonymous=200),
     Endpoint("healthz", "get", fixed("/healthz"), default=200, anonymous=200),
+    Endpoint("favicon", "get", fixed("/favicon.ico"), default=301, anonymous=301),
     # --- Pages: a visitor is sent to sign in (302) -----------------------------------------
     # Home sends a role holder to their workbench and the administrator to the admin; the
     # outsider is told they have no role yet.

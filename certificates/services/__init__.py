@@ -31,15 +31,20 @@ from certificates.services.proposals import (
     certificate_type_propose,
 )
 from certificates.services.register import (
+    ISSUANCE,
+    certificate_issuance_withdraw,
     certificate_issue,
+    issuance_confirm_id_number,
 )
 
 __all__ = [
     "CERTIFICATE_TYPE_SUBJECT",
     "EDITABLE_TYPE_FIELDS",
+    "ISSUANCE",
     "TYPE_FIELDS",
     "CertificateProhibited",
     "ImportSummary",
+    "certificate_issuance_withdraw",
     "certificate_issue",
     "certificate_type_admit",
     "certificate_type_checks",
@@ -49,6 +54,7 @@ __all__ = [
     "certificate_type_update",
     "certificate_types_import",
     "fill_search_fields",
+    "issuance_confirm_id_number",
     "prohibition_named",
     "prohibitions_at",
     "refuse_if_prohibited_there",

@@ -5,11 +5,13 @@ raises ``CertificateProhibited`` pointing at the printable notice."""
 from __future__ import annotations
 
 import datetime
+import hmac
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.debug import sensitive_variables
 
 from certificates import audit_actions, identity
@@ -21,10 +23,37 @@ from certificates.models import (
 )
 from certificates.permissions import ISSUE
 from certificates.services.catalogue import CertificateProhibited, Status, prohibition_named
+from registry import limits
 from registry.audit import audit_record
 from registry.errors import InvalidInput
 from registry.models import Organisation, User
 from registry.services.common import full_clean, require
+from registry.transitions import Machine, Transition
+
+# An issued certificate is valid until its community withdraws it (issued in error, the
+# facts changed); the public check then says so. A worked-out state: ``withdrawn_on``.
+ISSUANCE = Machine(
+    "certificate_issuance",
+    [
+        Transition(
+            "withdraw",
+            {"valid"},
+            None,
+            ISSUE,
+            gettext_lazy("Withdraw the certificate"),
+            reason_required=True,
+            confirm=gettext_lazy(
+                "Withdraw this certificate? The public check will show it as withdrawn to "
+                "whoever holds the paper; this cannot be undone."
+            ),
+            tone="danger",
+            illegal=gettext_lazy("This certificate has already been withdrawn."),
+        )
+    ],
+    organisation=lambda issuance: issuance.community,
+    state=lambda issuance: "withdrawn" if issuance.withdrawn_on else "valid",
+    state_label=lambda issuance: _("withdrawn") if issuance.withdrawn_on else _("valid"),
+)
 
 
 @dataclass(frozen=True)
@@ -120,9 +149,15 @@ def certificate_issue(
     applicant_id_number: str,
     purpose: str,
     requested_by: str,
+    facts: str = "",
+    request_token: str = "",
     today: datetime.date | None = None,
 ) -> CertificateIssuance:
     """Register a certificate issued by ``community``, with the next serial of the year.
+
+    ``facts`` is what the committee certifies, printed after the type's wording.
+    ``request_token`` (the page form's, one per form shown) makes a resubmission of the same
+    form return the line it already registered rather than a second one.
 
     A prohibited type is not issued: the refusal is recorded (and committed, in its own
     transaction, so that it counts even though the request fails) and CertificateProhibited
@@ -140,6 +175,17 @@ def certificate_issue(
         purpose=purpose,
         requested_by=requested_by,
     )
+    facts = str(facts or "").strip()
+    if len(facts) > limits.NOTE_TEXT:
+        message = _("At most %(count)s characters.") % {"count": limits.NOTE_TEXT}
+        raise InvalidInput(message, fields={"facts": [message]})
+    request_token = str(request_token or "")[:32]
+    if request_token:
+        repeated = CertificateIssuance.objects.filter(
+            community=community, request_token=request_token
+        ).first()
+        if repeated is not None:
+            return repeated
     prohibition = _prohibition_for(certificate_type, community, today)
     if prohibition is not None:
         refusal = _refusal_record(
@@ -156,6 +202,8 @@ def certificate_issue(
         certificate_type=certificate_type,
         request=request,
         today=today,
+        facts=facts,
+        request_token=request_token,
     )
 
 
@@ -177,6 +225,8 @@ def _issuance_create(
     certificate_type: CertificateType,
     request: _Request,
     today: datetime.date,
+    facts: str = "",
+    request_token: str = "",
 ) -> CertificateIssuance:
     issuance = CertificateIssuance(
         community=community,
@@ -190,9 +240,22 @@ def _issuance_create(
         applicant_id_hash=request.applicant_id_hash,
         purpose=request.purpose,
         requested_by=request.requested_by,
+        facts=facts,
+        request_token=request_token,
     )
-    full_clean(issuance, exclude=["applicant_id_hash"])
-    issuance.save()
+    full_clean(issuance, exclude=["applicant_id_hash", "verification_code", "request_token"])
+    try:
+        with transaction.atomic():
+            issuance.save()
+    except IntegrityError:
+        # The same form submitted twice at the same moment: the other one registered it.
+        if request_token and (
+            repeated := CertificateIssuance.objects.filter(
+                community=community, request_token=request_token
+            ).first()
+        ):
+            return repeated
+        raise
     audit_record(
         actor=actor,
         action=audit_actions.CERTIFICATE_ISSUE,
@@ -205,9 +268,62 @@ def _issuance_create(
             "applicant_id_masked": issuance.applicant_id_masked,
             "purpose": issuance.purpose,
             "requested_by": issuance.requested_by,
+            "facts": issuance.facts,
         },
     )
     return issuance
+
+
+@sensitive_variables("value", "number")
+def issuance_confirm_id_number(*, issuance: CertificateIssuance, value: str) -> str:
+    """The ID number typed again for a reprint, if it is the one registered (its hash);
+    otherwise InvalidInput on ``applicant_id_number``. Nothing is stored or logged."""
+    number = identity.validate_id_number(value)
+    if not hmac.compare_digest(identity.hash_id_number(number), issuance.applicant_id_hash):
+        message = _(
+            "This is not the ID number registered with certificate %(number)s (%(masked)s)."
+        ) % {"number": issuance.serial_number, "masked": issuance.applicant_id_masked}
+        raise InvalidInput(message, fields={"applicant_id_number": [message]})
+    return number
+
+
+@transaction.atomic
+def certificate_issuance_withdraw(
+    *,
+    actor: User,
+    issuance: CertificateIssuance,
+    reason: str,
+    today: datetime.date | None = None,
+) -> CertificateIssuance:
+    """Withdraw an issued certificate (its community's cadre, with a reason): the line stays
+    in the register, and the public check says "withdrawn". A second withdrawal is 409."""
+    today = today or timezone.localdate()
+    locked = (
+        CertificateIssuance.objects.select_for_update(of=("self",))
+        .select_related("community", "certificate_type")
+        .get(pk=issuance.pk)
+    )
+    transition = ISSUANCE.begin(actor=actor, obj=locked, action="withdraw", reason=reason)
+    reason = " ".join(str(reason).split())
+    if len(reason) > 200:
+        message = _("At most 200 characters.")
+        raise InvalidInput(message, fields={"reason": [message]})
+    locked.withdrawn_on = today
+    locked.withdrawal_reason = reason
+    locked.save(update_fields=["withdrawn_on", "withdrawal_reason"])
+    audit_record(
+        actor=actor,
+        action=audit_actions.CERTIFICATE_WITHDRAW,
+        obj=locked,
+        before={"state": "valid"},
+        after={
+            "state": "withdrawn",
+            "serial_number": locked.serial_number,
+            "reason": reason,
+            "action": transition.action,
+        },
+    )
+    return locked
 
 
 @transaction.atomic

@@ -18,7 +18,6 @@ import random
 from decimal import Decimal
 
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db.models import Sum
 from django.utils import timezone
 from openpyxl import Workbook
 
@@ -29,11 +28,13 @@ from registry.models import (
     Assignment,
     Dispatch,
     ListKind,
+    Membership,
     Organisation,
     User,
     WorkItem,
 )
 from registry.selectors import communities_in_scope
+from registry.services.admission import validity_end
 from registry.workdays import add_working_days
 
 CITY_CODE = CITY[0]
@@ -94,6 +95,37 @@ LIST_HEADER = [
 ]
 # Admitted long ago and about to lapse: the expiring-admission flag shows it.
 EXPIRING_TITLE = "食品安全协管信息报告"
+ADMISSION_MONTHS = 36  # settings.PORTAL["ADMISSION_MAX_MONTHS"]'s default
+
+
+def listed_from(today: datetime.date) -> datetime.date:
+    """When the city's imported lists took effect: 1 January of last year."""
+    return datetime.date(today.year - 1, 1, 1)
+
+
+# Who signs each department's tasks (besides the demo logins dept, dept_cl and dept_wj).
+DEPARTMENT_STAFF = {
+    "MZ": ("dept_mz", "陈静"),
+    "RS": ("dept_rs", "何伟"),
+    "ZJ": ("dept_zj", "郭亮"),
+    "YJ": ("dept_yj", "马超"),
+    "SJ": ("dept_sj", "罗敏"),
+    "TY": ("dept_ty", "梁勇"),
+    "YB": ("dept_yb", "宋佳"),
+    "GA": ("dept_ga", "郑凯"),
+    "JY": ("dept_jy", "谢婷"),
+    "SF": ("dept_sf", "韩冰"),
+    "CG": ("dept_cg", "唐磊"),
+}
+# 东城区民政局's staff: the district's own applications (the district reviewer's queue).
+DISTRICT_STAFF = ("dept_dc_mz", "林晓")
+# What a cadre writes when refusing, by the reason chosen.
+REFUSAL_NOTES = {
+    "duplicate": "上月已报送相同数据，请从系统共享获取",
+    "unreasonable_deadline": "时限过短，无法按期入户完成",
+    "outside_list": "该事项不在社区工作事项清单内",
+    "not_admitted": "未见准入编号，该事项未经准入",
+}
 
 
 def _user(username: str) -> User:
@@ -126,7 +158,12 @@ def seed_lists(ctx: DemoContext) -> None:
     sheet.append(LIST_HEADER)
     today = timezone.localdate()
     for title, kind, dept, basis, freq, hours, households, ledgers, fields, funding in CITY_LIST:
-        validity = [None, None]
+        # The lists were in force before the months of history that cite them: admitted
+        # from the start of last year, for the longest validity allowed.
+        start = listed_from(today)
+        validity = [start, validity_end(start, ADMISSION_MONTHS)]
+        if kind == "negative":
+            validity = [None, None]
         if title == EXPIRING_TITLE:
             validity = [
                 today.replace(year=today.year - 3) + datetime.timedelta(days=40),
@@ -155,6 +192,13 @@ def seed_lists(ctx: DemoContext) -> None:
         jurisdiction=city,
         upload=SimpleUploadedFile("示范市社区工作事项清单.xlsx", buffer.getvalue()),
     )
+    # The lists existed on paper since then: their history starts when they took effect,
+    # so the published list as of a past date shows what verification says was valid.
+    for item in created:
+        start = item.valid_from or listed_from(today)
+        WorkItem.history.filter(id=item.pk).update(
+            history_date=timezone.make_aware(datetime.datetime.combine(start, datetime.time()))
+        )
     ctx.created += len(created)
 
 
@@ -332,6 +376,29 @@ def seed_applications(ctx: DemoContext) -> None:
         actor=reviewer, application=rejected, reason="属于部门自身职责，不应转嫁社区。"
     )
 
+    # 东城区's own departments apply to the district's 减负办: the district reviewer's queue.
+    district_reviewer = _user("district_reviewer")
+    civil = _ensure_staff(ctx, *DISTRICT_STAFF, "990102-MZ")
+    district_submitted = _application(
+        ctx,
+        civil,
+        "990102-MZ",
+        "【示范】东城区老年助餐点服务对象登记",
+        legal_basis="《老年人权益保障法》第三十七条",
+        scope=[east],
+    )
+    services.application_submit(actor=civil, application=district_submitted)
+    district_reviewing = _application(
+        ctx,
+        civil,
+        "990102-MZ",
+        "【示范】东城区困境儿童季度走访",
+        legal_basis="《未成年人保护法》第八十一条",
+        scope=[east],
+    )
+    services.application_submit(actor=civil, application=district_reviewing)
+    services.application_start_review(actor=district_reviewer, application=district_reviewing)
+
     withdrawn = _application(
         ctx, health, f"{CITY_CODE}-WJ", "【示范】爱国卫生月检查陪同", scope=[east]
     )
@@ -341,7 +408,17 @@ def seed_applications(ctx: DemoContext) -> None:
 
 HISTORY_MONTHS = 6
 # Items this period's tasks go out under (through the gate, so not in the backfilled history).
-CURRENT_TITLES = ("全国经济普查入户清查", "人口抽样调查入户登记")
+CURRENT_TITLES = (
+    "全国经济普查入户清查",
+    "人口抽样调查入户登记",
+    "残疾人基本服务状况和需求信息数据动态更新",
+    "城乡居民医保参保登记与缴费动员",
+    "退役军人信息采集与走访慰问",
+    "适龄儿童入学信息核实",
+    "低保对象入户调查与动态管理",
+)
+# The emergency of this period: three working days, three days' work for one cadre.
+CURRENT_EMERGENCY_HOURS = Decimal("24")
 REFUSAL_REASONS = ["duplicate", "unreasonable_deadline", "outside_list", "not_admitted"]
 
 
@@ -355,17 +432,24 @@ def seed_history(ctx: DemoContext) -> None:
     city = ctx.organisation(CITY_CODE)
     communities = list(communities_in_scope([city]))
     today = timezone.localdate()
+    first_day = today - datetime.timedelta(days=30 * HISTORY_MONTHS + 20)
     items = list(
-        WorkItem.objects.filter(jurisdiction=city, list_kind=ListKind.ASSIST)
+        WorkItem.objects.filter(
+            jurisdiction=city, list_kind=ListKind.ASSIST, valid_from__lte=first_day
+        )
         .exclude(frequency="once")
         .exclude(title__in=CURRENT_TITLES)  # this period's tasks go through the gate instead
         .select_related("department")
     )
+    for suffix, (username, name) in DEPARTMENT_STAFF.items():
+        _ensure_staff(ctx, username, name, f"{CITY_CODE}-{suffix}")
+    # Each task is signed by someone of the department that sends it.
     staff = {
-        u.memberships.first().organisation_id: u
-        for u in User.objects.filter(memberships__role="department_staff").distinct()
+        m.organisation_id: m.user
+        for m in Membership.objects.filter(role="department_staff", organisation__parent=city)
+        .select_related("user")
+        .order_by("user__username")
     }
-    dept_user = _user("dept")
     for months_ago in range(HISTORY_MONTHS, 0, -1):
         for item in rng.sample(items, 6):
             sent_on = today - datetime.timedelta(days=30 * months_ago + rng.randint(0, 20))
@@ -376,19 +460,20 @@ def seed_history(ctx: DemoContext) -> None:
                 sent_on,
                 communities,
                 rng,
-                staff.get(item.department_id, dept_user),
+                staff[item.department_id],
                 refusal_rate=0.3 if item.department.code.endswith("-TJ") else 0.06,
             )
+    emergencies = ctx.organisation(f"{CITY_CODE}-YJ")
     for days_ago, ratified in ((40, True), (25, True), (10, False)):
         sent_on = today - datetime.timedelta(days=days_ago)
         dispatch = _backfill(
-            ctx.organisation(f"{CITY_CODE}-YJ"),
+            emergencies,
             None,
             f"【历史】防汛隐患紧急排查（{sent_on:%m月%d日}）",
             sent_on,
             communities[:20],
             rng,
-            dept_user,
+            staff[emergencies.pk],
             emergency=True,
         )
         if ratified:
@@ -423,6 +508,7 @@ def _backfill(
     rows = []
     for community in communities:
         refused = rng.random() < refusal_rate
+        reason = rng.choice(REFUSAL_REASONS)
         rows.append(
             Assignment(
                 dispatch=dispatch,
@@ -433,8 +519,8 @@ def _backfill(
                 due_date=due,
                 hours=hours,
                 state="refused" if refused else "completed",
-                refusal_reason=rng.choice(REFUSAL_REASONS) if refused else "",
-                note="上月已报送相同数据" if refused else "已按期完成",
+                refusal_reason=reason if refused else "",
+                note=REFUSAL_NOTES[reason] if refused else "已按期完成",
                 responded_at=sent_at + datetime.timedelta(days=3),
             )
         )
@@ -453,10 +539,16 @@ def seed_current(ctx: DemoContext) -> None:
     east = ctx.organisation("990102")
     targets = list(communities_in_scope([east]))
     due = add_working_days(today, 12)
+    staff = {
+        m.organisation_id: m.user
+        for m in Membership.objects.filter(role="department_staff")
+        .select_related("user")
+        .order_by("user__username")
+    }
     for title in CURRENT_TITLES:
         item = WorkItem.objects.get(jurisdiction__code=CITY_CODE, title=title)
         services.dispatch_create(
-            actor=dept,
+            actor=staff.get(item.department_id, dept),
             work_item=item,
             title=f"【本期】{title}",
             communities=targets,
@@ -466,23 +558,19 @@ def seed_current(ctx: DemoContext) -> None:
             instructions="请按普查方案入户登记，每户核对身份信息。",
         )
     community = ctx.organisation(CADRE_COMMUNITY)
-    open_hours = Assignment.objects.filter(
-        community=community, state__in=Assignment.OPEN_STATES
-    ).aggregate(total=Sum("hours"))["total"] or Decimal("0")
-    # Past 0.6 of the committee's 30-day capacity (staff x 10 h a week): overloaded.
-    needed = Decimal(community.staff_count * 10 * 30 / 7 * 0.75) - open_hours
-    if needed > 0:
-        services.dispatch_create(
-            actor=dept,
-            work_item=None,
-            emergency=True,
-            department=ctx.organisation(f"{CITY_CODE}-TJ"),
-            justification="省统计局临时布置专项核查，三日内完成。",
-            title="【本期】专项统计核查（应急）",
-            communities=[community],
-            due_date=add_working_days(today, 3),
-            hours_per_community=needed.quantize(Decimal("1")),
-        )
+    # One short emergency on top: with this month's ordinary tasks the small committee of
+    # 朝阳社区 (five cadres) is past 0.6 of its 30-day capacity, so the flag shows it.
+    services.dispatch_create(
+        actor=dept,
+        work_item=None,
+        emergency=True,
+        department=ctx.organisation(f"{CITY_CODE}-TJ"),
+        justification="省统计局临时布置专项核查，三个工作日内完成。",
+        title="【本期】专项统计核查（应急）",
+        communities=[community],
+        due_date=add_working_days(today, 3),
+        hours_per_community=CURRENT_EMERGENCY_HOURS,
+    )
     # The cadre has already answered a few: accepted one, refused one for a reason.
     inbox = list(
         Assignment.objects.filter(community=community, state="pending").order_by("due_date", "id")

@@ -218,6 +218,15 @@ DEMO_USERS = [
 def _community_figures(code: str, is_village: bool) -> dict[str, int]:
     """Staff, households and population, the same on every run (seeded by the code)."""
     rng = random.Random(int(code))
+    if code == CADRE_COMMUNITY:
+        # The demo cadre's committee is a small one (five cadres): this month's ordinary
+        # tasks and one short emergency are enough to overload it, as the flags show.
+        households = rng.randint(800, 5000)
+        return {
+            "staff_count": 5,
+            "households": households,
+            "population": round(households * rng.uniform(2.45, 2.75)),
+        }
     if is_village:
         staff, households = rng.randint(3, 7), rng.randint(200, 900)
     else:

@@ -108,9 +108,33 @@
     });
   }
 
+  // --- Tables shown as cards on phones (partials/table.html, cards=True) --------------
+  // Each cell gets its column's heading as data-label, which the phone layout shows
+  // before the value. The words are the page's own (the <th>s); without this script the
+  // cards simply have no labels.
+  function labelCardTables(root) {
+    var tables = (root || document).querySelectorAll("table.table--cards");
+    Array.prototype.forEach.call(tables, function (table) {
+      var heads = Array.prototype.map.call(table.querySelectorAll("thead th"), function (th) {
+        return th.textContent.replace(/\s+/g, " ").trim();
+      });
+      Array.prototype.forEach.call(table.querySelectorAll("tbody tr"), function (row) {
+        Array.prototype.forEach.call(row.children, function (cell, index) {
+          if (heads[index] && !cell.hasAttribute("data-label")) {
+            cell.setAttribute("data-label", heads[index]);
+          }
+        });
+      });
+    });
+  }
+
   function start() {
     dialog = document.querySelector("[data-confirm-dialog]");
     setUpNavigation();
+    labelCardTables(document);
+    document.body.addEventListener("htmx:afterSwap", function (event) {
+      labelCardTables(event.target);
+    });
     document.addEventListener("submit", onSubmit);
     document.addEventListener("click", onClick);
     // Any [data-print] button opens the browser's print dialog (the pages have print

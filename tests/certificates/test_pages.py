@@ -42,16 +42,21 @@ def test_the_issue_form_groups_types_and_marks_prohibited_ones(world, client):
     assert 'type="hidden" name="community"' in html and world.a.community.name in html
 
 
-def test_issuing_from_the_page_lands_on_the_register_with_the_new_line(world, client):
+def test_issuing_from_the_page_prints_the_certificate_and_the_register_has_the_line(world, client):
+    # Issue 14 item 9: the page answers with the certificate to print (the full number
+    # typed in this request), no longer with a redirect to the register.
     residence = retained_type(world)
     client.force_login(world.a.cadre)
-    response = client.post("/certificates/issue/", form(world, residence), follow=True)
+    response = client.post("/certificates/issue/", form(world, residence))
     html = response.content.decode()
     issuance = CertificateIssuance.objects.get()
-    assert response.redirect_chain[-1][0].startswith("/certificates/register/?community=")
-    assert f"{timezone.localdate().year}-0001" in html
-    assert "王秀英" in html and issuance.applicant_id_masked in html
-    assert "已出具" in html  # the success message
+    assert response.status_code == 200
+    assert "print-notice" in html and f"{timezone.localdate().year}-0001" in html
+    assert id_number(1) in html
+    register = client.get(
+        f"/certificates/register/?community={world.a.community.code}"
+    ).content.decode()
+    assert "王秀英" in register and issuance.applicant_id_masked in register
 
 
 def test_a_prohibited_type_on_the_page_shows_the_refusal_and_the_notice_button(world, client):
@@ -141,9 +146,15 @@ def test_the_printable_certificate_and_register(world, client):
     residence = retained_type(world)
     issuance = issue(world, residence)
     client.force_login(world.a.cadre)
-    sheet = client.get(f"/certificates/issuances/{issuance.pk}/print/").content.decode()
+    # A reprint asks for the ID number again (issue 14 item 9), then prints it in full.
+    page = client.get(f"/certificates/issuances/{issuance.pk}/print/").content.decode()
+    assert issuance.serial_number in page and issuance.applicant_id_masked in page
+    sheet = client.post(
+        f"/certificates/issuances/{issuance.pk}/print/",
+        {"applicant_id_number": id_number(7)},
+    ).content.decode()
     assert "print-notice" in sheet and issuance.serial_number in sheet
-    assert "（盖章）" in sheet and issuance.applicant_id_masked in sheet
+    assert "（盖章）" in sheet and id_number(7) in sheet
     register = client.get(
         f"/certificates/register/print/?community={world.a.community.code}"
     ).content.decode()

@@ -37,6 +37,8 @@ ACTION_TIMEOUT_MS = 30_000
 expect.set_options(timeout=15_000)
 
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
+# The office screen the issue walks were made on (the default page is Playwright's 1280).
+DESKTOP = {"viewport": {"width": 1366, "height": 768}}
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -96,6 +98,12 @@ def _open_page(browser: Browser, request: pytest.FixtureRequest, **context_optio
 def page(browser: Browser, request: pytest.FixtureRequest) -> Page:
     """A fresh browser context (no cookies) per test: desktop size, Chinese locale."""
     return _open_page(browser, request)
+
+
+@pytest.fixture
+def desktop_page(browser: Browser, request: pytest.FixtureRequest) -> Page:
+    """Like ``page`` but 1366x768, the width the layout checks are made at."""
+    return _open_page(browser, request, **DESKTOP)
 
 
 @pytest.fixture

@@ -103,8 +103,12 @@ def test_a_cadre_is_refused_prints_the_notice_then_issues_a_retained_type(
     with page.expect_navigation():
         page.get_by_role("button", name="登记出具").tap()
 
+    # Issue 14 item 9: the certificate to print comes first, then the register.
+    expect(page.get_by_role("heading", level=1)).to_have_text("居住证明")
+    expect(page.locator("article.certificate-sheet")).to_contain_text(id_number(6))
+    page.get_by_role("link", name="返回登记簿").tap()
+    page.wait_for_url(re.compile(r"/certificates/register/"))
     expect(page.get_by_role("heading", level=1)).to_have_text("证明出具登记簿")
-    expect(page.get_by_role("status")).to_contain_text("已出具证明")
     row = page.get_by_role("row").filter(has_text="王秀英")
     expect(row).to_contain_text("居住证明")
     expect(row).to_contain_text(re.compile(r"\d{4}-0001"))

@@ -19,9 +19,10 @@ def _nav(html: str) -> list[str]:
 
 
 def _sections(html: str) -> list[tuple[str, list[str]]]:
-    """Each workbench section after "My organisations": its heading and the links in it
-    (for a lazily loaded section, the fetched URL first)."""
+    """Each workbench section (they come before "My organisations" since issue 14 item 10):
+    its heading and the links in it (for a lazily loaded section, the fetched URL first)."""
     grid = html.split('class="panel-grid"', 1)[1].split("</main>", 1)[0]
+    grid = grid.split('<section class="panel" aria-labelledby="my-organisations"', 1)[0]
     found = []
     for panel in re.split(r"<section ", grid)[1:]:
         heading = re.sub(r"<[^>]+>", "", re.search(r"<h2[^>]*>(.*?)</h2>", panel, re.S).group(1))

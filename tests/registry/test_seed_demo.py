@@ -129,6 +129,12 @@ def test_everything_seeded_is_audited(seeded):
     # The administrator builds the city; the lists, applications and tasks are the demo
     # users' own actions, audited under their names.
     demo_usernames = {u.username for u in demo.DEMO_USERS} | {"dept_cl", "dept_wj"}
+    # Issue 14 item 13: every department that sends tasks has its own staff to sign them,
+    # and 东城区民政局 applies to the district reviewer.
+    from registry.demo.activity import DEPARTMENT_STAFF, DISTRICT_STAFF
+
+    demo_usernames |= {username for username, _name in DEPARTMENT_STAFF.values()}
+    demo_usernames.add(DISTRICT_STAFF[0])
     # The cadres of the communities the plaque clean-up campaign cleared (signage/demo.py).
     from signage.demo import CAMPAIGN
 

@@ -18,8 +18,14 @@ class Command(BaseCommand):
             action="store_true",
             help="Seed even with DEBUG off. The demo logins share a published password.",
         )
+        parser.add_argument(
+            "--port",
+            type=int,
+            default=8000,
+            help="The port the demo is served on (make demo PORT=8001), for the address shown.",
+        )
 
-    def handle(self, *args, allow_production: bool = False, **options):
+    def handle(self, *args, allow_production: bool = False, port: int = 8000, **options):
         if not settings.DEBUG and not allow_production:
             raise CommandError(
                 "DEBUG is off: this looks like production, and the demo logins have a "
@@ -44,7 +50,7 @@ class Command(BaseCommand):
                 f"Demo ready: {context.created} created, {context.existing} already there."
             )
         )
-        self.stdout.write("\n演示账号 Demo logins (http://127.0.0.1:8000/)\n")
+        self.stdout.write(f"\n演示账号 Demo logins (http://127.0.0.1:{port}/)\n")
         self.stdout.write(demo.login_table(context.logins))
         if not all(login.password_unchanged for login in context.logins):
             self.stdout.write(
