@@ -16,12 +16,25 @@ from rest_framework.response import Response
 
 from registry import permissions as portal_permissions
 from registry.errors import DomainError
+from registry.paginators import CappedPaginator
 
 
 class Pagination(PageNumberPagination):
+    """The contract's ``{"count", "next", "previous", "results"}``. ``count`` is exact up
+    to 10,000 rows; a list with more says 10,000 and the header ``X-Count-Capped: 10000``
+    (no ``COUNT(*)`` over millions: registry/paginators.py), and its ``next`` link is
+    there as long as the page is full."""
+
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 500
+    django_paginator_class = CappedPaginator
+
+    def get_paginated_response(self, data):
+        response = super().get_paginated_response(data)
+        if self.page.paginator.capped:
+            response["X-Count-Capped"] = str(self.page.paginator.cap)
+        return response
 
 
 class JSONParser(parsers.JSONParser):

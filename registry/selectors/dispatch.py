@@ -61,6 +61,97 @@ def inbox_order(queryset: QuerySet[Assignment]) -> QuerySet[Assignment]:
     )
 
 
+# The columns of one inbox row (registry.serializers.dispatch.AssignmentSerializer's fields).
+_ROW_VALUES = (
+    "id",
+    "community__code",
+    "community__name",
+    "department__code",
+    "department__name",
+    "work_item_id",
+    "work_item__admission_number",
+    "emergency",
+    "dispatch__title",
+    "dispatch__instructions",
+    "dispatch__materials",
+    "due_date",
+    "hours",
+    "dispatch__households_per_community",
+    "state",
+    "refusal_reason",
+    "note",
+    "created_at",
+    "responded_at",
+)
+
+
+def inbox_values(queryset: QuerySet[Assignment]) -> QuerySet:
+    """The columns ``inbox_rows`` shows, as dicts (one query, no model instances)."""
+    return queryset.values(*_ROW_VALUES)
+
+
+def inbox_rows(values) -> list[dict]:
+    """The rows of a page of assignments as the API shows them, from ``inbox_values``
+    (a sliced page of it) instead of five model instances per row and a ModelSerializer
+    (the inbox's cost: docs/performance.md). Equal, field for field, to
+    ``AssignmentSerializer`` (tests/registry/test_inbox_cache.py holds them together)."""
+    from django.urls import reverse
+    from rest_framework.fields import DateTimeField, DecimalField
+
+    from registry.workdays import working_days_between
+
+    verify = reverse("verify")
+    when = DateTimeField()
+    hours = DecimalField(max_digits=7, decimal_places=2)
+    today = timezone.localdate()
+    rows = []
+    for r in values:
+        due = r["due_date"]
+        left = (
+            -working_days_between(due, today) if due < today else working_days_between(today, due)
+        )
+        number = r["work_item__admission_number"]
+        responded = r["responded_at"]
+        rows.append(
+            {
+                "id": r["id"],
+                "community": r["community__code"],
+                "community_name": r["community__name"],
+                "department": r["department__code"],
+                "department_name": r["department__name"],
+                "work_item": number,
+                "verify_url": f"{verify}?number={number}" if r["work_item_id"] else None,
+                "emergency": r["emergency"],
+                "title": r["dispatch__title"],
+                "instructions": r["dispatch__instructions"],
+                "materials": r["dispatch__materials"],
+                "due_date": due.isoformat(),
+                "working_days_left": left,
+                "hours": hours.to_representation(r["hours"]),
+                "households": r["dispatch__households_per_community"],
+                "state": r["state"],
+                "refusal_reason": r["refusal_reason"],
+                "note": r["note"],
+                "created_at": when.to_representation(r["created_at"]),
+                "responded_at": when.to_representation(responded) if responded else None,
+            }
+        )
+    return rows
+
+
+def inbox_cache_organisations(user: User) -> list[int] | None:
+    """The organisations whose inbox versions key this user's first page, or None when it
+    is not cached: a grant held in an area (a reviewer's or supervisor's view of many
+    communities is read from the area-order index instead)."""
+    grants = [
+        *permissions.grants_for(user, "assignment.view_community"),
+        *permissions.grants_for(user, "assignment.view_department"),
+    ]
+    if not grants or any(g.kind == Organisation.Kind.AREA for g in grants):
+        return None
+    return sorted({g.organisation_id for g in grants})
+
+
 # action -> the organisation an assignment is judged on for it. Seeing one is either
 # side's (community or department), so ``action=None`` asks only that it be visible.
 ASSIGNMENT_ACTIONS = {

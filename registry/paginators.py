@@ -1,0 +1,83 @@
+"""Paginators that never count millions.
+
+An exact ``COUNT(*)`` over a province's assignments reads every row in scope (2.2 s at
+2 M, 7 s at 6 M) for a number nobody needs exactly. ``CappedPaginator`` counts at most
+``COUNT_CAP`` + 1 rows (``SELECT COUNT(*) FROM (... LIMIT 10001)``, served by the index
+the list is read from): exact below the cap, "10,000+" above it. Pages past the cap are
+still served (their offset is read, not counted); a capped list's last page is simply
+the first one that is not full. The pages (``pages.paginate``), the API (``Pagination``)
+and the admin's big changelists (``AdminPaginator``) use it.
+"""
+
+from __future__ import annotations
+
+from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
+from django.utils.functional import cached_property
+
+COUNT_CAP = 10_000
+
+
+class CappedPage(Page):
+    def has_next(self) -> bool:
+        if self.paginator.capped:
+            return len(self.object_list) >= self.paginator.per_page
+        return super().has_next()
+
+
+class CappedPaginator(Paginator):
+    cap = COUNT_CAP
+
+    @cached_property
+    def count(self) -> int:
+        """The rows, up to the cap (``capped`` says whether there are more)."""
+        objects = self.object_list
+        if hasattr(objects, "order_by") and hasattr(objects, "query"):
+            # No ORDER BY in a count; the LIMIT stops the scan at cap + 1 rows.
+            n = objects.order_by()[: self.cap + 1].count()
+        else:
+            n = len(objects)
+        self._capped = n > self.cap
+        return min(n, self.cap)
+
+    @property
+    def capped(self) -> bool:
+        self.count  # noqa: B018 (sets _capped)
+        return self._capped
+
+    @property
+    def count_label(self) -> str:
+        """What a page says: "10,000+" when there are more than it counted."""
+        return f"{self.count:,}+" if self.capped else f"{self.count:,}"
+
+    def validate_number(self, number):
+        if not self.capped:
+            return super().validate_number(number)
+        try:
+            if isinstance(number, float) and not number.is_integer():
+                raise ValueError
+            number = int(number)
+        except (TypeError, ValueError):
+            raise PageNotAnInteger(self.error_messages["invalid_page"]) from None
+        if number < 1:
+            raise EmptyPage(self.error_messages["min_page"])
+        return number
+
+    def get_page(self, number):
+        try:
+            number = self.validate_number(number)
+        except PageNotAnInteger:
+            number = 1
+        except EmptyPage:
+            number = self.num_pages if not self.capped else 1
+        return self.page(number)
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if not self.capped and top + self.orphans >= self.count:
+            top = self.count
+        return self._get_page(self.object_list[bottom:top], number, self)
+
+    def _get_page(self, *args, **kwargs):
+        return CappedPage(*args, **kwargs)
