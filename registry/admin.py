@@ -24,6 +24,7 @@ from registry import audit_actions, permissions, services
 from registry.errors import DomainError
 from registry.models import AuditEntry, Membership, Organisation, User
 from registry.pages import add_domain_error
+from registry.paginators import BigTableAdmin
 
 # The admin user behind the password form (Django builds that form without the request).
 _password_actor: ContextVar[User | None] = ContextVar("password_actor", default=None)
@@ -85,7 +86,7 @@ class ServiceAdmin(admin.ModelAdmin):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(ServiceAdmin):
+class OrganisationAdmin(BigTableAdmin, ServiceAdmin):
     manage_action = "organisation.manage"
     list_display = [
         "name",
@@ -207,7 +208,7 @@ class ServicePasswordForm(AdminPasswordChangeForm):
 
 
 @admin.register(User)
-class UserAdmin(ServiceAdmin, DjangoUserAdmin):
+class UserAdmin(BigTableAdmin, ServiceAdmin, DjangoUserAdmin):
     manage_action = "user.manage"
     fieldsets = (
         (None, {"fields": ["username", "password"]}),
@@ -303,7 +304,7 @@ class AuditActionFilter(admin.SimpleListFilter):
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(BigTableAdmin, admin.ModelAdmin):
     list_display = ["at", "actor_name", "action_in_words", "object_type", "object_repr"]
     list_filter = [AuditActionFilter, "object_type"]
     search_fields = ["object_repr", "actor_name", "object_id"]
