@@ -9,13 +9,14 @@ memory: the worker's own (a small LRU) and the shared cache (Redis).
 ``registry_inboxversion``; every change to the assignments it lists takes a new version
 from a sequence *in the transaction of the change* (``bump``: the assignment machine's
 ``on_apply`` hook for every transition, ``dispatch_create`` for the fan-out, an
-organisation's rename). A page is stored under the versions of the organisations it
-shows. A reader reads the versions first, then (on a miss) the rows, each in its own
-statement at READ COMMITTED: if it sees a change's new version it sees the change, and a
-page built before a change is filed under the old version, which no reader asks for once
-the change is committed. A version read before the commit and rows read after it make a
-page that is newer than its key, never older. The key also names the database (its OID:
-a recreated database starts its sequence again) and the day (``working_days_left``).
+organisation's rename, which also bumps the lists on the other side). A page is stored
+under the versions of the organisations it shows. A reader reads the versions first,
+then (on a miss) the rows, each in its own statement at READ COMMITTED: if it sees a
+change's new version it sees the change, and a page built before a change is filed under
+the old version, which no reader asks for once the change is committed. A version read
+before the commit and rows read after it make a page that is newer than its key, never
+older. The key also names the database (its OID: a recreated database starts its
+sequence again) and the day (``working_days_left``).
 
 Only what can be cached is: a user whose every grant is held in a community or a
 department (a leaf), PostgreSQL, no query parameter but ``page=1``. Anything else is
@@ -76,6 +77,25 @@ def bump_dispatch(dispatch) -> None:
             "  UNION SELECT %s) AS reached ORDER BY id "
             "ON CONFLICT (organisation_id) DO UPDATE SET version = EXCLUDED.version",
             [dispatch.pk, dispatch.department_id],
+        )
+
+
+def bump_organisation(organisation) -> None:
+    """An organisation's code or name changed: it is on every row of its own inbox or list
+    and of the lists on the other side (a community on its departments' lists, a
+    department in its communities' inboxes). One statement, in the caller's transaction."""
+    if not enabled():
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO registry_inboxversion (organisation_id, version) "
+            "SELECT id, (SELECT nextval('registry_inboxversion_seq')) FROM ("
+            "  SELECT %s::bigint AS id"
+            "  UNION SELECT department_id FROM registry_assignment WHERE community_id = %s"
+            "  UNION SELECT community_id FROM registry_assignment WHERE department_id = %s"
+            ") AS shown ORDER BY id "
+            "ON CONFLICT (organisation_id) DO UPDATE SET version = EXCLUDED.version",
+            [organisation.pk, organisation.pk, organisation.pk],
         )
 
 

@@ -143,8 +143,8 @@ def organisation_update(*, actor: User, organisation: Organisation, **changes: A
     organisation.path = organisation.compute_path()
     organisation.depth = (new_parent.depth + 1) if new_parent else 0
     organisation.save()
-    # Its code and name are on every row of its inbox (or its department's list).
-    inbox_cache.bump([organisation.pk])
+    # Its code and name are on the rows of inboxes and departments' lists.
+    inbox_cache.bump_organisation(organisation)
     if organisation.path != old_path:
         # Rewrite every descendant's path prefix in one statement.
         Organisation.objects.filter(path__startswith=old_path).exclude(pk=organisation.pk).update(
