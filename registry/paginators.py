@@ -32,8 +32,9 @@ class CappedPaginator(Paginator):
         """The rows, up to the cap (``capped`` says whether there are more)."""
         objects = self.object_list
         if hasattr(objects, "order_by") and hasattr(objects, "query"):
-            # No ORDER BY in a count; the LIMIT stops the scan at cap + 1 rows.
-            n = objects.order_by()[: self.cap + 1].count()
+            # Only the key, no ORDER BY: the count joins no more than the filters need, and
+            # the LIMIT stops the scan at cap + 1 rows.
+            n = objects.order_by().values("pk")[: self.cap + 1].count()
         else:
             n = len(objects)
         self._capped = n > self.cap

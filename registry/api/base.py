@@ -37,6 +37,26 @@ class Pagination(PageNumberPagination):
         return response
 
 
+def paginated_rows(view, queryset, build) -> Response:
+    """The paginated response of ``queryset`` whose rows ``build(sliced_queryset)`` makes
+    (dicts from ``values()``, no model instances), counted on ``queryset`` itself: a count
+    over ``values()`` of joined columns would keep their joins."""
+    from django.core.paginator import InvalidPage
+
+    request = view.request
+    paginator = view.paginator
+    page_size = paginator.get_page_size(request)
+    django_paginator = paginator.django_paginator_class(queryset, page_size)
+    number = paginator.get_page_number(request, django_paginator)
+    try:
+        page = django_paginator.page(number)
+    except InvalidPage as exc:
+        raise exceptions.NotFound(str(exc)) from None
+    page.object_list = build(page.object_list)
+    paginator.page, paginator.request = page, request
+    return paginator.get_paginated_response(page.object_list)
+
+
 class JSONParser(parsers.JSONParser):
     """DRF's JSON parser; JSON nested deeper than Python's parser goes is malformed, not a 500."""
 

@@ -8,7 +8,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from registry import inbox_cache, selectors, services
-from registry.api.base import portal_action
+from registry.api.base import paginated_rows, portal_action
 from registry.errors import InvalidInput
 from registry.filters.dispatch import AssignmentFilter, DispatchFilter
 from registry.models import Assignment, Dispatch, WorkItem
@@ -133,9 +133,12 @@ class AssignmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
                 key = inbox_cache.page_key(organisations, self.paginator.page_size)
         if key is not None and (cached := inbox_cache.get(key)) is not None:
             return self._first_page_response(cached)
-        page = self.paginate_queryset(selectors.inbox_values(self.get_queryset()))
-        rows = selectors.inbox_rows(page)
-        response = self.get_paginated_response(rows)
+        response = paginated_rows(
+            self,
+            self.get_queryset(),
+            lambda page: selectors.inbox_rows(selectors.inbox_values(page)),
+        )
+        rows = response.data["results"]
         if key is not None:
             inbox_cache.put(
                 key,
