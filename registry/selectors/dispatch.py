@@ -24,25 +24,12 @@ from registry.selectors.access import load
 
 
 def _assignment_scope(user: User, action: str, field: str) -> Q:
-    """``permissions.scope_q`` for assignments, with a grant held in a community or a
-    department matched by id. Those are leaves of the tree (only areas contain
-    organisations), so the id selects exactly what the path prefix does; but an equality
-    lets the planner estimate the rows and read the first page in order from the
-    assignment_*_order indexes, where a join on the path made it sort every row of a busy
-    department first (1.1 s for 70,000 rows; docs/performance.md)."""
-    grants = permissions.grants_for(user, action)
-    query = Q(pk__in=[])  # nothing, unless a grant says otherwise (as scope_q)
-    leaves = [g.organisation_id for g in grants if g.kind != Organisation.Kind.AREA]
-    if leaves:
-        query |= Q(**{f"{field}_id__in": leaves})
-    # An area's: its organisations' ids, as a semi-join (a hashed set the planner probes
-    # while it reads the assignment_area_order index in order, stopping at the page, and
-    # that a capped count probes without joining 10,000 rows to their organisation).
-    for grant in grants:
-        if grant.kind == Organisation.Kind.AREA:
-            under = Organisation.objects.filter(path__startswith=grant.path).values("id")
-            query |= Q(**{f"{field}_id__in": under})
-    return query
+    """``permissions.scope_q_by_id``: a grant held in a community or a department matched
+    by id (the planner then reads the first page in order from the assignment_*_order
+    indexes, where a join on the path made it sort every row of a busy department first:
+    1.1 s for 70,000 rows), an area's through a semi-join read along assignment_area_order
+    (docs/performance.md)."""
+    return permissions.scope_q_by_id(user, action, field)
 
 
 def assignment_list(*, user: User, filters=None) -> QuerySet[Assignment]:
