@@ -17,6 +17,13 @@ import time
 from urllib.parse import urlsplit
 
 
+def credentials_header(credential: str) -> dict[str, str]:
+    """``sessionid=...`` is a signed-in browser (the pages), anything else an API token."""
+    if "=" in credential:
+        return {"Cookie": credential}
+    return {"Authorization": f"Token {credential}"}
+
+
 def _worker(url: str, tokens: list[str], start: int, stop_at: float, out: dict) -> None:
     parts = urlsplit(url)
     path = parts.path + (f"?{parts.query}" if parts.query else "")
@@ -26,7 +33,7 @@ def _worker(url: str, tokens: list[str], start: int, stop_at: float, out: dict) 
     for n in itertools.count(start):
         if time.monotonic() >= stop_at:
             break
-        headers = {"Authorization": f"Token {tokens[n % len(tokens)]}"}
+        headers = credentials_header(tokens[n % len(tokens)])
         began = time.perf_counter()
         try:
             if conn is None:

@@ -19,7 +19,7 @@ from monitoring import flags as flag_rules
 from monitoring import services as monitoring_services
 from monitoring.models import Flag
 from registry.api.dispatch import DispatchViewSet
-from registry.models import User
+from registry.models import User, WorkItem
 from registry.selectors import communities_in_scope
 from registry.workdays import add_working_days
 
@@ -92,6 +92,94 @@ def dispatch(targets: Targets, *, size: int, repeats: int) -> dict:
         "work_item": item.admission_number,
         "queries": max(queries),
         **_summary(seconds),
+    }
+
+
+def _province_item(dispatcher: User) -> WorkItem:
+    """A province-level department, its staff member and an item admitted for the whole
+    province: the generated tree has departments only in cities and districts, whose
+    jurisdiction is at most a city. Made inside the caller's (rolled-back) transaction,
+    untimed: the bench data is generated with COPY, not through the admission review."""
+    from registry.models import Membership, Organisation, Role
+
+    province = Organisation.objects.get(depth=0, kind=Organisation.Kind.AREA)
+    department = Organisation(
+        code=f"D{province.code}-BENCH", name="基准测试省级部门", parent=province,
+        kind=Organisation.Kind.DEPARTMENT, level="department",
+    )  # fmt: skip
+    department.path = department.compute_path()
+    department.depth = province.depth + 1
+    department.save()
+    Membership.objects.create(user=dispatcher, organisation=department, role=Role.DEPARTMENT_STAFF)
+    today = timezone.localdate()
+    item = WorkItem.objects.create(
+        admission_number=f"{province.code}-{today.year}-9999",
+        jurisdiction=province, list_kind="duty", title="基准测试：全省统一核对",
+        department=department, frequency="once", hours_per_occurrence=Decimal("8"),
+        households_per_occurrence=100, status=WorkItem.Status.ACTIVE,
+        valid_from=today - datetime.timedelta(days=10),
+        valid_until=today + datetime.timedelta(days=700),
+    )  # fmt: skip
+    item.scope.set([province])
+    return item
+
+
+def province_dispatch(targets: Targets, *, repeats: int) -> dict:
+    """Send one task to every community of the province (20,000) through
+    ``POST /api/v1/dispatches/`` with ``areas: [the province]`` (a list of codes is capped
+    at 2,000 by the API: a province is addressed by its area), codes resolved, the
+    response built; and the same call of ``dispatch_create`` alone (the service, the area
+    already loaded), so the API's own share shows."""
+    from registry import services
+
+    factory = APIRequestFactory()
+    view = DispatchViewSet.as_view({"post": "create"})
+    api_seconds: list[float] = []
+    service_seconds: list[float] = []
+    queries: list[int] = []
+    sent = 0
+    for run in range(repeats + 1):
+        for path in ("api", "service"):
+            with transaction.atomic():
+                dispatcher = User.objects.get(pk=targets.dispatcher.pk)
+                item = _province_item(dispatcher)
+                actor = User.objects.get(pk=dispatcher.pk)  # grants load afresh
+                due = add_working_days(timezone.localdate(), 10)
+                with CaptureQueriesContext(connection) as captured:
+                    began = time.perf_counter()
+                    if path == "api":
+                        request = factory.post(
+                            "/api/v1/dispatches/",
+                            {"work_item": item.admission_number, "title": f"全省派单 {run}",
+                             "areas": [item.jurisdiction.code],
+                             "due_date": due.isoformat(), "hours_per_community": "2",
+                             "households_per_community": 10},
+                            format="json",
+                        )  # fmt: skip
+                        force_authenticate(request, user=actor)
+                        response = view(request)
+                        if response.status_code != 201:
+                            raise RuntimeError(f"province dispatch refused: {response.data}")
+                        sent = response.data["assignments"]
+                    else:
+                        services.dispatch_create(
+                            actor=actor, work_item=item, title=f"全省派单 {run}",
+                            areas=[item.jurisdiction], due_date=due,
+                            hours_per_community=Decimal("2"), households_per_community=10,
+                        )  # fmt: skip
+                    elapsed = time.perf_counter() - began
+                transaction.set_rollback(True)
+            if run:
+                (api_seconds if path == "api" else service_seconds).append(elapsed)
+                if path == "api":
+                    queries.append(len(captured))
+    api, service = _summary(api_seconds), _summary(service_seconds)
+    return {
+        "communities": sent,
+        "queries": max(queries),
+        **api,
+        "service": service,
+        "api_over_service": round(api["median_s"] / service["median_s"], 2),
     }
 
 

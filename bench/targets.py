@@ -21,6 +21,25 @@ class Actor:
     organisation_code: str
     rows: int  # assignments this actor's list holds
 
+    @property
+    def session(self) -> str:
+        """A signed-in browser's cookie (``sessionid=...``) for the pages."""
+        return session_cookie(self.user)
+
+
+def session_cookie(user: User) -> str:
+    """A session for ``user`` in the session store, as ``login()`` leaves it."""
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    store = SessionStore()
+    store[SESSION_KEY] = str(user.pk)
+    store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    store.create()
+    return f"{settings.SESSION_COOKIE_NAME}={store.session_key}"
+
 
 @dataclass
 class Targets:

@@ -53,7 +53,9 @@ def _server_env(db_url: str) -> dict[str, str]:
         # Production-like: no debug (no query log, no browsable API), but plain HTTP on
         # loopback, so no TLS redirect or HSTS.
         DEBUG="false",
-        SECRET_KEY="bench-" + secrets.token_hex(24),
+        # This process's key: the pages are measured with sessions it signs
+        # (bench.targets.session_cookie).
+        SECRET_KEY=settings.SECRET_KEY,
         AUDIT_KEY="bench-" + secrets.token_hex(24),
         AUDIT_HEAD_FILE="",
         ALLOWED_HOSTS="127.0.0.1",
@@ -120,11 +122,23 @@ def _stop(process: subprocess.Popen) -> None:
         process.wait(timeout=10)
 
 
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None  # a page that sends the bench user to sign in is a failure, not a 200
+
+
 def get_json(url: str, token: str) -> tuple[int, dict]:
-    request = urllib.request.Request(url, headers={"Authorization": f"Token {token}"})
+    """The status and (for the API) the JSON; a page answers {} with its status."""
+    from bench.loadgen import credentials_header
+
+    request = urllib.request.Request(url, headers=credentials_header(token))
+    opener = urllib.request.build_opener(_NoRedirect)
     try:
-        with urllib.request.urlopen(request, timeout=30) as response:
-            return response.status, json.loads(response.read())
+        with opener.open(request, timeout=30) as response:
+            body = response.read()
+            if "json" not in response.headers.get("Content-Type", ""):
+                return response.status, {}
+            return response.status, json.loads(body)
     except urllib.error.HTTPError as exc:
         return exc.code, {}
 

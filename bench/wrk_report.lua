@@ -13,6 +13,10 @@ end
 function request()
   counter = counter + 1
   local token = tokens[(counter % #tokens) + 1]
+  -- "sessionid=..." is a signed-in browser (the pages), anything else an API token.
+  if string.find(token, "=", 1, true) then
+    return wrk.format(nil, nil, { ["Cookie"] = token })
+  end
   return wrk.format(nil, nil, { ["Authorization"] = "Token " .. token })
 end
 

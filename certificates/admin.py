@@ -11,6 +11,7 @@ from certificates.models import (
     CertificateType,
     CertificateTypeProposal,
 )
+from registry.paginators import BigTableAdmin
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -40,7 +41,11 @@ class CertificateTypeProposalAdmin(ReadOnlyAdmin):
 
 
 @admin.register(CertificateIssuance)
-class CertificateIssuanceAdmin(ReadOnlyAdmin):
+class CertificateIssuanceAdmin(BigTableAdmin, ReadOnlyAdmin):
+    # Newest first, from the primary key: the model's order (community, -year, -serial)
+    # cannot be read from an index once the changelist appends -pk (a sort of 500,000).
+    ordering = ["-id"]
+    raw_id_fields = ["community", "certificate_type"]
     list_display = [
         "serial_number",
         "community",
@@ -57,7 +62,8 @@ class CertificateIssuanceAdmin(ReadOnlyAdmin):
 
 
 @admin.register(CertificateRefusal)
-class CertificateRefusalAdmin(ReadOnlyAdmin):
+class CertificateRefusalAdmin(BigTableAdmin, ReadOnlyAdmin):
+    raw_id_fields = ["community", "certificate_type"]
     list_display = ["refused_on", "community", "certificate_type", "requested_by"]
     search_fields = ["requested_by", "community__name"]
     list_select_related = ["community", "certificate_type"]

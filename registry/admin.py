@@ -25,6 +25,7 @@ from registry import audit_actions, permissions, services
 from registry.errors import DomainError
 from registry.models import AuditEntry, Membership, Organisation, User
 from registry.pages import add_domain_error
+from registry.paginators import BigTableAdmin
 
 # The portal's name in the admin's header and title, not "Django 管理".
 admin.site.site_header = _("Community Work Item Admission Platform")
@@ -95,7 +96,7 @@ class ServiceAdmin(admin.ModelAdmin):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(ServiceAdmin):
+class OrganisationAdmin(BigTableAdmin, ServiceAdmin):
     manage_action = "organisation.manage"
     list_display = [
         "name",
@@ -217,7 +218,7 @@ class ServicePasswordForm(AdminPasswordChangeForm):
 
 
 @admin.register(User)
-class UserAdmin(ServiceAdmin, DjangoUserAdmin):
+class UserAdmin(BigTableAdmin, ServiceAdmin, DjangoUserAdmin):
     manage_action = "user.manage"
     fieldsets = (
         (None, {"fields": ["username", "password"]}),
@@ -315,7 +316,7 @@ class AuditActionFilter(admin.SimpleListFilter):
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(BigTableAdmin, admin.ModelAdmin):
     list_display = ["at", "actor_name", "action_in_words", "object_type", "object_repr"]
     list_filter = [AuditActionFilter, "object_type"]
     search_fields = ["object_repr", "actor_name", "object_id"]

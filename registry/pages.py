@@ -20,13 +20,14 @@ import segno
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
 from django.http import HttpRequest
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from registry import permissions
 from registry.errors import DomainError, InvalidInput, NotFound, PermissionDenied
+from registry.paginators import CappedPaginator
 
 PAGE_SIZE = 25
 
@@ -37,7 +38,8 @@ def require(request: HttpRequest, *actions: str) -> None:
 
 
 def paginate(request: HttpRequest, items, size: int = PAGE_SIZE) -> Page:
-    return Paginator(items, size).get_page(request.GET.get("page"))
+    """One page of ``items``; the count stops at 10,000 ("10,000+", registry/paginators.py)."""
+    return CappedPaginator(items, size).get_page(request.GET.get("page"))
 
 
 def filtered(request: HttpRequest, selector, filters=None, **kwargs):

@@ -92,11 +92,15 @@ class Machine:
         state_label: Callable[[Any], str] | None = None,
         refuse: Refusal | None = None,
         illegal_message: Any = None,
+        on_apply: Callable[[Any, Transition], None] | None = None,
     ) -> None:
         """``organisation`` gives the organisation a transition's permission is checked on:
         one function for the whole machine, or one per permission (an application's
         department edits it, its jurisdiction reviews it). ``illegal_message`` formats
-        ``action`` and ``state`` (the labels) for the 409."""
+        ``action`` and ``state`` (the labels) for the 409. ``on_apply(obj, transition)``
+        runs in ``apply``, inside the service's transaction, for every transition of the
+        machine: what every change must also do (the assignment machine bumps the inbox
+        versions there, so a transition added later cannot forget it)."""
         self.name = name
         self.transitions: dict[str, Transition] = {t.action: t for t in transitions}
         self.organisation = organisation
@@ -104,6 +108,7 @@ class Machine:
         self._state = state
         self.state_label = state_label or (lambda obj: getattr(obj, f"get_{state_field}_display")())
         self.refuse = refuse
+        self.on_apply = on_apply
         self.illegal_message = illegal_message or gettext_lazy(
             "“%(action)s” is not possible while it is “%(state)s”."
         )
@@ -192,6 +197,8 @@ class Machine:
         from_state = self.state_of(obj)
         if transition.target is not None:
             setattr(obj, self.state_field, transition.target)
+        if self.on_apply is not None:
+            self.on_apply(obj, transition)
         return from_state
 
     def buttons(

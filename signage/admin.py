@@ -3,6 +3,7 @@ the pages and the API."""
 
 from django.contrib import admin
 
+from registry.paginators import BigTableAdmin
 from signage.models import Plaque, PlaqueStandard
 
 
@@ -18,7 +19,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 
 @admin.register(Plaque)
-class PlaqueAdmin(ReadOnlyAdmin):
+class PlaqueAdmin(BigTableAdmin, ReadOnlyAdmin):
     list_display = ["text", "community", "kind", "placement", "status", "within_standard"]
     list_filter = ["status", "within_standard", "kind", "placement"]
     search_fields = ["text", "community__name", "community__code"]

@@ -30,16 +30,39 @@ def test_quick_benchmark_on_a_tiny_province_writes_every_section(tmp_path):
     assert all(heading in markdown for heading in report.MARKDOWN_HEADINGS)
 
     assert saved["dispatch"]["communities"] > 0 and saved["dispatch"]["runs"] == 2
-    for name, endpoint in saved["http"]["endpoints"].items():
-        for mode in ("loaded", "single"):
+    # The province-wide dispatch reaches every community, through the API.
+    province = saved["province_dispatch"]
+    assert province["communities"] == data.TINY.communities and province["runs"] == 1
+    endpoints = saved["http"]["endpoints"]
+    for name, endpoint in endpoints.items():
+        # The wide views (a province's, a city's, the admin's) are measured alone.
+        modes = ("single",) if name.startswith(("province_", "city_", "admin_")) else (
+            "loaded", "single")  # fmt: skip
+        for mode in modes:
             assert endpoint[mode]["requests"] > 0, (name, mode)
             assert endpoint[mode]["errors"] == 0, (name, mode)
     assert set(saved["http"]["ratios"]) == {
         "inbox",
         "department_list",
         "dispatch_list",
+        "inbox_page",
         "plaque_summary",
     }
+    # The pages and the wide views are in the harness beside the trivial endpoint.
+    assert {
+        "inbox_page",
+        "province_assignments",
+        "province_inbox_page",
+        "province_dispatches",
+        "province_flags",
+        "province_offplatform",
+        "province_clues",
+        "province_register_page",
+        "city_assignments",
+        "admin_issuances",
+        "admin_issuances_deep_page",
+    } <= set(endpoints)
+    assert endpoints["province_assignments"]["count"] == data.TINY.assignments
     assert (
         saved["meta"]["rows"]["plaques"] == data.TINY.communities * data.TINY.plaques_per_community
     )
@@ -64,4 +87,4 @@ def test_quick_benchmark_on_a_tiny_province_writes_every_section(tmp_path):
     assert all(q["small_queries"] == q["large_queries"] for q in measured), measured
     evaluation = saved["evaluation"]
     assert evaluation["responses"] > 0 and evaluation["raw_matches_service"]
-    assert [g["met"] is not None for g in saved["goals"]] == [True] * 6
+    assert [g["met"] is not None for g in saved["goals"]] == [True] * 9

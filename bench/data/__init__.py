@@ -95,6 +95,15 @@ def province_exists(spec: ProvinceSpec) -> bool:
     return Organisation.objects.filter(code=spec.province_code).exists()
 
 
+def inbox_versions_seed() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO registry_inboxversion (organisation_id, version) "
+            "SELECT id, nextval('registry_inboxversion_seq') FROM registry_organisation "
+            "WHERE kind IN ('community', 'department') ON CONFLICT DO NOTHING"
+        )
+
+
 def generate(
     spec: ProvinceSpec = FULL, *, progress: Progress = print, today: datetime.date | None = None
 ) -> dict:
@@ -124,6 +133,9 @@ def generate(
         province.write_evaluation()
         province.write_certificates()
         province.write_signage()
+        # Every community's and department's inbox version, as the migration gives the
+        # organisations that exist when it runs (registry/inbox_cache.py).
+        inbox_versions_seed()
     # After the commit (VACUUM cannot run in a transaction): statistics for the planner and
     # the visibility map for index-only scans, as autovacuum leaves a live database.
     progress("vacuum analyze")

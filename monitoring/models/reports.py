@@ -58,6 +58,8 @@ class OffPlatformReport(models.Model):
         indexes = [
             models.Index(fields=["department", "received_on"], name="offplatform_department"),
             models.Index(fields=["community", "received_on"], name="offplatform_community"),
+            # An area's list (a supervisor's province) newest first, read in order.
+            models.Index(fields=["-received_on", "-id"], name="offplatform_newest"),
         ]
 
     def __str__(self) -> str:

@@ -16,12 +16,45 @@ from rest_framework.response import Response
 
 from registry import permissions as portal_permissions
 from registry.errors import DomainError
+from registry.paginators import CappedPaginator
 
 
 class Pagination(PageNumberPagination):
+    """The contract's ``{"count", "next", "previous", "results"}``. ``count`` is exact up
+    to 10,000 rows; a list with more says 10,000 and the header ``X-Count-Capped: 10000``
+    (no ``COUNT(*)`` over millions: registry/paginators.py), and its ``next`` link is
+    there as long as the page is full."""
+
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 500
+    django_paginator_class = CappedPaginator
+
+    def get_paginated_response(self, data):
+        response = super().get_paginated_response(data)
+        if self.page.paginator.capped:
+            response["X-Count-Capped"] = str(self.page.paginator.cap)
+        return response
+
+
+def paginated_rows(view, queryset, build) -> Response:
+    """The paginated response of ``queryset`` whose rows ``build(sliced_queryset)`` makes
+    (dicts from ``values()``, no model instances), counted on ``queryset`` itself: a count
+    over ``values()`` of joined columns would keep their joins."""
+    from django.core.paginator import InvalidPage
+
+    request = view.request
+    paginator = view.paginator
+    page_size = paginator.get_page_size(request)
+    django_paginator = paginator.django_paginator_class(queryset, page_size)
+    number = paginator.get_page_number(request, django_paginator)
+    try:
+        page = django_paginator.page(number)
+    except InvalidPage as exc:
+        raise exceptions.NotFound(str(exc)) from None
+    page.object_list = build(page.object_list)
+    paginator.page, paginator.request = page, request
+    return paginator.get_paginated_response(page.object_list)
 
 
 class JSONParser(parsers.JSONParser):

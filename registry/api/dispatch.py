@@ -7,8 +7,8 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from registry import selectors, services
-from registry.api.base import portal_action
+from registry import inbox_cache, selectors, services
+from registry.api.base import paginated_rows, portal_action
 from registry.errors import InvalidInput
 from registry.filters.dispatch import AssignmentFilter, DispatchFilter
 from registry.models import Assignment, Dispatch, WorkItem
@@ -79,9 +79,13 @@ class DispatchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         if number and work_item is None and data["emergency"]:
             raise InvalidInput(fields={"work_item": [f"{number}?"]})
         dispatch = services.dispatch_create(actor=request.user, work_item=work_item, **data)
-        self._page_ids = [dispatch.pk]
         fresh = selectors.dispatch_get(user=request.user, pk=dispatch.pk)
-        return Response(self.get_serializer(fresh).data, status=status.HTTP_201_CREATED)
+        # Every assignment of a dispatch just made is pending: no count to read.
+        context = {**self.get_serializer_context(), "state_counts": {
+            dispatch.pk: {Assignment.State.PENDING.value: dispatch.community_count}}}  # fmt: skip
+        return Response(
+            DispatchSerializer(fresh, context=context).data, status=status.HTTP_201_CREATED
+        )
 
     @extend_schema(request=RatifySerializer, responses=DispatchSerializer)
     @action(detail=True, methods=["post"])
@@ -133,6 +137,46 @@ class AssignmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         return selectors.inbox_order(
             selectors.assignment_list(user=self.request.user, filters=self.request.query_params)
         )
+
+    def list(self, request, *args, **kwargs):
+        """The inbox's page, rows built without model instances; the first page of a
+        community's or department's list comes from the versioned cache
+        (registry/inbox_cache.py)."""
+        params = request.query_params
+        key = None
+        if not (set(params) - {"page"}) and params.get("page", "1") == "1":
+            organisations = selectors.inbox_cache_organisations(request.user)
+            if organisations is not None:
+                key = inbox_cache.page_key(organisations, self.paginator.page_size)
+        if key is not None and (cached := inbox_cache.get(key)) is not None:
+            return self._first_page_response(cached)
+        response = paginated_rows(
+            self,
+            self.get_queryset(),
+            lambda page: selectors.inbox_rows(selectors.inbox_values(page)),
+        )
+        rows = response.data["results"]
+        if key is not None:
+            inbox_cache.put(
+                key,
+                {"count": response.data["count"], "more": self.paginator.page.has_next(),
+                 "capped": self.paginator.page.paginator.capped, "results": rows},
+            )  # fmt: skip
+        return response
+
+    def _first_page_response(self, cached: dict) -> Response:
+        next_link = None
+        if cached["more"]:
+            from rest_framework.utils.urls import replace_query_param
+
+            next_link = replace_query_param(self.request.build_absolute_uri(), "page", 2)
+        response = Response(
+            {"count": cached["count"], "next": next_link, "previous": None,
+             "results": cached["results"]}
+        )  # fmt: skip
+        if cached["capped"]:
+            response["X-Count-Capped"] = str(self.paginator.django_paginator_class.cap)
+        return response
 
     def get_object(self):
         return selectors.assignment_get(

@@ -22,6 +22,9 @@ from registry.errors import InvalidInput
 from registry.models import Organisation
 from registry.services.common import EARLIEST_DATE, check_date_in_horizon, horizon_date
 
+# Query parameters that are the list's, not a filter's.
+NOT_FILTERS = frozenset({"page", "page_size"})
+
 
 def apply_filters(
     filterset_class: type[django_filters.FilterSet],
@@ -32,7 +35,9 @@ def apply_filters(
 ) -> QuerySet:
     """``queryset`` narrowed by ``filters`` (a QueryDict or dict), or InvalidInput (400).
     ``None`` (a caller that filters nothing) leaves the queryset as it is."""
-    if filters is None:
+    if filters is None or not (set(filters) - NOT_FILTERS):
+        # Nothing to filter by: no form to build and validate (a fixed cost of every list
+        # request, 0.7 ms of the inbox's; docs/performance.md).
         return queryset
     filterset = filterset_class(
         data=filters or {}, queryset=queryset, request=SimpleNamespace(user=user)

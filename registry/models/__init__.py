@@ -14,7 +14,7 @@ from registry.models.admission import (
 )
 from registry.models.audit import AuditEntry
 from registry.models.calendar import CalendarDay
-from registry.models.dispatch import Assignment, Dispatch
+from registry.models.dispatch import Assignment, Dispatch, InboxVersion
 from registry.models.divisions import DivisionImport
 from registry.models.notifications import Notification
 from registry.models.organisations import (
@@ -45,6 +45,7 @@ __all__ = [
     "Frequency",
     "Hearing",
     "HearingParticipant",
+    "InboxVersion",
     "ListKind",
     "Membership",
     "Notification",

@@ -132,15 +132,26 @@ class Assignment(models.Model):
 
     OPEN_STATES = (State.PENDING, State.ACCEPTED)
 
-    dispatch = models.ForeignKey(Dispatch, on_delete=models.CASCADE, related_name="assignments")
+    # No single-column index on the foreign keys: each leads a composite index already
+    # (assignment_once, assignment_inbox_order, assignment_dept_order,
+    # assignment_frequency), and every index is one more write per row of a fan-out
+    # (a province-wide dispatch inserts 20,000; docs/performance.md).
+    dispatch = models.ForeignKey(
+        Dispatch, on_delete=models.CASCADE, related_name="assignments", db_index=False
+    )
     community = models.ForeignKey(
         Organisation,
         verbose_name=_("community"),
         on_delete=models.PROTECT,
         related_name="assignments",
+        db_index=False,
     )
     department = models.ForeignKey(
-        Organisation, verbose_name=_("department"), on_delete=models.PROTECT, related_name="+"
+        Organisation,
+        verbose_name=_("department"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     work_item = models.ForeignKey(
         WorkItem,
@@ -149,6 +160,7 @@ class Assignment(models.Model):
         related_name="+",
         null=True,
         blank=True,
+        db_index=False,
     )
     emergency = models.BooleanField(_("emergency task"), default=False)
     due_date = models.DateField(_("due date"))
@@ -167,6 +179,7 @@ class Assignment(models.Model):
         related_name="+",
         null=True,
         blank=True,
+        db_index=False,
     )
     responded_at = models.DateTimeField(_("answered at"), null=True, blank=True)
     created_at = models.DateTimeField(_("received at"), auto_now_add=True)
@@ -196,7 +209,32 @@ class Assignment(models.Model):
             models.Index(
                 "department", open_first(), *INBOX_ORDER_INDEXED, name="assignment_dept_order"
             ),
+            # The same order over every assignment: an area's list (a supervisor's province,
+            # a reviewer's city) reads its first page in order, keeping the rows whose
+            # community lies in the area, instead of sorting millions (docs/performance.md).
+            models.Index(open_first(), *INBOX_ORDER_INDEXED, name="assignment_area_order"),
         ]
 
     def __str__(self) -> str:
         return f"{self.dispatch} → {self.community}"
+
+
+class InboxVersion(models.Model):
+    """A counter per organisation (a community's inbox, a department's list), bumped in the
+    transaction of every change to the assignments it lists (``registry.inbox_cache``).
+
+    The first pages kept in the cache are keyed by it: a reader that sees the committed
+    change also sees the new version, so it can never be served a page from before."""
+
+    organisation = models.OneToOneField(
+        Organisation, primary_key=True, on_delete=models.CASCADE, related_name="+"
+    )
+    # From a sequence (never reused, even by a rolled-back transaction), not +1.
+    version = models.BigIntegerField()
+
+    class Meta:
+        verbose_name = _("inbox version")
+        verbose_name_plural = _("inbox versions")
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id}@{self.version}"

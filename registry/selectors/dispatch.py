@@ -24,21 +24,12 @@ from registry.selectors.access import load
 
 
 def _assignment_scope(user: User, action: str, field: str) -> Q:
-    """``permissions.scope_q`` for assignments, with a grant held in a community or a
-    department matched by id. Those are leaves of the tree (only areas contain
-    organisations), so the id selects exactly what the path prefix does; but an equality
-    lets the planner estimate the rows and read the first page in order from the
-    assignment_*_order indexes, where a join on the path made it sort every row of a busy
-    department first (1.1 s for 70,000 rows; docs/performance.md)."""
-    grants = permissions.grants_for(user, action)
-    query = Q(pk__in=[])  # nothing, unless a grant says otherwise (as scope_q)
-    leaves = [g.organisation_id for g in grants if g.kind != Organisation.Kind.AREA]
-    if leaves:
-        query |= Q(**{f"{field}_id__in": leaves})
-    for grant in grants:
-        if grant.kind == Organisation.Kind.AREA:
-            query |= Q(**{f"{field}__path__startswith": grant.path})
-    return query
+    """``permissions.scope_q_by_id``: a grant held in a community or a department matched
+    by id (the planner then reads the first page in order from the assignment_*_order
+    indexes, where a join on the path made it sort every row of a busy department first:
+    1.1 s for 70,000 rows), an area's through a semi-join read along assignment_area_order
+    (docs/performance.md)."""
+    return permissions.scope_q_by_id(user, action, field)
 
 
 def assignment_list(*, user: User, filters=None) -> QuerySet[Assignment]:
@@ -59,6 +50,97 @@ def inbox_order(queryset: QuerySet[Assignment]) -> QuerySet[Assignment]:
     return queryset.annotate(is_closed=open_first()).order_by(
         "is_closed", "-emergency", "due_date", "-created_at", "-id"
     )
+
+
+# The columns of one inbox row (registry.serializers.dispatch.AssignmentSerializer's fields).
+_ROW_VALUES = (
+    "id",
+    "community__code",
+    "community__name",
+    "department__code",
+    "department__name",
+    "work_item_id",
+    "work_item__admission_number",
+    "emergency",
+    "dispatch__title",
+    "dispatch__instructions",
+    "dispatch__materials",
+    "due_date",
+    "hours",
+    "dispatch__households_per_community",
+    "state",
+    "refusal_reason",
+    "note",
+    "created_at",
+    "responded_at",
+)
+
+
+def inbox_values(queryset: QuerySet[Assignment]) -> QuerySet:
+    """The columns ``inbox_rows`` shows, as dicts (one query, no model instances)."""
+    return queryset.values(*_ROW_VALUES)
+
+
+def inbox_rows(values) -> list[dict]:
+    """The rows of a page of assignments as the API shows them, from ``inbox_values``
+    (a sliced page of it) instead of five model instances per row and a ModelSerializer
+    (the inbox's cost: docs/performance.md). Equal, field for field, to
+    ``AssignmentSerializer`` (tests/registry/test_inbox_cache.py holds them together)."""
+    from django.urls import reverse
+    from rest_framework.fields import DateTimeField, DecimalField
+
+    from registry.workdays import working_days_between
+
+    verify = reverse("verify")
+    when = DateTimeField()
+    hours = DecimalField(max_digits=7, decimal_places=2)
+    today = timezone.localdate()
+    rows = []
+    for r in values:
+        due = r["due_date"]
+        left = (
+            -working_days_between(due, today) if due < today else working_days_between(today, due)
+        )
+        number = r["work_item__admission_number"]
+        responded = r["responded_at"]
+        rows.append(
+            {
+                "id": r["id"],
+                "community": r["community__code"],
+                "community_name": r["community__name"],
+                "department": r["department__code"],
+                "department_name": r["department__name"],
+                "work_item": number,
+                "verify_url": f"{verify}?number={number}" if r["work_item_id"] else None,
+                "emergency": r["emergency"],
+                "title": r["dispatch__title"],
+                "instructions": r["dispatch__instructions"],
+                "materials": r["dispatch__materials"],
+                "due_date": due.isoformat(),
+                "working_days_left": left,
+                "hours": hours.to_representation(r["hours"]),
+                "households": r["dispatch__households_per_community"],
+                "state": r["state"],
+                "refusal_reason": r["refusal_reason"],
+                "note": r["note"],
+                "created_at": when.to_representation(r["created_at"]),
+                "responded_at": when.to_representation(responded) if responded else None,
+            }
+        )
+    return rows
+
+
+def inbox_cache_organisations(user: User) -> list[int] | None:
+    """The organisations whose inbox versions key this user's first page, or None when it
+    is not cached: a grant held in an area (a reviewer's or supervisor's view of many
+    communities is read from the area-order index instead)."""
+    grants = [
+        *permissions.grants_for(user, "assignment.view_community"),
+        *permissions.grants_for(user, "assignment.view_department"),
+    ]
+    if not grants or any(g.kind == Organisation.Kind.AREA for g in grants):
+        return None
+    return sorted({g.organisation_id for g in grants})
 
 
 # action -> the organisation an assignment is judged on for it. Seeing one is either
@@ -209,7 +291,7 @@ def inbox_list(*, user: User, filters=None) -> QuerySet[Assignment]:
     """Assignments seen from the community side only: the user's communities' inbox (and,
     for reviewers and supervisors, the communities of their area); AssignmentFilter."""
     assignments = Assignment.objects.filter(
-        permissions.scope_q(user, "assignment.view_community", "community")
+        _assignment_scope(user, "assignment.view_community", "community")
     ).select_related("dispatch", "community", "department", "work_item")
     return apply_filters(AssignmentFilter, filters, assignments, user=user)
 

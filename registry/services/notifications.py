@@ -41,6 +41,35 @@ def notify_organisations(
     return len(created)
 
 
+def notify_dispatch_assignments(*, dispatch, kind: str, title: str, body: str = "") -> int:
+    """One notification per community a dispatch reached, each opening that community's
+    task in the inbox: one ``INSERT ... SELECT`` from the dispatch's assignments, so a
+    province-wide dispatch builds no 20,000 rows in Python; email follows after commit."""
+    from django.db import connection
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from registry.models import Assignment
+
+    marker = 987654321
+    before, after = reverse("inbox-task", args=[marker]).split(str(marker))
+    table = connection.ops.quote_name(Notification._meta.db_table)
+    assignments = connection.ops.quote_name(Assignment._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (recipient_id, kind, title, body, link, created_at) "
+            f"SELECT community_id, %s, %s, %s, %s || CAST(id AS TEXT) || %s, %s "
+            f"FROM {assignments} WHERE dispatch_id = %s ORDER BY id RETURNING id",
+            [kind, title[:200], body, before, after, timezone.now(), dispatch.pk],
+        )
+        created = [row[0] for row in cursor.fetchall()]
+    if settings.PORTAL["EMAIL_NOTIFICATIONS"] and created:
+        from registry.outbox import enqueue
+
+        enqueue("registry.tasks.notifications_email", created)
+    return len(created)
+
+
 @transaction.atomic
 def notifications_email(*, notification_ids: list[int]) -> int:
     """Email each notification to the members of its organisation who have an address.

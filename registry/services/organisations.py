@@ -12,7 +12,7 @@ from django.db.models import F, Value
 from django.db.models.functions import Concat, Substr
 from django.utils.translation import gettext as _
 
-from registry import audit_actions
+from registry import audit_actions, inbox_cache
 from registry.audit import audit_record, snapshot
 from registry.errors import Conflict, InvalidInput, PermissionDenied
 from registry.models import Membership, Organisation, User
@@ -143,6 +143,8 @@ def organisation_update(*, actor: User, organisation: Organisation, **changes: A
     organisation.path = organisation.compute_path()
     organisation.depth = (new_parent.depth + 1) if new_parent else 0
     organisation.save()
+    # Its code and name are on the rows of inboxes and departments' lists.
+    inbox_cache.bump_organisation(organisation)
     if organisation.path != old_path:
         # Rewrite every descendant's path prefix in one statement.
         Organisation.objects.filter(path__startswith=old_path).exclude(pk=organisation.pk).update(

@@ -423,6 +423,11 @@ def _covers_several_communities(user) -> bool:
     return not (len(grants) == 1 and grants[0].kind == Organisation.Kind.COMMUNITY)
 
 
+def _leaf_scope(user) -> bool:
+    grants = permissions.grants_for(user, "assignment.view_community")
+    return all(g.kind != Organisation.Kind.AREA for g in grants)
+
+
 def _cards(assignments, user, today: datetime.date) -> list[dict]:
     return [
         {
@@ -441,7 +446,10 @@ def inbox(request: HttpRequest) -> HttpResponse:
     """What reached the community: open first, emergencies first, nearest due date."""
     pages.require(request, "assignment.view_community")
     everything = selectors.inbox_list(user=request.user)
-    counts = selectors.assignment_state_counts(everything)
+    # The tabs' counts for a community's inbox; over an area (a supervisor's province, a
+    # reviewer's city: millions of tasks) none, rather than a count of every row.
+    wide = not _leaf_scope(request.user)
+    counts = {} if wide else selectors.assignment_state_counts(everything)
     # AssignmentFilter (the API's too): ?state=open|pending|accepted|...
     shown = pages.filtered(request, selectors.inbox_list, user=request.user)
     state = request.GET.get("state", "")
@@ -452,7 +460,9 @@ def inbox(request: HttpRequest) -> HttpResponse:
         (
             value,
             label,
-            sum(counts.values())
+            None
+            if wide
+            else sum(counts.values())
             if value == ""
             else sum(counts.get(s, 0) for s in Assignment.OPEN_STATES)
             if value == "open"

@@ -10,7 +10,7 @@ import time_machine
 
 from monitoring import services as monitoring_services
 from monitoring.models import Flag
-from registry import services
+from registry import inbox_cache, services
 from registry.models import Assignment, Dispatch, User
 from tests.factories import CommunityFactory, WorkItemFactory
 
@@ -183,12 +183,21 @@ def test_inbox_query_count_is_constant(world, item, api_as, django_assert_num_qu
             )
     cadre = User.objects.get(pk=world.a.cadre.pk)
     staff = User.objects.get(pk=world.a.department_staff.pk)
-    # 1 grants, 1 count, 1 page of assignments joined to dispatch, community, department
-    # and work item.
-    with django_assert_num_queries(3):
+    inbox_cache.clear_local()
+    inbox_cache.page_key([world.a.community.pk], 50)  # the database's id, once per process
+    # 1 grants, 1 inbox versions (the cache's key), 1 count, 1 page of assignments joined
+    # to dispatch, community, department and work item (as dicts).
+    with django_assert_num_queries(4):
         assert api_as(cadre).get("/api/v1/assignments/").json()["count"] == 3
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):
         assert api_as(staff).get("/api/v1/assignments/").json()["count"] == 12
+    # The first page again: grants and versions, the page itself from the cache.
+    cadre = User.objects.get(pk=world.a.cadre.pk)
+    with django_assert_num_queries(2):
+        assert api_as(cadre).get("/api/v1/assignments/").json()["count"] == 3
+    # A filtered list is never cached: count and page (the grants are loaded already).
+    with django_assert_num_queries(2):
+        assert api_as(cadre).get("/api/v1/assignments/?state=pending").json()["count"] == 3
 
 
 def test_dispatch_list_query_count_is_constant(world, item, api_as, django_assert_num_queries):

@@ -1,0 +1,160 @@
+"""The first page of a community's inbox and of a department's list, kept ready.
+
+Reads outnumber changes by far (a community answers a task a few times a day, its cadres
+open the inbox all day), so the first page of an inbox (``GET /api/v1/assignments/``
+with no filter, the default page size) is built once per change and then served from
+memory: the worker's own (a small LRU) and the shared cache (Redis).
+
+**Never stale, by construction.** Each community and department has a row in
+``registry_inboxversion``; every change to the assignments it lists takes a new version
+from a sequence *in the transaction of the change* (``bump``: the assignment machine's
+``on_apply`` hook for every transition, ``dispatch_create`` for the fan-out, an
+organisation's rename, which also bumps the lists on the other side). A page is stored
+under the versions of the organisations it shows. A reader reads the versions first,
+then (on a miss) the rows, each in its own statement at READ COMMITTED: if it sees a
+change's new version it sees the change, and a page built before a change is filed under
+the old version, which no reader asks for once the change is committed. A version read
+before the commit and rows read after it make a page that is newer than its key, never
+older. The key also names the database (its OID: a recreated database starts its
+sequence again) and the day (``working_days_left``).
+
+Only what can be cached is: a user whose every grant is held in a community or a
+department (a leaf), PostgreSQL, no query parameter but ``page=1``. Anything else is
+built per request by the same fast path (``registry.selectors.dispatch.inbox_rows``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections import OrderedDict
+from collections.abc import Iterable
+
+from django.core.cache import cache
+from django.db import connection
+from django.utils import timezone, translation
+
+from registry.models import InboxVersion
+
+KEY_PREFIX = "inbox-page:v1"
+TTL_SECONDS = 600  # the shared copy; versions make it exact, the TTL only frees memory
+LOCAL_SIZE = 2_000  # first pages kept in each worker
+
+_local: OrderedDict[str, dict] = OrderedDict()
+_local_lock = threading.Lock()
+_database_ids: dict[str, int] = {}
+
+
+def enabled() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def bump(organisation_ids: Iterable[int | None]) -> None:
+    """New versions for these organisations' inboxes, in the caller's transaction (one
+    statement whatever their number; sorted, so two bumps lock rows in the same order)."""
+    ids = sorted({pk for pk in organisation_ids if pk is not None})
+    if not ids or not enabled():
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO registry_inboxversion (organisation_id, version) "
+            "SELECT id, nextval('registry_inboxversion_seq') FROM unnest(%s::bigint[]) AS id "
+            "ON CONFLICT (organisation_id) DO UPDATE SET version = EXCLUDED.version",
+            [ids],
+        )
+
+
+def bump_dispatch(dispatch) -> None:
+    """New versions for every community a dispatch reached and for its department, read
+    from its assignments (in the caller's transaction, one statement)."""
+    if not enabled():
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO registry_inboxversion (organisation_id, version) "
+            "SELECT id, (SELECT nextval('registry_inboxversion_seq')) FROM ("
+            "  SELECT community_id AS id FROM registry_assignment WHERE dispatch_id = %s"
+            "  UNION SELECT %s) AS reached ORDER BY id "
+            "ON CONFLICT (organisation_id) DO UPDATE SET version = EXCLUDED.version",
+            [dispatch.pk, dispatch.department_id],
+        )
+
+
+def bump_organisation(organisation) -> None:
+    """An organisation's code or name changed: it is on every row of its own inbox or list
+    and of the lists on the other side (a community on its departments' lists, a
+    department in its communities' inboxes). One statement, in the caller's transaction."""
+    if not enabled():
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO registry_inboxversion (organisation_id, version) "
+            "SELECT id, (SELECT nextval('registry_inboxversion_seq')) FROM ("
+            "  SELECT %s::bigint AS id"
+            "  UNION SELECT department_id FROM registry_assignment WHERE community_id = %s"
+            "  UNION SELECT community_id FROM registry_assignment WHERE department_id = %s"
+            ") AS shown ORDER BY id "
+            "ON CONFLICT (organisation_id) DO UPDATE SET version = EXCLUDED.version",
+            [organisation.pk, organisation.pk, organisation.pk],
+        )
+
+
+def _database_id() -> int:
+    name = connection.settings_dict["NAME"]
+    if name not in _database_ids:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT oid FROM pg_database WHERE datname = current_database()")
+            _database_ids[name] = cursor.fetchone()[0]
+    return _database_ids[name]
+
+
+def page_key(organisation_ids: Iterable[int], page_size: int) -> str | None:
+    """The key of the first page over these organisations now, or None (not cacheable:
+    one of them has no version row)."""
+    ids = sorted(set(organisation_ids))
+    if not ids or not enabled():
+        return None
+    versions = dict(
+        InboxVersion.objects.filter(organisation_id__in=ids).values_list(
+            "organisation_id", "version"
+        )
+    )
+    if len(versions) != len(ids):
+        return None
+    parts = ",".join(f"{pk}.{versions[pk]}" for pk in ids)
+    today = timezone.localdate().isoformat()
+    language = translation.get_language() or ""
+    if len(parts) > 120:  # a cadre of many communities: keep the key short
+        parts = hashlib.sha256(parts.encode()).hexdigest()
+    return f"{KEY_PREFIX}:{_database_id()}:{today}:{language}:{page_size}:{parts}"
+
+
+def get(key: str) -> dict | None:
+    with _local_lock:
+        page = _local.get(key)
+        if page is not None:
+            _local.move_to_end(key)
+            return page
+    page = cache.get(key)
+    if page is not None:
+        _remember(key, page)
+    return page
+
+
+def put(key: str, page: dict) -> None:
+    _remember(key, page)
+    cache.set(key, page, TTL_SECONDS)
+
+
+def _remember(key: str, page: dict) -> None:
+    with _local_lock:
+        _local[key] = page
+        _local.move_to_end(key)
+        while len(_local) > LOCAL_SIZE:
+            _local.popitem(last=False)
+
+
+def clear_local() -> None:
+    """Forget the worker's copies (tests)."""
+    with _local_lock:
+        _local.clear()
