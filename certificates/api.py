@@ -35,6 +35,7 @@ from certificates.serializers import (
     RefusalSerializer,
 )
 from registry.api.base import excel_import_action, import_request, portal_action
+from registry.api.jobs import export_action
 from registry.api.throttling import AnonRateThrottle
 from registry.models import Application
 
@@ -203,16 +204,11 @@ class CertificateIssuanceViewSet(
             status=status.HTTP_201_CREATED,
         )
 
-    @extend_schema(
-        parameters=[OpenApiParameter("community", str), OpenApiParameter("year", int)],
-        responses={(200, XLSX): OpenApiTypes.BINARY},
+    # The register, filtered like the list, as .xlsx, or a background job (202) above
+    # EXPORT_INLINE_MAX_ROWS rows (certificates/exports.py).
+    export = export_action(
+        "certificate-register", description="The register, filtered like the list, as .xlsx."
     )
-    @action(detail=False, methods=["get"])
-    def export(self, request):
-        """The register (filtered like the list) as an Excel workbook."""
-        issuances = self.filter_queryset(self.get_queryset())
-        title = _("Certificate register")
-        return xlsx_response(excel.register_workbook(issuances, title=title), f"{title}.xlsx")
 
 
 class CertificateRefusalViewSet(

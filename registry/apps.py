@@ -17,4 +17,8 @@ class RegistryConfig(AppConfig):
         # The hub's own header links and workbench sections, through the same plug-in
         # points the other apps use.
         navigation.register()
+        # The hub's lists as Excel downloads (registry/exports.py).
+        from registry import list_exports
+
+        list_exports.register()
         user_logged_out.connect(revoke_tokens_at_logout, dispatch_uid="registry.revoke_tokens")

@@ -11,6 +11,7 @@ from rest_framework.views import APIView
 
 from registry import selectors, services
 from registry.api.base import excel_import_action, import_request, portal_action
+from registry.api.jobs import export_action
 from registry.api.throttling import AnonRateThrottle
 from registry.filters.admission import ApplicationFilter, WorkItemFilter
 from registry.models import Application, WorkItem
@@ -44,6 +45,7 @@ class ApplicationViewSet(
     http_method_names = ["get", "post", "patch", "head", "options"]
     permission_actions = {
         "list": "application.view",
+        "export": "application.view",
         "retrieve": "application.view",
         "create": EDIT,
         "partial_update": EDIT,
@@ -56,6 +58,7 @@ class ApplicationViewSet(
         "approve": REVIEW,
         "reject": REVIEW,
     }
+    export = export_action("applications")
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
@@ -168,6 +171,7 @@ class WorkItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     lookup_value_regex = "[A-Za-z0-9_-]+"
     permission_actions = {
         "list": "work_item.view",
+        "export": "work_item.view",
         "retrieve": "work_item.view",
         "verify": None,
         "suspend": "work_item.manage",
@@ -175,6 +179,7 @@ class WorkItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         "revoke": "work_item.manage",
         "import_": "work_item.manage",
     }
+    export = export_action("work-items")
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):

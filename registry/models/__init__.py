@@ -16,6 +16,7 @@ from registry.models.audit import AuditEntry
 from registry.models.calendar import CalendarDay
 from registry.models.dispatch import Assignment, Dispatch
 from registry.models.divisions import DivisionImport
+from registry.models.jobs import Job
 from registry.models.notifications import Notification
 from registry.models.organisations import (
     PATH_SEPARATOR,
@@ -45,6 +46,7 @@ __all__ = [
     "Frequency",
     "Hearing",
     "HearingParticipant",
+    "Job",
     "ListKind",
     "Membership",
     "Notification",
