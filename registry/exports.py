@@ -27,7 +27,7 @@ from urllib.parse import quote
 
 from django.conf import settings
 from django.db.models import QuerySet
-from django.http import FileResponse, QueryDict
+from django.http import FileResponse, HttpResponse, QueryDict
 from django.utils import timezone
 from django.utils.functional import Promise
 
@@ -149,20 +149,27 @@ def too_many_for_inline(spec: ListExport, user: User, filters) -> bool:
     return spec.rows(user, filters).order_by()[: limit + 1].count() > limit
 
 
+def _disposition(name: str) -> str:
+    return f"attachment; filename=\"export.xlsx\"; filename*=UTF-8''{quote(name)}"
+
+
 def xlsx_file_response(handle, name: str) -> FileResponse:
+    """A job's file, streamed from the storage in blocks."""
     response = FileResponse(handle, content_type=excel.XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = (
-        f"attachment; filename=\"export.xlsx\"; filename*=UTF-8''{quote(name)}"
-    )
+    response["Content-Disposition"] = _disposition(name)
     return response
 
 
-def inline_response(spec: ListExport, user: User, filters) -> FileResponse:
-    """The workbook now: written to a temporary file (not memory), then streamed."""
-    handle = tempfile.TemporaryFile()  # noqa: SIM115 (FileResponse closes it)
-    write(spec, user, filters, handle)
-    handle.seek(0)
-    return xlsx_file_response(handle, file_name(spec))
+def inline_response(spec: ListExport, user: User, filters) -> HttpResponse:
+    """The workbook now. Rows stream into a temporary file (openpyxl write-only), and the
+    finished file, at most EXPORT_INLINE_MAX_ROWS rows (a few hundred kB), is the body."""
+    with tempfile.TemporaryFile() as handle:
+        write(spec, user, filters, handle)
+        handle.seek(0)
+        content = handle.read()
+    response = HttpResponse(content, content_type=excel.XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = _disposition(file_name(spec))
+    return response
 
 
 def start_job(spec: ListExport, user: User, filters) -> Job:
