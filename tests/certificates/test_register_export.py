@@ -7,8 +7,8 @@ import pytest
 
 from certificates.excel import REGISTER_COLUMNS
 from tests.certificates.helpers import issue, retained_type
-from tests.factories import MembershipFactory, UserFactory
 from tests.exports_helpers import body_of, sheet_xml, workbook_rows
+from tests.factories import MembershipFactory, UserFactory
 
 
 @pytest.fixture
@@ -44,7 +44,8 @@ def test_formula_cells_are_text_and_id_numbers_masked(world, api_as, register):
     keys = [column.key for column in REGISTER_COLUMNS]
     assert "=1+1" in [row[keys.index("purpose")] for row in rows]
     assert "-银行" in [row[keys.index("requested_by")] for row in rows]
-    assert all("*" in str(row[keys.index("applicant_id_masked")]) for row in rows)  # masked as stored
+    # ID numbers as stored: masked.
+    assert all("*" in str(row[keys.index("applicant_id_masked")]) for row in rows)
 
 
 def test_the_register_page_links_its_download_with_its_filters(world, client, register):

@@ -48,15 +48,23 @@ def _replace(content: bytes, part: str, xml: str, more: dict | None = None) -> b
 def _with_shared_strings(content: bytes, strings_xml: str) -> bytes:
     """The workbook with a sharedStrings part that cell A1 reads, declared as Excel does."""
     source = zipfile.ZipFile(io.BytesIO(content))
-    types = source.read("[Content_Types].xml").decode().replace(
-        "</Types>",
-        '<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
-        'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>',
+    types = (
+        source.read("[Content_Types].xml")
+        .decode()
+        .replace(
+            "</Types>",
+            '<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
+            'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>',
+        )
     )
-    rels = source.read("xl/_rels/workbook.xml.rels").decode().replace(
-        "</Relationships>",
-        '<Relationship Id="rIdS" Type="http://schemas.openxmlformats.org/officeDocument/'
-        '2006/relationships/sharedStrings" Target="sharedStrings.xml"/></Relationships>',
+    rels = (
+        source.read("xl/_rels/workbook.xml.rels")
+        .decode()
+        .replace(
+            "</Relationships>",
+            '<Relationship Id="rIdS" Type="http://schemas.openxmlformats.org/officeDocument/'
+            '2006/relationships/sharedStrings" Target="sharedStrings.xml"/></Relationships>',
+        )
     )
     sheet = (
         f'<?xml version="1.0"?><worksheet xmlns="{NS}"><sheetData>'
@@ -98,15 +106,17 @@ def test_a_workbook_with_plain_shared_strings_reads():
 
 
 def wide_row(cells: int) -> bytes:
-    row = "<c t=\"n\"><v>1</v></c>" * cells
+    row = '<c t="n"><v>1</v></c>' * cells
     sheet = f'<?xml version="1.0"?><worksheet xmlns="{NS}"><sheetData><row r="1">{row}</row></sheetData></worksheet>'  # noqa: E501
     return _replace(_plain_workbook(), "xl/worksheets/sheet1.xml", sheet)
 
 
 def many_cells(rows: int, per_row: int) -> bytes:
-    row = "<c t=\"n\"><v>1</v></c>" * per_row
+    row = '<c t="n"><v>1</v></c>' * per_row
     body = "".join(f'<row r="{n}">{row}</row>' for n in range(1, rows + 1))
-    sheet = f'<?xml version="1.0"?><worksheet xmlns="{NS}"><sheetData>{body}</sheetData></worksheet>'  # noqa: E501
+    sheet = (
+        f'<?xml version="1.0"?><worksheet xmlns="{NS}"><sheetData>{body}</sheetData></worksheet>'
+    )
     return _replace(_plain_workbook(), "xl/worksheets/sheet1.xml", sheet)
 
 
