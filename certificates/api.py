@@ -34,8 +34,9 @@ from certificates.serializers import (
     ProposalWriteSerializer,
     RefusalSerializer,
 )
+from registry import imports
 from registry.api.base import excel_import_action, import_request, portal_action
-from registry.api.jobs import export_action
+from registry.api.jobs import export_action, job_started
 from registry.api.throttling import AnonRateThrottle
 from registry.models import Application
 
@@ -120,6 +121,11 @@ class CertificateTypeViewSet(
     def import_(self, request):
         """Import an area's catalogue from .xlsx: every row or none (400 lists row errors)."""
         jurisdiction, upload = import_request(request)
+        job = imports.start_or_none(
+            "certificate-catalogue", actor=request.user, jurisdiction=jurisdiction, upload=upload
+        )
+        if job is not None:
+            return job_started(request, job)
         summary = services.certificate_types_import(
             actor=request.user, jurisdiction=jurisdiction, upload=upload
         )

@@ -19,6 +19,7 @@ class CertificatesConfig(AppConfig):
         from certificates import exports
 
         exports.register()
+        exports.register_imports()
         # A retained type is admitted through the registry's review, like a work item.
         admission_subject_register(
             services.CERTIFICATE_TYPE_SUBJECT,

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from certificates import selectors
 from certificates.excel import REGISTER_COLUMNS
-from certificates.permissions import REGISTER
+from certificates.permissions import CATALOGUE_MANAGE, REGISTER
 from registry import exports
 
 
@@ -50,5 +50,37 @@ def register() -> None:
             columns=REGISTER_COLUMNS,
             cells=_cells,
             page_url_name="certificate-register",
+        )
+    )
+
+
+def _import_catalogue(owner, area, upload) -> dict:
+    from django.utils.translation import gettext
+
+    from certificates import services
+
+    summary = services.certificate_types_import(actor=owner, jurisdiction=area, upload=upload)
+    counts = {
+        "created": len(summary.created),
+        "updated": len(summary.updated),
+        "unchanged": summary.unchanged,
+    }
+    return {
+        **counts,
+        "summary": gettext("%(created)s types added, %(updated)s changed, %(unchanged)s unchanged.")
+        % counts,
+    }
+
+
+def register_imports() -> None:
+    from registry import imports
+
+    imports.register(
+        imports.ListImport(
+            name="certificate-catalogue",
+            label=_("Catalogue import"),
+            action=CATALOGUE_MANAGE,
+            run=_import_catalogue,
+            page_url_name="certificate-catalogue",
         )
     )

@@ -21,4 +21,5 @@ class RegistryConfig(AppConfig):
         from registry import list_exports
 
         list_exports.register()
+        list_exports.register_imports()
         user_logged_out.connect(revoke_tokens_at_logout, dispatch_uid="registry.revoke_tokens")

@@ -120,17 +120,19 @@ def _unsafe() -> InvalidInput:
     )
 
 
-def check_workbook(upload) -> None:
+def check_workbook(upload) -> int:
     """Refuse, while streaming the file's XML, a workbook that is not safe or too big to
     read: a DTD or an XML entity anywhere, more unpacked XML than MAX_IMPORT_UNPACKED_BYTES,
     a row of more than MAX_IMPORT_COLUMNS cells, more than MAX_IMPORT_CELLS cells in a
     sheet. Each element is dropped once counted, so memory stays flat whatever the file
-    says. A file that is not a zip at all is left for openpyxl to refuse."""
+    says. Returns the number of rows of the longest sheet (0 for a file that is not a zip
+    at all: that is left for openpyxl to refuse with the house's message)."""
+    rows = 0
     try:
         archive = zipfile.ZipFile(upload)
     except (zipfile.BadZipFile, OSError, ValueError):
         _rewind(upload)
-        return
+        return rows
     try:
         parts = [i for i in archive.infolist() if i.filename.endswith((".xml", ".rels"))]
         if sum(i.file_size for i in parts) > MAX_IMPORT_UNPACKED_BYTES:
@@ -142,7 +144,7 @@ def check_workbook(upload) -> None:
         for info in parts:
             with archive.open(info) as stream:
                 if info.filename.startswith("xl/worksheets/"):
-                    _count_cells(stream)
+                    rows = max(rows, _count_cells(stream))
                 else:
                     for _event, element in iterparse(stream, forbid_dtd=True):
                         element.clear()
@@ -153,11 +155,24 @@ def check_workbook(upload) -> None:
     finally:
         archive.close()
         _rewind(upload)
+    return rows
 
 
-def _count_cells(stream) -> None:
+def count_rows(upload) -> int:
+    """The rows of an uploaded workbook (header included), checked as ``check_workbook``
+    does; more than an import takes is a 400 here already."""
+    rows = check_workbook(upload)
+    if rows > MAX_IMPORT_ROWS + 1:
+        raise InvalidInput(
+            _("At most %(n)s rows can be imported at once.") % {"n": MAX_IMPORT_ROWS},
+            code="too_many_rows",
+        )
+    return rows
+
+
+def _count_cells(stream) -> int:
     cell, row = f"{_SPREADSHEET_NS}c", f"{_SPREADSHEET_NS}row"
-    in_row = total = 0
+    in_row = total = rows = 0
     for _event, element in iterparse(stream, events=("end",), forbid_dtd=True):
         if element.tag == cell:
             in_row += 1
@@ -175,7 +190,9 @@ def _count_cells(stream) -> None:
                 )
         elif element.tag == row:
             in_row = 0
+            rows += 1
             element.clear()
+    return rows
 
 
 def _rewind(upload) -> None:

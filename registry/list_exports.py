@@ -1,4 +1,5 @@
-"""The hub's lists as Excel downloads: applications, work items, dispatches, assignments.
+"""The hub's lists as Excel downloads: applications, work items, dispatches, assignments;
+and the list import as a background job when it is big (registry/imports.py).
 
 Each is the list's own selector and filters (registry/exports.py); the columns are read
 with ``values_list`` and turned into cells here. Registered from RegistryConfig.ready().
@@ -248,5 +249,31 @@ def register() -> None:
             columns=ASSIGNMENT_COLUMNS,
             cells=_assignment_cells(),
             page_url_name="inbox",
+        )
+    )
+
+
+def _import_work_items(owner, area, upload) -> dict:
+    from django.utils.translation import gettext
+
+    from registry import services
+
+    items = services.work_items_import(actor=owner, jurisdiction=area, upload=upload)
+    return {
+        "created": len(items),
+        "summary": gettext("%(n)s work items imported.") % {"n": len(items)},
+    }
+
+
+def register_imports() -> None:
+    from registry import imports
+
+    imports.register(
+        imports.ListImport(
+            name="work-items",
+            label=_("List import"),
+            action="work_item.manage",
+            run=_import_work_items,
+            page_url_name="work-items",
         )
     )

@@ -9,9 +9,9 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from registry import selectors, services
+from registry import imports, selectors, services
 from registry.api.base import excel_import_action, import_request, portal_action
-from registry.api.jobs import export_action
+from registry.api.jobs import export_action, job_started
 from registry.api.throttling import AnonRateThrottle
 from registry.filters.admission import ApplicationFilter, WorkItemFilter
 from registry.models import Application, WorkItem
@@ -234,6 +234,11 @@ class WorkItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     def import_(self, request):
         """Import a list from an .xlsx workbook: all rows or none (400 lists row errors)."""
         jurisdiction, upload = import_request(request)
+        job = imports.start_or_none(
+            "work-items", actor=request.user, jurisdiction=jurisdiction, upload=upload
+        )
+        if job is not None:
+            return job_started(request, job)
         items = services.work_items_import(
             actor=request.user, jurisdiction=jurisdiction, upload=upload
         )
