@@ -1783,6 +1783,7 @@ ENDPOINTS += MONITORING_ENDPOINTS
 
 
 def finished_job(world):
+    # Its file goes to the throwaway MEDIA_ROOT of _plaque_media (autouse).
     from django.http import QueryDict
 
     from registry import exports, services

@@ -18,7 +18,7 @@ from registry.models import Assignment, AuditEntry, Dispatch, Job, WorkItem
 from tests.exports_helpers import api_ids, body_of, sheet_xml, workbook_rows
 from tests.factories import WorkItemFactory
 
-pytestmark = pytest.mark.usefixtures("on_a_known_monday")
+pytestmark = pytest.mark.usefixtures("on_a_known_monday", "job_media")
 TODAY = datetime.date(2026, 9, 14)
 
 

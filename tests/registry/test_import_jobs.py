@@ -14,7 +14,7 @@ from tests.registry.test_list_excel import good_rows, workbook
 
 
 @pytest.fixture
-def big_is_two_rows(settings, monkeypatch):
+def big_is_two_rows(settings, monkeypatch, job_media):
     from config.celery import app
 
     settings.PORTAL = {**settings.PORTAL, "IMPORT_INLINE_MAX_ROWS": 2}
