@@ -21,7 +21,7 @@ from certificates import search, selectors, services
 from certificates.forms import CatalogueImportForm, IssueForm, ProposeForm
 from certificates.models import CertificateIssuance, CertificateRefusal, CertificateType
 from certificates.permissions import CATALOGUE_MANAGE, ISSUE, REGISTER
-from registry import pages, permissions
+from registry import imports, pages, permissions
 from registry.errors import DomainError
 from registry.models import Organisation
 
@@ -267,6 +267,15 @@ def catalogue(request: HttpRequest) -> HttpResponse:
     import_errors: list[dict] = []
     if request.method == "POST" and form.is_valid():
         try:
+            # A big file is imported by a background job (registry/imports.py).
+            job = imports.start_or_none(
+                "certificate-catalogue",
+                actor=request.user,
+                jurisdiction=form.cleaned_data["jurisdiction"],
+                upload=form.cleaned_data["file"],
+            )
+            if job is not None:
+                return redirect("job-page", pk=job.pk)
             summary = services.certificate_types_import(
                 actor=request.user,
                 jurisdiction=form.cleaned_data["jurisdiction"],

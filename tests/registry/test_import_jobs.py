@@ -92,3 +92,33 @@ def test_a_big_catalogue_import_is_a_job_too(
     status = api_as(world.a.reviewer).get(response.json()["status_url"]).json()
     assert status["state"] == "done" and status["result"]["created"] == 3
     assert CertificateType.objects.filter(jurisdiction=world.a.district).count() == 3
+
+
+def test_the_list_import_page_sends_a_big_file_to_its_job_page(
+    world, client, big_is_two_rows, django_capture_on_commit_callbacks
+):
+    client.force_login(world.a.reviewer)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/lists/import/",
+            {"jurisdiction": world.a.district.code, "file": workbook(good_rows(world))},
+        )
+    job = Job.objects.get()
+    assert response.status_code == 302 and response["Location"] == f"/jobs/{job.pk}/"
+    page = client.get(response["Location"]).content.decode()
+    assert "已导入 3 项工作事项" in page
+    assert WorkItem.objects.count() == 3
+
+
+def test_the_catalogue_page_sends_a_big_file_to_its_job_page(
+    world, client, big_is_two_rows, django_capture_on_commit_callbacks
+):
+    client.force_login(world.a.reviewer)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/certificates/catalogue/",
+            {"jurisdiction": world.a.district.pk, "file": xlsx(catalogue_rows())},
+        )
+    job = Job.objects.get()
+    assert response["Location"] == f"/jobs/{job.pk}/"
+    assert Job.objects.get().state == Job.State.DONE
