@@ -28,7 +28,7 @@ from urllib.parse import quote
 from django.conf import settings
 from django.db.models import QuerySet
 from django.http import FileResponse, HttpResponse, QueryDict
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.functional import Promise
 
 from registry import excel, jobs
@@ -125,6 +125,12 @@ def write(spec: ListExport, user: User, filters, target, progress=None, total: i
 
 
 def _run(spec: ListExport, job: Job, progress) -> jobs.JobOutput:
+    # Headers and labels in the language the download was asked for.
+    with translation.override(job.params.get("language") or settings.LANGUAGE_CODE):
+        return _write_job(spec, job, progress)
+
+
+def _write_job(spec: ListExport, job: Job, progress) -> jobs.JobOutput:
     filters = QueryDict(job.params.get("query", ""))
     total = spec.rows(job.owner, filters).count()
     progress(0, total)
@@ -176,5 +182,8 @@ def start_job(spec: ListExport, user: User, filters) -> Job:
     from registry.services.jobs import job_start
 
     return job_start(
-        actor=user, kind=spec.kind, actions=spec.actions, params={"query": filters.urlencode()}
+        actor=user,
+        kind=spec.kind,
+        actions=spec.actions,
+        params={"query": filters.urlencode(), "language": translation.get_language()},
     )

@@ -293,3 +293,14 @@ def test_a_job_costs_a_bounded_number_of_queries(world, item, small_inline):
     with CaptureQueriesContext(connection) as queries:
         services.job_run(job_id=job.pk)
     assert len(queries) <= 12, [q["sql"][:120] for q in queries.captured_queries]
+
+
+def test_a_job_writes_in_the_language_it_was_asked_in(
+    world, api_as, dispatched, small_inline, django_capture_on_commit_callbacks
+):
+    client = api_as(world.a.supervisor)
+    with django_capture_on_commit_callbacks(execute=True):
+        body = client.get("/api/v1/assignments/export/", HTTP_ACCEPT_LANGUAGE="en").json()
+    download = client.get(client.get(body["status_url"]).json()["download_url"])
+    header, _rows = workbook_rows(body_of(download))
+    assert header[0] == "Number" and "Due date" in header
