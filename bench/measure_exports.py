@@ -14,6 +14,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 from django.conf import settings
@@ -64,9 +65,14 @@ print(json.dumps(result))
 
 def register_export(timeout: float = 1800) -> dict:
     """Run the province register export in its own process; its figures."""
+    from bench.web import database_url
+
     env = {
         **os.environ,
-        "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE", "config.settings"),
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        # This process's database (in the smoke test: the test database).
+        "DATABASE_URL": database_url(),
+        "MEDIA_ROOT": tempfile.mkdtemp(prefix="bench-export-"),
     }
     done = subprocess.run(
         [sys.executable, "-c", SCRIPT],
