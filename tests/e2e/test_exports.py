@@ -115,3 +115,28 @@ def test_a_short_list_downloads_at_once(page, live_server, world, long_inbox, tm
     download.value.save_as(tmp_path / "short.xlsx")
     assert load_workbook(tmp_path / "short.xlsx").active.max_row == 1  # header, no task
     assert not Job.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "user, path",
+    [
+        ("department_staff", "/applications/"),
+        ("department_staff", "/dispatch/"),
+        ("reviewer", "/work-items/"),
+        ("supervisor", "/monitoring/flags/"),
+        ("supervisor", "/monitoring/clues/"),
+        ("supervisor", "/monitoring/reports/"),
+        ("community_cadre", "/certificates/register/"),
+        ("supervisor", "/plaques/"),
+    ],
+)
+def test_every_list_page_offers_its_download_and_fits_a_phone(
+    phone_page, live_server, world, user, path
+):
+    account = world.a.user(user)
+    login(phone_page, live_server, account.username, TEST_PASSWORD)
+    phone_page.goto(f"{live_server.url}{path}")
+    expect(phone_page.get_by_role("link", name="下载 Excel")).to_be_visible()
+    assert fits(phone_page, 390)
+    name = path.strip("/").replace("/", "-")
+    phone_page.screenshot(path=artifact_path(f"exports-list-{name}-390"), full_page=False)
