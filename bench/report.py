@@ -14,6 +14,7 @@ SECTIONS = [
     "flags",
     "monitoring",
     "evaluation",
+    "exports",
     "query_counts",
     "goals",
 ]
@@ -26,6 +27,7 @@ MARKDOWN_HEADINGS = [
     "## Flag computation",
     "## Monitoring: pre-filling a report, the escalation job",
     "## Reverse evaluation: the results of a round",
+    "## Exports: the province register as a background job",
     "## Queries per request",
 ]
 
@@ -113,6 +115,13 @@ def goals(result: dict) -> list[dict]:
         if e
         else None,
         (e["service"]["median_s"] < 0.5 and (e["ratio"] or 0) <= 1.5) if e else None,
+    )
+    e = (result.get("exports") or {}).get("register")
+    goal(
+        "province register export (background job)",
+        "peak RSS < 200 MB",
+        f"{e['peak_mb']} MB peak ({e['rows']:,} rows, {e['seconds']} s)" if e else None,
+        e["met"] if e else None,
     )
     counts = [q for q in result.get("query_counts") or [] if q.get("measured")]
     goal(
@@ -234,6 +243,17 @@ def markdown(result: dict) -> str:
     lines += _monitoring(result.get("monitoring"))
     lines += ["", "## Reverse evaluation: the results of a round", ""]
     lines += _evaluation(result.get("evaluation"))
+    lines += ["", "## Exports: the province register as a background job", ""]
+    e = (result.get("exports") or {}).get("register")
+    if e:
+        lines += [
+            f"The province supervisor's whole register, {e['rows']:,} rows, written by the "
+            f"job's body in its own process: {e['seconds']} s ({e['rows_per_s']:,} rows/s), "
+            f"a {e['file_mb']} MB file; resident set {e['baseline_mb']} MB before the job, "
+            f"peak {e['peak_mb']} MB (the job's share {e['job_mb']} MB).",
+        ]
+    else:
+        lines.append("Not run.")
     lines += ["", "## Queries per request", ""]
     counts = result.get("query_counts")
     if counts:

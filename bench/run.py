@@ -21,10 +21,19 @@ from django.db import connection
 from django.test.utils import override_settings
 from django.utils import timezone
 
-from bench import measure, measure_evaluation, measure_monitoring, queries, report, targets, web
+from bench import (
+    measure,
+    measure_evaluation,
+    measure_exports,
+    measure_monitoring,
+    queries,
+    report,
+    targets,
+    web,
+)
 
 Progress = Callable[[str], None]
-SECTIONS = ("dispatch", "http", "flags", "monitoring", "evaluation", "query_counts")
+SECTIONS = ("dispatch", "http", "flags", "monitoring", "evaluation", "exports", "query_counts")
 
 
 @dataclass
@@ -316,6 +325,11 @@ def run(options: Options, progress: Progress = print) -> tuple[dict, Path, Path]
             result["evaluation"] = measure_evaluation.results(repeats=n)
         e = result["evaluation"]
         progress(f"evaluation: median {e['service']['median_s']} s, {e['ratio']}x the raw SQL")
+    if "exports" not in options.skip and apps.is_installed("certificates"):
+        progress("the province register export as a background job (its own process)")
+        result["exports"] = {"register": measure_exports.register_export()}
+        e = result["exports"]["register"]
+        progress(f"register export: {e['rows']} rows, {e['seconds']} s, peak {e['peak_mb']} MB")
     if "query_counts" not in options.skip:
         progress("queries per request")
         # The busiest department's staff, the heaviest community's cadre, province roles.

@@ -35,7 +35,9 @@ from certificates.serializers import (
     ProposalWriteSerializer,
     RefusalSerializer,
 )
+from registry import imports
 from registry.api.base import excel_import_action, import_request, portal_action
+from registry.api.jobs import export_action, job_started
 from registry.api.throttling import AnonRateThrottle
 from registry.models import Application
 
@@ -120,6 +122,11 @@ class CertificateTypeViewSet(
     def import_(self, request):
         """Import an area's catalogue from .xlsx: every row or none (400 lists row errors)."""
         jurisdiction, upload = import_request(request)
+        job = imports.start_or_none(
+            "certificate-catalogue", actor=request.user, jurisdiction=jurisdiction, upload=upload
+        )
+        if job is not None:
+            return job_started(request, job)
         summary = services.certificate_types_import(
             actor=request.user, jurisdiction=jurisdiction, upload=upload
         )
@@ -232,16 +239,11 @@ class CertificateIssuanceViewSet(
             }
         return Response(IssuanceVerificationSerializer(result).data)
 
-    @extend_schema(
-        parameters=[OpenApiParameter("community", str), OpenApiParameter("year", int)],
-        responses={(200, XLSX): OpenApiTypes.BINARY},
+    # The register, filtered like the list, as .xlsx, or a background job (202) above
+    # EXPORT_INLINE_MAX_ROWS rows (certificates/exports.py).
+    export = export_action(
+        "certificate-register", description="The register, filtered like the list, as .xlsx."
     )
-    @action(detail=False, methods=["get"])
-    def export(self, request):
-        """The register (filtered like the list) as an Excel workbook."""
-        issuances = self.filter_queryset(self.get_queryset())
-        title = _("Certificate register")
-        return xlsx_response(excel.register_workbook(issuances, title=title), f"{title}.xlsx")
 
 
 class CertificateRefusalViewSet(

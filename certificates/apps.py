@@ -15,6 +15,11 @@ class CertificatesConfig(AppConfig):
         # The app's actions and links plug into the hub, which names none of them.
         plugins.actions(ACTIONS)
         navigation.register()
+        # The app's lists as Excel downloads (registry/exports.py).
+        from certificates import exports
+
+        exports.register()
+        exports.register_imports()
         # A retained type is admitted through the registry's review, like a work item.
         admission_subject_register(
             services.CERTIFICATE_TYPE_SUBJECT,

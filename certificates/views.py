@@ -29,7 +29,7 @@ from certificates.forms import (
 )
 from certificates.models import CertificateIssuance, CertificateRefusal, CertificateType
 from certificates.permissions import CATALOGUE_MANAGE, ISSUE, REGISTER
-from registry import pages, permissions
+from registry import imports, pages, permissions
 from registry.errors import DomainError, InvalidInput, PermissionDenied
 from registry.models import Organisation
 
@@ -408,6 +408,15 @@ def catalogue(request: HttpRequest) -> HttpResponse:
     import_errors: list[dict] = []
     if request.method == "POST" and form.is_valid():
         try:
+            # A big file is imported by a background job (registry/imports.py).
+            job = imports.start_or_none(
+                "certificate-catalogue",
+                actor=request.user,
+                jurisdiction=form.cleaned_data["jurisdiction"],
+                upload=form.cleaned_data["file"],
+            )
+            if job is not None:
+                return redirect("job-page", pk=job.pk)
             summary = services.certificate_types_import(
                 actor=request.user,
                 jurisdiction=form.cleaned_data["jurisdiction"],

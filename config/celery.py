@@ -51,6 +51,11 @@ BEAT_SCHEDULE = {
         "task": "registry.tasks.work_items_expire",
         "schedule": crontab(hour=0, minute=5),
     },
+    # Export and import files of background jobs are kept for JOB_FILE_HOURS, then deleted.
+    "jobs-clean": {
+        "task": "registry.tasks.jobs_clean",
+        "schedule": crontab(hour=3, minute=10),
+    },
     # After the expiry: signs follow standards taking effect today and items that ended.
     "plaques-reassess": {
         "task": "signage.tasks.plaques_reassess",

@@ -420,6 +420,13 @@ PORTAL.update(
         "SIMILAR_SHARED_FIELDS_MIN": env.int("SIMILAR_SHARED_FIELDS_MIN", default=2),
         # The dispatch gate: working days a community gets at least (holidays excluded).
         "DISPATCH_MIN_LEAD_WORKING_DAYS": env.int("DISPATCH_MIN_LEAD_WORKING_DAYS", default=5),
+        # Excel exports of more rows than this run as a background job (progress shown, a
+        # download link when ready; the API answers 202 and a status URL).
+        "EXPORT_INLINE_MAX_ROWS": env.int("EXPORT_INLINE_MAX_ROWS", default=5000),
+        # Imports of more rows than this run as a background job too.
+        "IMPORT_INLINE_MAX_ROWS": env.int("IMPORT_INLINE_MAX_ROWS", default=1000),
+        # How long a job's file is kept for its owner to download (the jobs-clean beat job).
+        "JOB_FILE_HOURS": env.int("JOB_FILE_HOURS", default=72),
         # The furthest a date a user supplies may lie ahead (due dates, hearings, periods).
         "DATE_HORIZON_DAYS": env.int("DATE_HORIZON_DAYS", default=730),
         # Flags (brief: "Flags"); each threshold can be set per deployment.

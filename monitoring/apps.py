@@ -14,6 +14,10 @@ class MonitoringConfig(AppConfig):
         # The app's actions, links and sections plug into the hub, which names none of them.
         plugins.actions(ACTIONS)
         navigation.register()
+        # The app's lists as Excel downloads (registry/exports.py).
+        from monitoring import exports
+
+        exports.register()
         # Rules over other apps register themselves with the flag framework on import.
         from monitoring import (
             flags_certificates,  # noqa: F401

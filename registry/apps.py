@@ -19,6 +19,11 @@ class RegistryConfig(AppConfig):
         # The hub's own header links and workbench sections, through the same plug-in
         # points the other apps use.
         navigation.register()
+        # The hub's lists as Excel downloads (registry/exports.py).
+        from registry import list_exports
+
+        list_exports.register()
+        list_exports.register_imports()
         user_logged_out.connect(revoke_tokens_at_logout, dispatch_uid="registry.revoke_tokens")
         # The beat schedule's periodic tasks exist (and show in the admin) after migrate.
         post_migrate.connect(sync_after_migrate, sender=self, dispatch_uid="registry.beat_sync")

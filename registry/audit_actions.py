@@ -58,6 +58,8 @@ USER_DEACTIVATE = define("user.deactivate", _("User left (离任): deactivated, 
 USER_PASSWORD_CHANGE = define("user.password_change", _("User chose their own password"))
 # The organisation tree imported from the official division codes (one entry per import).
 DIVISION_IMPORT = define("division.import", _("Division codes imported"))
+# A background job started (a big Excel export or import): who asked for what, filters too.
+JOB_START = define("job.start", _("Background job started (Excel export or import)"))
 
 # --- The holiday calendar (days that override the holiday package) ------------------------
 CALENDAR_SET = define("calendar.set", _("Holiday or working day entered in the calendar"))

@@ -58,3 +58,15 @@ def outbox_drain() -> dict:
 def division_import_apply(import_id: int) -> str:
     """Apply a previewed division-code import; a redelivered job finds it applied."""
     return services.division_import_apply(import_id=import_id).state
+
+
+@shared_task
+def job_run(job_id: int) -> str:
+    """Run a background job (an export or an import); a redelivered job starts again."""
+    return services.job_run(job_id=job_id)
+
+
+@shared_task
+def jobs_clean() -> int:
+    """Delete the files of jobs past their expiry (daily)."""
+    return services.jobs_clean()

@@ -8,12 +8,14 @@ from rest_framework.routers import SimpleRouter
 
 from registry.api import admission as admission_api
 from registry.api import dispatch as dispatch_api
+from registry.api import jobs as job_api
 from registry.api import organisations as organisation_api
 from registry.views import accounts as account_views
 from registry.views import admission as admission_views
 from registry.views import calendar as calendar_views
 from registry.views import dispatch as dispatch_views
 from registry.views import divisions as division_views
+from registry.views import jobs as job_views
 from registry.views import lists as list_views
 from registry.views import notifications as notification_views
 from registry.views import workbench as workbench_views
@@ -25,6 +27,7 @@ router.register("applications", admission_api.ApplicationViewSet, basename="appl
 router.register("work-items", admission_api.WorkItemViewSet, basename="work-item")
 router.register("dispatches", dispatch_api.DispatchViewSet, basename="dispatch")
 router.register("assignments", dispatch_api.AssignmentViewSet, basename="assignment")
+router.register("jobs", job_api.JobViewSet, basename="job")
 
 api_urlpatterns = [
     path("auth/token/", organisation_api.TokenView.as_view(), name="api-token"),
@@ -142,6 +145,12 @@ page_urlpatterns = [
         division_views.division_import_apply,
         name="division-import-apply",
     ),
+    # Excel downloads of every list (filters as the list's), and the background jobs that
+    # write the long ones (progress, then the file, for its owner only).
+    path("exports/<slug:name>/", job_views.export, name="list-export"),
+    path("jobs/<int:pk>/", job_views.job_page, name="job-page"),
+    path("jobs/<int:pk>/progress/", job_views.job_progress, name="job-progress"),
+    path("jobs/<int:pk>/download/", job_views.job_download, name="job-download"),
     # Deployment: accounts in bulk, the first sign-in's password, leaving (离任).
     path("accounts/import/", account_views.account_import, name="account-import"),
     path(

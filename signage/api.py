@@ -14,8 +14,8 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
-from registry import permissions
 from registry.api.base import JSONParser
+from registry.api.jobs import export_action
 from signage import excel, selectors, services
 from signage.filters import PlaqueFilter, StandardFilter
 from signage.models import Plaque, PlaqueStandard
@@ -143,26 +143,11 @@ class PlaqueViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         )
         return Response(TrendRowSerializer(trend, many=True).data)
 
-    @extend_schema(
-        parameters=[OpenApiParameter("area", str), OpenApiParameter("community", str)],
-        responses={(200, excel.XLSX_CONTENT_TYPE): OpenApiTypes.BINARY},
+    # The registry (removed signs too), filtered like the list, as .xlsx, or a background
+    # job (202) above EXPORT_INLINE_MAX_ROWS rows (signage/exports.py).
+    export = export_action(
+        "plaques", description="The registry, filtered like the list, removed signs too, as .xlsx."
     )
-    @action(detail=False, methods=["get"])
-    def export(self, request):
-        """An area's (or a community's) registry as an Excel workbook, removed signs too."""
-        query = ExportQuerySerializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        signs = Plaque.objects.filter(permissions.scope_q(request.user, VIEW, "community"))
-        place = query.validated_data.get("community") or query.validated_data.get("area")
-        if place is not None:
-            signs = signs.filter(community__path__startswith=place.path)
-        signs = signs.select_related("community", "issuer", "work_item").order_by(
-            "community__path", "status", "placement", "installed_on", "id"
-        )
-        title = f"{place.name if place else ''}{_('Plaque registry')}"
-        return xlsx_response(
-            excel.registry_workbook(signs.iterator(), title=title), f"{title}.xlsx"
-        )
 
     @extend_schema(
         request={"multipart/form-data": CensusRequestSerializer},

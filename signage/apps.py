@@ -11,6 +11,10 @@ class SignageConfig(AppConfig):
         from signage import permissions, services
 
         plugins.actions(permissions.ACTIONS)
+        # The app's lists as Excel downloads (registry/exports.py).
+        from signage import exports
+
+        exports.register()
         plugins.nav_link(
             plugins.NavLink("plaque-registry", _("Plaques"), permissions.READ, order=60)
         )

@@ -10,7 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
 from django.db.models import Q
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -116,6 +116,7 @@ def _area_summary(request: HttpRequest) -> HttpResponse:
             "title": _("Plaques"),
             "area": area,
             "areas": areas,
+            "export_query": QueryDict(f"area={area.code}") if area else None,
             "on": on,
             "only_excess": only_excess,
             "totals": selectors.plaque_totals(user=request.user, area=area, on=on),

@@ -275,3 +275,10 @@ def race():
     """``race(call, call, ...)``: the calls at once, on real row locks (needs
     ``django_db(transaction=True)`` and PostgreSQL)."""
     return _race
+
+
+@pytest.fixture
+def job_media(settings, tmp_path):
+    """Background jobs' files (exports, uploaded imports) go to a throwaway MEDIA_ROOT."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT

@@ -87,4 +87,7 @@ def test_quick_benchmark_on_a_tiny_province_writes_every_section(tmp_path):
     assert all(q["small_queries"] == q["large_queries"] for q in measured), measured
     evaluation = saved["evaluation"]
     assert evaluation["responses"] > 0 and evaluation["raw_matches_service"]
-    assert [g["met"] is not None for g in saved["goals"]] == [True] * 9
+    assert [g["met"] is not None for g in saved["goals"]] == [True] * 10
+    register = saved["exports"]["register"]
+    assert register["state"] == "done" and register["rows"] == data.TINY.certificate_issuances
+    assert register["peak_mb"] > 0 and register["met"]

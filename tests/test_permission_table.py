@@ -2107,6 +2107,82 @@ PUBLIC_ENDPOINTS = [
     ),
 ]
 ENDPOINTS += PUBLIC_ENDPOINTS
+# --- Excel downloads of every list, and the background jobs of long ones --------------------
+# A list's download answers whoever reads the list (an empty file for a role that sees no
+# row); a job and its file are their owner's alone (404 for anyone else).
+
+
+def finished_job(world):
+    # Its file goes to the throwaway MEDIA_ROOT of _plaque_media (autouse).
+    from django.http import QueryDict
+
+    from registry import exports, services
+
+    job = exports.start_job(exports.get("assignments"), world.a.supervisor, QueryDict(""))
+    services.job_run(job_id=job.pk)
+    return job
+
+
+def _job_row(name: str, url, anonymous: int) -> Endpoint:
+    return Endpoint(
+        name,
+        "get",
+        url,
+        prepare=finished_job,
+        **only(200, "supervisor", default=404, anonymous=anonymous),
+    )
+
+
+EXPORT_ENDPOINTS = [
+    Endpoint(
+        "application-export",
+        "get",
+        fixed("/api/v1/applications/export/"),
+        **only(200, *APPLICATION_READERS),
+    ),
+    Endpoint("work-item-export", "get", fixed("/api/v1/work-items/export/"), **every_role(200)),
+    Endpoint(
+        "dispatch-export",
+        "get",
+        fixed("/api/v1/dispatches/export/"),
+        **only(200, "department_staff", "reviewer", "supervisor"),
+    ),
+    Endpoint("assignment-export", "get", fixed("/api/v1/assignments/export/"), default=200),
+    Endpoint(
+        "offplatform-report-export",
+        "get",
+        fixed("/api/v1/offplatform-reports/export/"),
+        default=200,
+    ),
+    Endpoint("flag-export", "get", fixed("/api/v1/flags/export/"), **only(200, *FLAG_HOLDERS)),
+    Endpoint("clue-export", "get", fixed("/api/v1/clues/export/"), default=200),
+    _job_row("job-detail", lambda w, j: f"/api/v1/jobs/{j.pk}/", anonymous=401),
+    _job_row("job-download-api", lambda w, j: f"/api/v1/jobs/{j.pk}/download/", anonymous=401),
+    _job_row("job-page", lambda w, j: f"/jobs/{j.pk}/", anonymous=302),
+    _job_row("job-progress", lambda w, j: f"/jobs/{j.pk}/progress/", anonymous=302),
+    _job_row("job-download", lambda w, j: f"/jobs/{j.pk}/download/", anonymous=302),
+    *(
+        Endpoint(
+            "list-export",
+            "get",
+            fixed(f"/exports/{name}/"),
+            note=name,
+            **only(200, *readers, anonymous=302),
+        )
+        for name, readers in [
+            ("applications", APPLICATION_READERS),
+            ("work-items", ROLE_HOLDERS),
+            ("dispatches", ("department_staff", "reviewer", "supervisor")),
+            ("assignments", ASSIGNMENT_READERS),
+            ("offplatform-reports", ASSIGNMENT_READERS),
+            ("flags", FLAG_HOLDERS),
+            ("clues", ("supervisor", "department_staff", "liaison", "community_cadre")),
+            ("certificate-register", CERTIFICATE_REGISTER_READERS),
+            ("plaques", PLAQUE_AREA_READERS),
+        ]
+    ),
+]
+ENDPOINTS += EXPORT_ENDPOINTS
 
 
 def _client_for(world, role: str) -> APIClient:

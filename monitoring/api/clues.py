@@ -19,6 +19,7 @@ from monitoring.serializers import (
     ClueWriteSerializer,
 )
 from registry.api.base import portal_action
+from registry.api.jobs import export_action
 from registry.errors import InvalidInput
 
 
@@ -64,10 +65,12 @@ class ClueViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     # Each transition's permission is the machine's (checked on the clue's organisation).
     permission_actions = {
         "list": "authenticated",
+        "export": "authenticated",
         "retrieve": "authenticated",
         "create": CLUE_RAISE,
         **{t.action.replace("-", "_"): "authenticated" for t in services.CLUE},
     }
+    export = export_action("clues")
 
     def get_serializer_class(self):
         return ClueDetailSerializer if self.action != "list" else ClueSerializer

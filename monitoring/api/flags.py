@@ -12,6 +12,7 @@ from monitoring.filters import FlagFilter
 from monitoring.models import Flag
 from monitoring.serializers import FlagResolveSerializer, FlagSerializer
 from registry.api.base import portal_action
+from registry.api.jobs import export_action
 
 
 class FlagViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -21,10 +22,12 @@ class FlagViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     filterset_class = FlagFilter
     permission_actions = {
         "list": "flag.view",
+        "export": "flag.view",
         "retrieve": "flag.view",
         "acknowledge": "flag.manage",
         "resolve": "flag.manage",
     }
+    export = export_action("flags")
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):

@@ -13,6 +13,7 @@ from monitoring.serializers import (
     OffPlatformReportSerializer,
     OffPlatformReportWriteSerializer,
 )
+from registry.api.jobs import export_action
 
 
 class OffPlatformReportViewSet(
@@ -24,9 +25,11 @@ class OffPlatformReportViewSet(
     filterset_class = OffPlatformReportFilter
     permission_actions = {
         "list": "authenticated",
+        "export": "authenticated",
         "retrieve": "authenticated",
         "create": "offplatform.report",
     }
+    export = export_action("offplatform-reports")
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):

@@ -9,8 +9,9 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from registry import selectors, services
+from registry import imports, selectors, services
 from registry.api.base import excel_import_action, import_request, portal_action
+from registry.api.jobs import export_action, job_started
 from registry.api.throttling import AnonRateThrottle
 from registry.filters.admission import ApplicationFilter, WorkItemFilter
 from registry.models import Application, WorkItem
@@ -44,6 +45,7 @@ class ApplicationViewSet(
     http_method_names = ["get", "post", "patch", "head", "options"]
     permission_actions = {
         "list": "application.view",
+        "export": "application.view",
         "retrieve": "application.view",
         "create": EDIT,
         "partial_update": EDIT,
@@ -56,6 +58,7 @@ class ApplicationViewSet(
         "approve": REVIEW,
         "reject": REVIEW,
     }
+    export = export_action("applications")
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
@@ -168,6 +171,7 @@ class WorkItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     lookup_value_regex = "[A-Za-z0-9_-]+"
     permission_actions = {
         "list": "work_item.view",
+        "export": "work_item.view",
         "retrieve": "work_item.view",
         "verify": None,
         "suspend": "work_item.manage",
@@ -175,6 +179,7 @@ class WorkItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         "revoke": "work_item.manage",
         "import_": "work_item.manage",
     }
+    export = export_action("work-items")
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
@@ -229,6 +234,11 @@ class WorkItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     def import_(self, request):
         """Import a list from an .xlsx workbook: all rows or none (400 lists row errors)."""
         jurisdiction, upload = import_request(request)
+        job = imports.start_or_none(
+            "work-items", actor=request.user, jurisdiction=jurisdiction, upload=upload
+        )
+        if job is not None:
+            return job_started(request, job)
         items = services.work_items_import(
             actor=request.user, jurisdiction=jurisdiction, upload=upload
         )

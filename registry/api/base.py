@@ -201,11 +201,22 @@ def excel_import_action(*, responses, summary: str = ""):
     """``POST <list>/import/``: the one shape of every Excel import endpoint (a multipart
     form with the area's code and the .xlsx), so the lists and the certificate catalogue
     document and parse their imports alike. The view reads the form with
-    ``import_request(request)``."""
-    from drf_spectacular.utils import extend_schema
+    ``import_request(request)``; a workbook of more than IMPORT_INLINE_MAX_ROWS rows becomes
+    a background job (``registry.imports.start_or_none``, answered 202)."""
+    from drf_spectacular.utils import OpenApiResponse, extend_schema
     from rest_framework.decorators import action
 
+    from registry.api.jobs import JobStartedSerializer
     from registry.serializers.admission import ImportRequestSerializer
+
+    responses = {
+        **responses,
+        202: OpenApiResponse(
+            JobStartedSerializer,
+            description="More rows than IMPORT_INLINE_MAX_ROWS: the import runs as a "
+            "background job; follow status_url (row errors are the job's result.rows).",
+        ),
+    }
 
     def wrap(view_method):
         documented = extend_schema(

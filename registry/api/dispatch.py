@@ -9,6 +9,7 @@ from rest_framework.response import Response
 
 from registry import inbox_cache, selectors, services
 from registry.api.base import paginated_rows, portal_action
+from registry.api.jobs import export_action
 from registry.errors import InvalidInput
 from registry.filters.dispatch import AssignmentFilter, DispatchFilter
 from registry.models import Assignment, Dispatch, WorkItem
@@ -29,11 +30,13 @@ class DispatchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     filterset_class = DispatchFilter
     permission_actions = {
         "list": "dispatch.view",
+        "export": "dispatch.view",
         "retrieve": "dispatch.view",
         "create": "dispatch.create",
         "ratify": "dispatch.ratify",
         "refuse_ratification": "dispatch.ratify",
     }
+    export = export_action("dispatches")
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
@@ -125,11 +128,13 @@ class AssignmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     filterset_class = AssignmentFilter
     permission_actions = {
         "list": "authenticated",
+        "export": "authenticated",
         "retrieve": "authenticated",
         "accept": "assignment.respond",
         "complete": "assignment.respond",
         "refuse": "assignment.respond",
     }
+    export = export_action("assignments")
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):

@@ -16,6 +16,7 @@ from registry.models.audit import AuditEntry
 from registry.models.calendar import CalendarDay
 from registry.models.dispatch import Assignment, Dispatch, InboxVersion
 from registry.models.divisions import DivisionImport
+from registry.models.jobs import Job
 from registry.models.notifications import Notification
 from registry.models.organisations import (
     PATH_SEPARATOR,
@@ -46,6 +47,7 @@ __all__ = [
     "Hearing",
     "HearingParticipant",
     "InboxVersion",
+    "Job",
     "ListKind",
     "Membership",
     "Notification",

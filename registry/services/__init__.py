@@ -37,6 +37,7 @@ from registry.services.divisions import (
     division_import_start,
 )
 from registry.services.hearings import application_record_hearing, application_require_hearing
+from registry.services.jobs import job_run, job_start, jobs_clean
 from registry.services.lists import work_items_import
 from registry.services.notifications import notifications_email, notify_organisations
 from registry.services.organisations import (
@@ -93,6 +94,9 @@ __all__ = [
     "division_import_preview",
     "division_import_start",
     "funding_missing",
+    "job_run",
+    "job_start",
+    "jobs_clean",
     "membership_grant",
     "membership_revoke",
     "notifications_email",

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from registry import excel, lists_excel, pages, permissions, selectors, services
+from registry import excel, imports, lists_excel, pages, permissions, selectors, services
 from registry.errors import DomainError
 from registry.forms.admission import (
     AsOfForm,
@@ -157,9 +157,16 @@ def list_import(request: HttpRequest) -> HttpResponse:
         form = ListImportForm(request.POST, request.FILES, areas=areas)
         if form.is_valid():
             jurisdiction = form.cleaned_data["jurisdiction"]
+            upload = form.cleaned_data["file"]
             try:
+                # A big file is imported by a background job (registry/imports.py).
+                job = imports.start_or_none(
+                    "work-items", actor=request.user, jurisdiction=jurisdiction, upload=upload
+                )
+                if job is not None:
+                    return redirect("job-page", pk=job.pk)
                 items = services.work_items_import(
-                    actor=request.user, jurisdiction=jurisdiction, upload=form.cleaned_data["file"]
+                    actor=request.user, jurisdiction=jurisdiction, upload=upload
                 )
             except DomainError as exc:
                 status = pages.show_error(request, exc, form)
