@@ -7,10 +7,12 @@ from django.urls import path
 from rest_framework.routers import SimpleRouter
 
 from registry.api import admission as admission_api
+from registry.api import dashboard as dashboard_api
 from registry.api import dispatch as dispatch_api
 from registry.api import organisations as organisation_api
 from registry.views import accounts as account_views
 from registry.views import admission as admission_views
+from registry.views import dashboard as dashboard_views
 from registry.views import dispatch as dispatch_views
 from registry.views import divisions as division_views
 from registry.views import lists as list_views
@@ -27,6 +29,7 @@ router.register("assignments", dispatch_api.AssignmentViewSet, basename="assignm
 
 api_urlpatterns = [
     path("auth/token/", organisation_api.TokenView.as_view(), name="api-token"),
+    path("dashboard/", dashboard_api.DashboardView.as_view(), name="api-dashboard"),
     path(
         "lists/<str:code>/<str:list_kind>/",
         admission_api.PublishedListView.as_view(),
@@ -113,6 +116,9 @@ page_urlpatterns = [
         notification_views.notification_badge,
         name="notifications-badge",
     ),
+    # Supervisors and reviewers: the burden dashboard; supervisors save its baseline.
+    path("dashboard/", dashboard_views.dashboard, name="dashboard"),
+    path("dashboard/baseline/", dashboard_views.dashboard_baseline, name="dashboard-baseline"),
     # Deployment: the official division-code tree (administrators).
     path("divisions/import/", division_views.division_import, name="division-import"),
     path(

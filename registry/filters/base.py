@@ -8,11 +8,13 @@ filter (``InvalidInput`` with per-field messages), never a quietly unfiltered li
 
 from __future__ import annotations
 
+import datetime
 from types import SimpleNamespace
 
 import django_filters
 from django import forms
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
@@ -141,3 +143,41 @@ class IdFilter(django_filters.NumberFilter):
         kwargs.setdefault("min_value", 1)
         kwargs.setdefault("max_value", 2**63 - 1)
         super().__init__(*args, **kwargs)
+
+
+# --- Periods: dates as whole local days ----------------------------------------------------
+
+
+def day_start(day: datetime.date) -> datetime.datetime:
+    """The first instant of ``day`` in the portal's time zone (a timestamp column compared
+    with this keeps its index, where ``__date`` would not)."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+class DayFromFilter(BoundedDateFilter):
+    """Rows whose timestamp falls on or after this day (local time)."""
+
+    def filter(self, qs, value):
+        if value in (None, ""):
+            return qs
+        return qs.filter(**{f"{self.field_name}__gte": day_start(value)})
+
+
+class DayUntilFilter(BoundedDateFilter):
+    """Rows whose timestamp falls on or before this day (local time)."""
+
+    def filter(self, qs, value):
+        if value in (None, ""):
+            return qs
+        next_day = day_start(value + datetime.timedelta(days=1))
+        return qs.filter(**{f"{self.field_name}__lt": next_day})
+
+
+class AreaFilter(django_filters.CharFilter):
+    """``?area=<code>``: rows whose organisation (``field_name``) lies in that area."""
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        area = organisation_from_code(value, self.field_name.split("__")[0] or "area")
+        return qs.filter(**{f"{self.field_name}__path__startswith": area.path})

@@ -14,6 +14,7 @@ from registry.services.admission import (
     application_withdraw,
 )
 from registry.services.calendar import calendar_day_delete, calendar_day_set, calendar_import
+from registry.services.dashboard import dashboard_baseline_save
 from registry.services.dispatch import (
     ASSIGNMENT,
     ASSIGNMENT_ACTIONS,
@@ -74,6 +75,7 @@ __all__ = [
     "calendar_day_delete",
     "calendar_day_set",
     "calendar_import",
+    "dashboard_baseline_save",
     "dispatch_create",
     "dispatch_ratify",
     "division_import_apply",
