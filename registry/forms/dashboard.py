@@ -111,6 +111,13 @@ def dashboard_request(*, user: User, data) -> DashboardRequest:
 class BaselineForm(forms.Form):
     """The baseline period a supervisor saves for the area (e.g. the year before 准入)."""
 
-    name = forms.CharField(label=_("Name"), max_length=limits.SHORT_TEXT)
-    start = BoundedDateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
-    end = BoundedDateField(label=_("Until"), widget=forms.DateInput(attrs={"type": "date"}))
+    name = forms.CharField(label=_("Baseline name"), max_length=limits.SHORT_TEXT)
+    # A date input shows only an ISO value: the localised format would leave it blank.
+    start = BoundedDateField(
+        label=_("Baseline from"),
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+    )
+    end = BoundedDateField(
+        label=_("Baseline until"),
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+    )

@@ -40,6 +40,10 @@ def _shown(value: Any, kind: str) -> str:
     return str(value)
 
 
+def _any_figure(rows: list[dict], keys: list[str]) -> bool:
+    return any(row.get(key) for row in rows for key in keys)
+
+
 def _table_view(spec: dict) -> dict:
     """A table as the template draws it: cells with their text and link."""
 
@@ -55,7 +59,7 @@ def _table_view(spec: dict) -> dict:
         ]
 
     chart = None
-    if spec.get("chart") and spec["rows"]:
+    if spec.get("chart") and _any_figure(spec["rows"], spec["chart"]["y"]):
         ch = spec["chart"]
         labels = {c["key"]: c["label"] for c in spec["columns"]}
         chart = {
@@ -95,8 +99,8 @@ def _totals_view(result: dict, baseline: dict) -> list[dict]:
 def _compare_chart(section_heading: str, totals: list[dict], result: dict, baseline: dict):
     """The section's totals this period against the baseline (同比), as bars."""
     keys = [t["key"] for t in totals if isinstance(result["totals"][t["key"]], int)]
-    if not keys:
-        return None
+    if not _any_figure([result["totals"], baseline["totals"]], keys):
+        return None  # nothing to compare: the totals above say so without a bare chart
     return {
         "type": "bar",
         "title": section_heading,
