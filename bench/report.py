@@ -6,7 +6,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-SECTIONS = ["meta", "dispatch", "http", "flags", "monitoring", "query_counts", "goals"]
+SECTIONS = [
+    "meta", "dispatch", "http", "flags", "monitoring", "dashboard", "query_counts", "goals"
+]  # fmt: skip
 MARKDOWN_HEADINGS = [
     "## Machine and data",
     "## Goals",
@@ -14,6 +16,7 @@ MARKDOWN_HEADINGS = [
     "## List APIs over HTTP",
     "## Flag computation",
     "## Monitoring: pre-filling a report, the escalation job",
+    "## The supervisors' dashboard",
     "## Queries per request",
 ]
 
@@ -60,6 +63,14 @@ def goals(result: dict) -> list[dict]:
         else None,
         (f["ratio"] <= 1.5 and f["all_kinds"]["median_s"] < 30) if f else None,
     )
+    for level in (result.get("dashboard") or {}).get("levels", []):
+        goal(
+            f"dashboard of the {level['level']} ({level['communities']:,} communities)",
+            "about a second or less",
+            f"{level['whole']['median_s']} s median, {level['queries']} queries; "
+            f"{level['ratio']}x the raw SQL of its big-table sections",
+            level["whole"]["median_s"] <= 1.2,
+        )
     counts = [q for q in result.get("query_counts") or [] if q.get("measured")]
     goal(
         "queries per request flat (10 vs 1,000 rows)",
@@ -164,6 +175,8 @@ def markdown(result: dict) -> str:
         lines.append("Not run.")
     lines += ["", "## Monitoring: pre-filling a report, the escalation job", ""]
     lines += _monitoring(result.get("monitoring"))
+    lines += ["", "## The supervisors' dashboard", ""]
+    lines += _dashboard(result.get("dashboard"))
     lines += ["", "## Queries per request", ""]
     counts = result.get("query_counts")
     if counts:
@@ -217,6 +230,30 @@ def _monitoring(m: dict | None) -> list[str]:
         f"entries); escalation {e['ratio']}x ({same[e['raw_matches_service']]} "
         "notifications).",
     ]
+
+
+def _dashboard(d: dict | None) -> list[str]:
+    if not d:
+        return ["Not run."]
+    lines = [
+        f"`dashboard_figures` as the province's supervisor: every registered section "
+        f"({len(d['sections'])}) for {d['period']['from']} to {d['period']['until']} and "
+        f"the baseline {d['baseline']['from']} to {d['baseline']['until']}. Beside it, the "
+        f"sections over the big tables ({', '.join(d['raw_sections'])}) and the same "
+        "aggregates as hand-written GROUP BY queries.",
+        "",
+        "| level | communities | tasks in period | queries | whole, median s | max s "
+        "| big-table sections, s | raw SQL, s | ratio |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for x in d["levels"]:
+        lines.append(
+            f"| {x['level']} {x['name']} | {x['communities']:,} | "
+            f"{x['assignments_in_period'] or 0:,} | {x['queries']} | {x['whole']['median_s']} "
+            f"| {x['whole']['max_s']} | {x['same_sections']['median_s']} | "
+            f"{x['raw_sql']['median_s']} | {x['ratio']}x |"
+        )
+    return lines
 
 
 def write(result: dict, out_dir: Path, stem: str) -> tuple[Path, Path]:

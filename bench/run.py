@@ -1,5 +1,6 @@
 """One benchmark run: dispatch, the list APIs over real HTTP, the flag computation,
-monitoring (pre-filling a report, the escalation job), query counts; then the goals,
+monitoring (pre-filling a report, the escalation job), the supervisors' dashboard (province,
+city, district, beside raw SQL), query counts; then the goals,
 and the JSON and markdown reports (``manage.py bench``)."""
 
 from __future__ import annotations
@@ -21,10 +22,10 @@ from django.db import connection
 from django.test.utils import override_settings
 from django.utils import timezone
 
-from bench import measure, measure_monitoring, queries, report, targets, web
+from bench import measure, measure_dashboard, measure_monitoring, queries, report, targets, web
 
 Progress = Callable[[str], None]
-SECTIONS = ("dispatch", "http", "flags", "monitoring", "query_counts")
+SECTIONS = ("dispatch", "http", "flags", "monitoring", "dashboard", "query_counts")
 
 
 @dataclass
@@ -38,6 +39,7 @@ class Options:
     dispatch_repeats: int | None = None
     flag_repeats: int | None = None
     monitoring_repeats: int | None = None
+    dashboard_repeats: int | None = None
     duration: float | None = None  # seconds of load per HTTP measurement
     warmup: float | None = None  # seconds of load before it, not measured
     workers: int | None = None
@@ -51,6 +53,7 @@ class Options:
         self.dispatch_repeats = default(self.dispatch_repeats, 2, 15)
         self.flag_repeats = default(self.flag_repeats, 1, 3)
         self.monitoring_repeats = default(self.monitoring_repeats, 2, 10)
+        self.dashboard_repeats = default(self.dashboard_repeats, 1, 5)
         self.duration = default(self.duration, 1.0, 15.0)
         self.warmup = default(self.warmup, 0.0, 3.0)
         self.workers = default(self.workers, 2, 2 * (os.cpu_count() or 1) + 1)
@@ -234,6 +237,18 @@ def run(options: Options, progress: Progress = print) -> tuple[dict, Path, Path]
         progress(
             f"monitoring: pre-fill {m['prefill']['ratio']}x, "
             f"escalation {m['escalation']['ratio']}x the raw SQL"
+        )
+    if "dashboard" not in options.skip:
+        n = options.dashboard_repeats
+        progress(f"dashboard: province, city and district x {n}")
+        with override_settings(DEBUG=False):
+            result["dashboard"] = measure_dashboard.dashboards(repeats=n)
+        progress(
+            "dashboard: "
+            + ", ".join(
+                f"{d['level']} {d['whole']['median_s']} s ({d['ratio']}x raw)"
+                for d in result["dashboard"]["levels"]
+            )
         )
     if "query_counts" not in options.skip:
         progress("queries per request")

@@ -62,4 +62,11 @@ def test_quick_benchmark_on_a_tiny_province_writes_every_section(tmp_path):
     measured = [q for q in saved["query_counts"] if q["measured"]]
     assert any(q["endpoint"] == "/api/v1/assignments/" for q in measured)
     assert all(q["small_queries"] == q["large_queries"] for q in measured), measured
-    assert [g["met"] is not None for g in saved["goals"]] == [True] * 5
+    # The dashboard (issue 13 item 7): province, city and district, beside raw SQL.
+    levels = saved["dashboard"]["levels"]
+    assert [x["level"] for x in levels] == ["province", "city", "district"]
+    assert all(x["whole"]["runs"] == 1 and x["raw_sql"]["median_s"] > 0 for x in levels)
+    assert levels[0]["communities"] == data.TINY.communities
+    # The same number of queries at every level, whatever the number of organisations.
+    assert len({x["queries"] for x in levels}) == 1
+    assert [g["met"] is not None for g in saved["goals"]] == [True] * 8
