@@ -4,7 +4,7 @@ Counted through ``issuance_list`` and ``refusal_list`` (the register's selectors
 
 from __future__ import annotations
 
-from django.db.models import Count, Max
+from django.db.models import Count
 from django.utils.translation import gettext as _
 
 from certificates import selectors
@@ -23,12 +23,10 @@ def certificates_figures(query: DashboardQuery) -> dict:
         },
     )
     children: dict[str | None, dict] = {}
-    for path, n in (
-        issued.order_by()
-        .values("community_id")
-        .annotate(path=Max("community__path"), n=Count("id"))
-    ).values_list("path", "n"):
-        code = query.child_code(path)
+    for community_id, n in (
+        issued.order_by().values("community_id").annotate(n=Count("id"))
+    ).values_list("community_id", "n"):
+        code = query.child_code(query.named(community_id)[2])
         if code not in query.children:
             code = None
         name, url = query.drill(code)

@@ -8,7 +8,7 @@ Each counts through the selector its list page uses (``offplatform_list``, ``fla
 
 from __future__ import annotations
 
-from django.db.models import Count, F, Max, Q
+from django.db.models import Count, F, Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -33,24 +33,24 @@ def offplatform_figures(query: DashboardQuery) -> dict:
         "received_before": query.end.isoformat(),
     }
     reports = selectors.offplatform_list(user=query.user, filters=filters)
-    rows = [
-        {
-            "name": d["name"] or _("Department not named"),
-            "code": d["code"],
-            "n": d["n"],
-            "communities": d["communities"],
-            "links": {"n": query.list_url("offplatform-reports", **filters, department=d["code"])},
-        }
-        for d in reports.order_by()
+    rows = []
+    for d in (
+        reports.order_by()
         .values("department_id")
-        .annotate(
-            name=Max("department__name"),
-            code=Max("department__code"),
-            n=Count("id"),
-            communities=Count("community", distinct=True),
+        .annotate(n=Count("id"), communities=Count("community", distinct=True))
+    ):
+        code, name, _path, _staff = query.named(d["department_id"])
+        link = query.list_url("offplatform-reports", **filters, department=code) if code else None
+        rows.append(
+            {
+                "name": name or _("Department not named"),
+                "code": code,
+                "n": d["n"],
+                "communities": d["communities"],
+                "links": {"n": link},
+            }
         )
-        .order_by("-n", "name")
-    ]
+    rows.sort(key=lambda r: (-r["n"], r["name"]))
     return section_result(
         totals={"reports": sum(r["n"] for r in rows)},
         labels={"reports": _("Demands reported off the platform")},

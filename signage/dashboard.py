@@ -4,7 +4,7 @@ beyond the standard, and those removed in the period, by the level below. Counte
 
 from __future__ import annotations
 
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
 from registry.models import Organisation
@@ -21,13 +21,12 @@ def plaques_figures(query: DashboardQuery) -> dict:
         signs.order_by()
         .values("community_id")
         .annotate(
-            path=Max("community__path"),
             up=Count("id", filter=up),
             excess=Count("id", filter=up & Q(within_standard=False)),
             removed=Count("id", filter=Q(removed_on__gte=query.start, removed_on__lte=end)),
         )
     ):
-        code = query.child_code(g["path"])
+        code = query.child_code(query.named(g["community_id"])[2])
         if code not in query.children:
             code = None
         name, url = query.drill(code)

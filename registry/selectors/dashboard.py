@@ -21,6 +21,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -162,6 +163,35 @@ class DashboardQuery:
                 .order_by("path")
             }
         return self._children
+
+    @cached_property
+    def organisations(self) -> dict[int, tuple[str, str, str, int]]:
+        """id -> (code, name, path, staff count) of every organisation under the area and
+        the departments above it: one query, shared with the baseline, so the grouped
+        queries over millions of rows group by id alone and join no names (a fifth of
+        their time at province size; docs/performance.md)."""
+        prefixes = path_prefixes(self.area.path)
+        rows = Organisation.objects.filter(
+            Q(path__startswith=self.area.path)
+            | Q(kind=Organisation.Kind.DEPARTMENT, parent__path__in=prefixes)
+        ).values_list("id", "code", "name", "path", "staff_count")
+        return {pk: (code, name, path, staff or 0) for pk, code, name, path, staff in rows}
+
+    def named(self, pk: int | None) -> tuple[str, str, str, int]:
+        """(code, name, path, staff count) of an organisation by id (a department outside
+        the area that sent tasks into it is read on its own, once)."""
+        if pk is None:
+            return ("", "", "", 0)
+        found = self.organisations.get(pk)
+        if found is None:
+            o = (
+                Organisation.objects.filter(pk=pk)
+                .only("code", "name", "path", "staff_count")
+                .first()
+            )
+            found = (o.code, o.name, o.path, o.staff_count or 0) if o else ("", "", "", 0)
+            self.organisations[pk] = found
+        return found
 
     def child_code(self, path: str) -> str | None:
         """The code of the child of the area that ``path`` lies in (None: the area itself)."""
@@ -323,6 +353,7 @@ def dashboard_figures(
     now = DashboardQuery(user=user, area=area, period=period, params=params or {})
     then = DashboardQuery(user=user, area=area, period=baseline, params=params or {})
     then.children = now.children  # one query for both
+    then.organisations = now.organisations
     return [(s, s.figures(now), s.figures(then)) for s in visible_sections(user)]
 
 

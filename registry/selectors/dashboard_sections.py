@@ -15,7 +15,7 @@ from collections import defaultdict
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Count, Max, Q, Sum
+from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -200,16 +200,14 @@ def assignments_figures(query: DashboardQuery) -> dict:
         shown.order_by()
         .values("community_id")
         .annotate(
-            path=Max("community__path"),
-            name=Max("community__name"),
-            code=Max("community__code"),
-            staff=Max("community__staff_count"),
             n=Count("id"),
             hours=Sum("hours"),
             emergency=Count("id", filter=Q(emergency=True)),
             refused=Count("id", filter=Q(state=Assignment.State.REFUSED)),
         )
     )
+    for c in per_community:
+        c["code"], c["name"], c["path"], c["staff"] = query.named(c["community_id"])
     months = list(
         shown.order_by()
         .annotate(month=TruncMonth("created_at"))
@@ -391,6 +389,7 @@ def assignments_figures(query: DashboardQuery) -> dict:
                 worst[:20],
                 unranked=few + unmeasured,
                 chart={"type": "hbar", "x": "name", "y": ["load"]},
+                empty=_("No community received enough tasks in this period to be ranked."),
             ),
         ],
     )
@@ -407,8 +406,6 @@ def refusals_figures(query: DashboardQuery) -> dict:
         shown.order_by()
         .values("department_id")
         .annotate(
-            name=Max("department__name"),
-            code=Max("department__code"),
             n=Count("id"),
             refused=Count("id", filter=Q(state=Assignment.State.REFUSED)),
             **{
@@ -419,6 +416,7 @@ def refusals_figures(query: DashboardQuery) -> dict:
     )
     rows = []
     for d in per_department:
+        d["code"], d["name"], _path, _staff = query.named(d["department_id"])
         row = {
             "name": d["name"],
             "code": d["code"],
