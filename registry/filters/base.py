@@ -190,7 +190,8 @@ class AreaFilter(django_filters.CharFilter):
     def filter(self, qs, value):
         if not value:
             return qs
-        area = organisation_from_code(value, self.field_name.split("__")[0] or "area")
+        # Every AreaFilter is declared as ``area``: the 400 names that parameter.
+        area = organisation_from_code(value, "area")
         ids = list(
             Organisation.objects.filter(path__startswith=area.path).values_list("id", flat=True)[
                 : AREA_IDS_AT_MOST + 1
