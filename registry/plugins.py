@@ -172,9 +172,9 @@ def visible_links(user, links) -> list[tuple[str, str | Promise]]:
 class DashboardSection:
     """One section of the supervisors' dashboard (``/dashboard/``, ``/api/v1/dashboard/``).
 
-    ``figures(user=, area=, start=, end=)`` answers for one area and one period (dates,
-    both included) with a dict the API returns as it is and the page draws
-    (``registry.dashboard.section_result`` says its shape): a few ``totals``, ``tables``
+    ``figures(query)`` gets a ``registry.selectors.dashboard.DashboardQuery`` (who asks,
+    the area, one period, both days included) and answers with a dict the API returns as
+    it is and the page draws (``section_result`` there says its shape): a few ``totals``, ``tables``
     whose rows link to the level below and to the list they count, ``charts`` drawn from
     those tables. A section whose data does not exist yet says so (``available: False``
     and a ``note``); it never fakes figures. The hub calls it once for the period and once

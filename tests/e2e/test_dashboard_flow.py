@@ -51,6 +51,7 @@ def test_supervisor_switches_periods_drills_down_and_downloads(
     # The workbench card leads to the dashboard (no more "figures will appear here").
     page.goto(f"{live_server.url}/workbench/supervisor/")
     expect(page.get_by_text("社区和部门开始填报后")).to_have_count(0)
+    page.screenshot(path=artifact_path("dashboard-workbench-card-1366"), full_page=True)
     with page.expect_navigation():
         page.get_by_role("link", name="打开数据看板").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("示范市")
