@@ -15,6 +15,7 @@ SECTIONS = [
     "monitoring",
     "evaluation",
     "exports",
+    "dashboard",
     "query_counts",
     "goals",
 ]
@@ -28,6 +29,7 @@ MARKDOWN_HEADINGS = [
     "## Monitoring: pre-filling a report, the escalation job",
     "## Reverse evaluation: the results of a round",
     "## Exports: the province register as a background job",
+    "## The supervisors' dashboard",
     "## Queries per request",
 ]
 
@@ -123,6 +125,14 @@ def goals(result: dict) -> list[dict]:
         f"{e['peak_mb']} MB peak ({e['rows']:,} rows, {e['seconds']} s)" if e else None,
         e["met"] if e else None,
     )
+    for level in (result.get("dashboard") or {}).get("levels", []):
+        goal(
+            f"dashboard of the {level['level']} ({level['communities']:,} communities)",
+            "about a second or less",
+            f"{level['whole']['median_s']} s median, {level['queries']} queries; "
+            f"{level['ratio']}x the raw SQL of its big-table sections",
+            level["whole"]["median_s"] <= 1.2,
+        )
     counts = [q for q in result.get("query_counts") or [] if q.get("measured")]
     goal(
         "queries per request flat (10 vs 1,000 rows)",
@@ -254,6 +264,8 @@ def markdown(result: dict) -> str:
         ]
     else:
         lines.append("Not run.")
+    lines += ["", "## The supervisors' dashboard", ""]
+    lines += _dashboard(result.get("dashboard"))
     lines += ["", "## Queries per request", ""]
     counts = result.get("query_counts")
     if counts:
@@ -329,6 +341,30 @@ def _evaluation(e: dict | None) -> list[str]:
         f"Ratio {e['ratio']}x; the raw SQL gives "
         f"{'the same' if e['raw_matches_service'] else '**different**'} responses and means.",
     ]
+
+
+def _dashboard(d: dict | None) -> list[str]:
+    if not d:
+        return ["Not run."]
+    lines = [
+        f"`dashboard_figures` as the province's supervisor: every registered section "
+        f"({len(d['sections'])}) for {d['period']['from']} to {d['period']['until']} and "
+        f"the baseline {d['baseline']['from']} to {d['baseline']['until']}. Beside it, the "
+        f"sections over the big tables ({', '.join(d['raw_sections'])}) and the same "
+        "aggregates as hand-written GROUP BY queries.",
+        "",
+        "| level | communities | tasks in period | queries | whole, median s | max s "
+        "| big-table sections, s | raw SQL, s | ratio |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for x in d["levels"]:
+        lines.append(
+            f"| {x['level']} {x['name']} | {x['communities']:,} | "
+            f"{x['assignments_in_period'] or 0:,} | {x['queries']} | {x['whole']['median_s']} "
+            f"| {x['whole']['max_s']} | {x['same_sections']['median_s']} | "
+            f"{x['raw_sql']['median_s']} | {x['ratio']}x |"
+        )
+    return lines
 
 
 def write(result: dict, out_dir: Path, stem: str) -> tuple[Path, Path]:

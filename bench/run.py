@@ -1,5 +1,6 @@
 """One benchmark run: dispatch, the list APIs over real HTTP, the flag computation,
-monitoring (pre-filling a report, the escalation job), query counts; then the goals,
+monitoring (pre-filling a report, the escalation job), the supervisors' dashboard (province,
+city, district, beside raw SQL), query counts; then the goals,
 and the JSON and markdown reports (``manage.py bench``)."""
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from django.utils import timezone
 
 from bench import (
     measure,
+    measure_dashboard,
     measure_evaluation,
     measure_exports,
     measure_monitoring,
@@ -33,7 +35,16 @@ from bench import (
 )
 
 Progress = Callable[[str], None]
-SECTIONS = ("dispatch", "http", "flags", "monitoring", "evaluation", "exports", "query_counts")
+SECTIONS = (
+    "dispatch",
+    "http",
+    "flags",
+    "monitoring",
+    "evaluation",
+    "exports",
+    "dashboard",
+    "query_counts",
+)
 
 
 @dataclass
@@ -48,6 +59,7 @@ class Options:
     flag_repeats: int | None = None
     monitoring_repeats: int | None = None
     evaluation_repeats: int | None = None
+    dashboard_repeats: int | None = None
     duration: float | None = None  # seconds of load per HTTP measurement
     warmup: float | None = None  # seconds of load before it, not measured
     workers: int | None = None
@@ -62,6 +74,7 @@ class Options:
         self.flag_repeats = default(self.flag_repeats, 1, 3)
         self.monitoring_repeats = default(self.monitoring_repeats, 2, 10)
         self.evaluation_repeats = default(self.evaluation_repeats, 2, 10)
+        self.dashboard_repeats = default(self.dashboard_repeats, 1, 5)
         self.duration = default(self.duration, 1.0, 15.0)
         self.warmup = default(self.warmup, 0.0, 3.0)
         self.workers = default(self.workers, 2, 2 * (os.cpu_count() or 1) + 1)
@@ -330,6 +343,18 @@ def run(options: Options, progress: Progress = print) -> tuple[dict, Path, Path]
         result["exports"] = {"register": measure_exports.register_export()}
         e = result["exports"]["register"]
         progress(f"register export: {e['rows']} rows, {e['seconds']} s, peak {e['peak_mb']} MB")
+    if "dashboard" not in options.skip:
+        n = options.dashboard_repeats
+        progress(f"dashboard: province, city and district x {n}")
+        with override_settings(DEBUG=False):
+            result["dashboard"] = measure_dashboard.dashboards(repeats=n)
+        progress(
+            "dashboard: "
+            + ", ".join(
+                f"{d['level']} {d['whole']['median_s']} s ({d['ratio']}x raw)"
+                for d in result["dashboard"]["levels"]
+            )
+        )
     if "query_counts" not in options.skip:
         progress("queries per request")
         # The busiest department's staff, the heaviest community's cadre, province roles.

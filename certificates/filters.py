@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy
 
 from certificates.models import CertificateIssuance, CertificateRefusal
 from registry.errors import InvalidInput
-from registry.filters.base import BoundedDateFilter, IdFilter, YearFilter
+from registry.filters.base import AreaFilter, BoundedDateFilter, IdFilter, YearFilter
 from registry.models import Organisation
 
 
@@ -31,6 +31,9 @@ class IssuanceFilter(django_filters.FilterSet):
         label=gettext_lazy("institution name contains"),
     )
 
+    # The dashboard's figures: issuances in the communities of an area.
+    area = AreaFilter(field_name="community", label=gettext_lazy("communities in this area"))
+
     class Meta:
         model = CertificateIssuance
         fields = ["community", "year", "certificate_type", "issued_from", "issued_until"]
@@ -49,6 +52,10 @@ class RefusalFilter(django_filters.FilterSet):
         lookup_expr="icontains",
         label=gettext_lazy("institution name contains"),
     )
+    # The dashboard's figures: prohibited demand in an area and a period.
+    area = AreaFilter(field_name="community", label=gettext_lazy("communities in this area"))
+    refused_from = BoundedDateFilter(field_name="refused_on", lookup_expr="gte")
+    refused_until = BoundedDateFilter(field_name="refused_on", lookup_expr="lte")
 
     class Meta:
         model = CertificateRefusal

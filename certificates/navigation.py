@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
+from certificates import dashboard
 from certificates.permissions import CATALOGUE_MANAGE, ISSUE
 from certificates.services import CERTIFICATE_TYPE_SUBJECT
 from registry import plugins
-from registry.plugins import NavLink
+from registry.plugins import DashboardSection, NavLink
 
 
 def register() -> None:
@@ -19,3 +20,8 @@ def register() -> None:
     # Public: residents look up what a community may certify.
     plugins.nav_link(NavLink("certificate-lookup", _("Certificate lookup"), "", 30))
     plugins.subject_label(CERTIFICATE_TYPE_SUBJECT, _("Certificate type kept by communities"))
+    plugins.dashboard_section(
+        DashboardSection(
+            "certificates", _("Certificates"), dashboard.certificates_figures, order=90
+        )
+    )

@@ -429,6 +429,9 @@ PORTAL.update(
         "JOB_FILE_HOURS": env.int("JOB_FILE_HOURS", default=72),
         # The furthest a date a user supplies may lie ahead (due dates, hearings, periods).
         "DATE_HORIZON_DAYS": env.int("DATE_HORIZON_DAYS", default=730),
+        # The dashboard's honest rankings: an organisation resting on fewer events (tasks
+        # received, tasks sent) is listed apart, unranked (brief: "Dashboards").
+        "DASHBOARD_MIN_EVENTS": env.int("DASHBOARD_MIN_EVENTS", default=10),
         # Flags (brief: "Flags"); each threshold can be set per deployment.
         "EMERGENCY_RATIFY_DAYS": env.int("EMERGENCY_RATIFY_DAYS", default=7),
         "FLAG_OVERLOAD_RATIO": env.float("FLAG_OVERLOAD_RATIO", default=0.6),

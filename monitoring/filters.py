@@ -20,7 +20,13 @@ from monitoring.models import (
     OffPlatformReport,
 )
 from registry.errors import InvalidInput
-from registry.filters.base import BoundedDateFilter, organisation_from_code
+from registry.filters.base import (
+    AreaFilter,
+    BoundedDateFilter,
+    DayFromFilter,
+    DayUntilFilter,
+    organisation_from_code,
+)
 
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
@@ -54,6 +60,9 @@ class FlagFilter(django_filters.FilterSet):
     status = django_filters.MultipleChoiceFilter(choices=Flag.Status.choices)
     severity = django_filters.MultipleChoiceFilter(choices=Flag.Severity.choices)
     area = django_filters.CharFilter(method="filter_area", label=_("area code"))
+    # The dashboard's drill-down: flags first raised in a period.
+    seen_from = DayFromFilter(field_name="first_seen_at", label=_("first raised on or after"))
+    seen_until = DayUntilFilter(field_name="first_seen_at", label=_("first raised on or before"))
 
     class Meta:
         model = Flag
@@ -71,6 +80,7 @@ class OffPlatformReportFilter(django_filters.FilterSet):
     received_after = BoundedDateFilter(field_name="received_on", lookup_expr="gte")
     received_before = BoundedDateFilter(field_name="received_on", lookup_expr="lte")
     month = MonthFilter(field_name="received_on", label=_("received in month (YYYY-MM)"))
+    area = AreaFilter(field_name="community", label=_("communities in this area (code)"))
 
     class Meta:
         model = OffPlatformReport
@@ -111,6 +121,8 @@ class ClueFilter(django_filters.FilterSet):
     state = django_filters.MultipleChoiceFilter(choices=Clue.State.choices)
     department = django_filters.CharFilter(field_name="department__code")
     area = django_filters.CharFilter(method="filter_area", label=_("area code"))
+    reported_from = DayFromFilter(field_name="created_at", label=_("reported on or after"))
+    reported_until = DayUntilFilter(field_name="created_at", label=_("reported on or before"))
 
     class Meta:
         model = Clue

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
+from monitoring import dashboard
 from monitoring.permissions import (
     CLUE_VIEW,
     CLUE_VIEW_DEPARTMENT,
@@ -15,7 +16,7 @@ from monitoring.permissions import (
     REPORT_VIEW,
 )
 from registry import plugins
-from registry.plugins import NavLink, SectionLink, WorkbenchSection
+from registry.plugins import DashboardSection, NavLink, SectionLink, WorkbenchSection
 
 
 def register() -> None:
@@ -54,13 +55,6 @@ def register() -> None:
             link_name="clue-board",
             link_text=_("Open the clue board"),
             order=15,
-        ),
-        WorkbenchSection(
-            "supervisor",
-            "workbench.supervisor",
-            _("Burden dashboard"),
-            template="monitoring/_workbench_dashboard.html",
-            order=30,
         ),
         # The liaison's report form and the community's recent reports.
         WorkbenchSection(
@@ -179,3 +173,16 @@ def register() -> None:
         ),
     ):
         plugins.section_link(link)
+
+    # Its sections of the supervisors' dashboard, between the hub's and after them.
+    for section in (
+        DashboardSection(
+            "offplatform", _("Demands off the platform"), dashboard.offplatform_figures, order=50
+        ),
+        DashboardSection("flags", _("Flags"), dashboard.flags_figures, order=60),
+        DashboardSection("clues", _("Clues and rectification"), dashboard.clues_figures, order=70),
+        DashboardSection(
+            "evaluation", _("Reverse evaluation"), dashboard.evaluation_figures, order=100
+        ),
+    ):
+        plugins.dashboard_section(section)

@@ -100,3 +100,8 @@ DISPATCH_REFUSE_RATIFICATION = define(
 define("assignment.accept", _("Community accepted a task"))
 define("assignment.complete", _("Community completed a task"))
 define("assignment.refuse", _("Community refused a task"))
+
+# --- The supervisors' dashboard ------------------------------------------------------------
+DASHBOARD_BASELINE_SAVE = define(
+    "dashboard.baseline_save", _("Dashboard baseline period saved for an area")
+)

@@ -12,7 +12,8 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from registry import plugins
-from registry.plugins import NavLink, SectionLink, WorkbenchSection
+from registry.plugins import DashboardSection, NavLink, SectionLink, WorkbenchSection
+from registry.selectors import dashboard_sections
 
 
 def register() -> None:
@@ -32,6 +33,7 @@ def register() -> None:
         # reach what reached communities through the dispatches.
         NavLink("inbox", _("Inbox"), ("workbench.community", "workbench.liaison"), 50),
         NavLink("work-items", _("Work items"), "work_item.view", 90),
+        NavLink("dashboard", _("Dashboard"), "dashboard.view", 95),
         NavLink("account-import", _("Accounts"), "workbench.administrator", 95),
         # Public: in the footer, for everyone.
         NavLink("published-lists", _("Published lists"), "", 10),
@@ -93,6 +95,14 @@ def register() -> None:
             _("To-do"),
             template="registry/_workbench_todo.html",
             order=10,
+        ),
+        # The way to the dashboard, with what it holds.
+        WorkbenchSection(
+            "supervisor",
+            "dashboard.view",
+            _("Burden dashboard"),
+            template="registry/dashboard/_workbench.html",
+            order=30,
         ),
         WorkbenchSection(
             "supervisor",
@@ -161,3 +171,29 @@ def register() -> None:
         plugins.section_link(link)
 
     plugins.subject_label("work_item", _("Work item"))
+
+    # The hub's sections of the supervisors' dashboard; the apps add theirs.
+    for section in (
+        DashboardSection(
+            "lists", _("Items on the lists"), dashboard_sections.lists_figures, order=10
+        ),
+        DashboardSection(
+            "admission",
+            _("Admission decisions"),
+            dashboard_sections.admission_figures,
+            order=20,
+        ),
+        DashboardSection(
+            "assignments",
+            _("Tasks and hours per community"),
+            dashboard_sections.assignments_figures,
+            order=30,
+        ),
+        DashboardSection(
+            "refusals",
+            _("Refusals by department"),
+            dashboard_sections.refusals_figures,
+            order=40,
+        ),
+    ):
+        plugins.dashboard_section(section)

@@ -47,6 +47,10 @@ ACTION_ROLES: dict[str, frozenset[Role]] = {
     ),
     "assignment.view_department": frozenset({Role.DEPARTMENT_STAFF}),
     "assignment.respond": frozenset({Role.COMMUNITY_CADRE}),
+    # The supervisors' dashboard: supervisors and reviewers read it for their area; the
+    # area's supervisors save its baseline period.
+    "dashboard.view": frozenset({Role.REVIEWER, Role.SUPERVISOR}),
+    "dashboard.baseline": frozenset({Role.SUPERVISOR}),
     "workbench.department": frozenset({Role.DEPARTMENT_STAFF}),
     "workbench.reviewer": frozenset({Role.REVIEWER}),
     "workbench.community": frozenset({Role.COMMUNITY_CADRE}),

@@ -178,3 +178,41 @@ def visible_links(user, links) -> list[tuple[str, str | Promise]]:
         if href is not None:
             shown.append((href, link.label))
     return shown
+
+
+# --- The supervisors' dashboard: each app's sections ------------------------------------------
+
+
+@dataclass(frozen=True)
+class DashboardSection:
+    """One section of the supervisors' dashboard (``/dashboard/``, ``/api/v1/dashboard/``).
+
+    ``figures(query)`` gets a ``registry.selectors.dashboard.DashboardQuery`` (who asks,
+    the area, one period, both days included) and answers with a dict the API returns as
+    it is and the page draws (``section_result`` there says its shape): a few ``totals``, ``tables``
+    whose rows link to the level below and to the list they count, ``charts`` drawn from
+    those tables. A section whose data does not exist yet says so (``available: False``
+    and a ``note``); it never fakes figures. The hub calls it once for the period and once
+    for the baseline, and counts through the same list selectors the list pages use.
+    """
+
+    key: str
+    heading: str | Promise
+    figures: Callable[..., dict]
+    # The permission action a user needs to see the section.
+    action: Action = "dashboard.view"
+    # A partial drawn in the section (given ``section``, ``result`` and ``baseline``);
+    # empty: the hub's own (totals against the baseline, then each table and its chart).
+    template: str = ""
+    order: int = 100
+
+
+_DASHBOARD_SECTIONS: dict[str, DashboardSection] = {}
+
+
+def dashboard_section(section: DashboardSection) -> None:
+    _DASHBOARD_SECTIONS[section.key] = section
+
+
+def dashboard_sections() -> list[DashboardSection]:
+    return sorted(_DASHBOARD_SECTIONS.values(), key=lambda s: s.order)

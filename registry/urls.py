@@ -7,12 +7,14 @@ from django.urls import path
 from rest_framework.routers import SimpleRouter
 
 from registry.api import admission as admission_api
+from registry.api import dashboard as dashboard_api
 from registry.api import dispatch as dispatch_api
 from registry.api import jobs as job_api
 from registry.api import organisations as organisation_api
 from registry.views import accounts as account_views
 from registry.views import admission as admission_views
 from registry.views import calendar as calendar_views
+from registry.views import dashboard as dashboard_views
 from registry.views import dispatch as dispatch_views
 from registry.views import divisions as division_views
 from registry.views import jobs as job_views
@@ -31,6 +33,7 @@ router.register("jobs", job_api.JobViewSet, basename="job")
 
 api_urlpatterns = [
     path("auth/token/", organisation_api.TokenView.as_view(), name="api-token"),
+    path("dashboard/", dashboard_api.DashboardView.as_view(), name="api-dashboard"),
     path(
         "lists/<str:code>/<str:list_kind>/",
         admission_api.PublishedListView.as_view(),
@@ -122,6 +125,9 @@ page_urlpatterns = [
         notification_views.notification_badge,
         name="notifications-badge",
     ),
+    # Supervisors and reviewers: the burden dashboard; supervisors save its baseline.
+    path("dashboard/", dashboard_views.dashboard, name="dashboard"),
+    path("dashboard/baseline/", dashboard_views.dashboard_baseline, name="dashboard-baseline"),
     # Deployment: the official division-code tree (administrators).
     path("divisions/import/", division_views.division_import, name="division-import"),
     path("calendar/", calendar_views.calendar, name="calendar"),

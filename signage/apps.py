@@ -8,7 +8,7 @@ class SignageConfig(AppConfig):
 
     def ready(self) -> None:
         from registry import plugins
-        from signage import permissions, services
+        from signage import dashboard, permissions, services
 
         plugins.actions(permissions.ACTIONS)
         # The app's lists as Excel downloads (registry/exports.py).
@@ -37,5 +37,8 @@ class SignageConfig(AppConfig):
                     place, "plaque-registry", _("Plaque registry"), permissions.VIEW, order
                 )
             )
+        plugins.dashboard_section(
+            plugins.DashboardSection("plaques", _("Plaques"), dashboard.plaques_figures, order=80)
+        )
         # A sign whose backing item is revoked or expires becomes excess; the hub calls us.
         plugins.on_work_item_ended(services.plaques_on_work_items_ended)

@@ -87,7 +87,14 @@ def test_quick_benchmark_on_a_tiny_province_writes_every_section(tmp_path):
     assert all(q["small_queries"] == q["large_queries"] for q in measured), measured
     evaluation = saved["evaluation"]
     assert evaluation["responses"] > 0 and evaluation["raw_matches_service"]
-    assert [g["met"] is not None for g in saved["goals"]] == [True] * 10
     register = saved["exports"]["register"]
     assert register["state"] == "done" and register["rows"] == data.TINY.certificate_issuances
     assert register["peak_mb"] > 0 and register["met"]
+    # The dashboard (issue 13 item 7): province, city and district, beside raw SQL.
+    levels = saved["dashboard"]["levels"]
+    assert [x["level"] for x in levels] == ["province", "city", "district"]
+    assert all(x["whole"]["runs"] == 1 and x["raw_sql"]["median_s"] > 0 for x in levels)
+    assert levels[0]["communities"] == data.TINY.communities
+    # The same number of queries at every level, whatever the number of organisations.
+    assert len({x["queries"] for x in levels}) == 1
+    assert [g["met"] is not None for g in saved["goals"]] == [True] * 13

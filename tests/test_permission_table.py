@@ -302,6 +302,7 @@ def flag(world):
 # Seen from the community side (and the areas above it) or from the department side.
 ASSIGNMENT_READERS = ("community_cadre", "liaison", "reviewer", "supervisor", "department_staff")
 FLAG_HOLDERS = ("reviewer", "supervisor")
+DASHBOARD_READERS = ("reviewer", "supervisor")
 
 # Workbench slug -> the role whose home it is (registry.views.workbench.WORKBENCHES).
 WORKBENCH_ROLES = {
@@ -1168,6 +1169,16 @@ ENDPOINTS: list[Endpoint] = [
         **only(200, *ASSIGNMENT_READERS, default=404),
     ),
     # --- Flags: the district's reviewers and supervisors -----------------------------------
+    # --- The supervisors' dashboard: supervisors and reviewers of the area ------------------
+    Endpoint("api-dashboard", "get", fixed("/api/v1/dashboard/"), **only(200, *DASHBOARD_READERS)),
+    # Another district's figures are not visible: 404, as for an object outside the scope.
+    Endpoint(
+        "api-dashboard",
+        "get",
+        lambda w, p: f"/api/v1/dashboard/?area={w.b.district.code}",
+        note="other district",
+        **only(404, *DASHBOARD_READERS),
+    ),
     Endpoint("flag-list", "get", fixed("/api/v1/flags/"), **only(200, *FLAG_HOLDERS)),
     Endpoint(
         "flag-detail",
@@ -1338,6 +1349,30 @@ ENDPOINTS: list[Endpoint] = [
         default=404,
         anonymous=302,
         overrides={"reviewer": 302, "department_staff": 403, "supervisor": 403},
+    ),
+    # --- The dashboard page, its Excel and the saved baseline ------------------------------
+    Endpoint(
+        "dashboard", "get", fixed("/dashboard/"), **only(200, *DASHBOARD_READERS, anonymous=302)
+    ),
+    Endpoint(
+        "dashboard",
+        "get",
+        fixed("/dashboard/?format=xlsx&table=assignments.by_area"),
+        note="xlsx",
+        **only(200, *DASHBOARD_READERS, anonymous=302),
+    ),
+    # Saving the area's baseline is its supervisors'; the reviewer reads the dashboard only.
+    Endpoint(
+        "dashboard-baseline",
+        "post",
+        fixed("/dashboard/baseline/"),
+        body=lambda w, r, p: {
+            "area": w.a.district.code,
+            "name": "准入前一年",
+            "start": "2025-01-01",
+            "end": "2025-12-31",
+        },
+        **only(302, "supervisor", anonymous=302),
     ),
     Endpoint(
         "dispatch-refuse-ratification-page",

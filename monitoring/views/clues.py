@@ -59,7 +59,11 @@ def clue_board(request: HttpRequest) -> HttpResponse:
     Department staff: the clues about their department (no reporter)."""
     pages.require(request, CLUE_VIEW, CLUE_VIEW_DEPARTMENT, CLUE_RAISE)
     state = request.GET.get("state", "")
-    clues = selectors.clue_list(user=request.user)
+    # ClueFilter (the API's): ?area= and the reporting period, as the dashboard links; the
+    # state is the board's tab, counted over what the other filters leave.
+    filters = request.GET.copy()
+    filters.pop("state", None)
+    clues = pages.filtered(request, selectors.clue_list, filters=filters, user=request.user)
     counts = {s: 0 for s, _label in Clue.State.choices}
     for value in clues.order_by().values_list("state", flat=True):
         counts[value] += 1

@@ -7,7 +7,13 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from registry.filters.base import DayCountFilter, organisation_from_code
+from registry.filters.base import (
+    AreaFilter,
+    DayCountFilter,
+    DayFromFilter,
+    DayUntilFilter,
+    organisation_from_code,
+)
 from registry.models import Application, ListKind, WorkItem, path_prefixes
 
 
@@ -18,6 +24,10 @@ class ApplicationFilter(django_filters.FilterSet):
     older_than_days = DayCountFilter(
         method="filter_older_than", label=_("submitted more than N days ago")
     )
+    # The dashboard's drill-down: decisions of an area's reviewers in a period.
+    area = AreaFilter(field_name="jurisdiction", label=_("reviewed in this area (code)"))
+    decided_from = DayFromFilter(field_name="decided_at", label=_("decided on or after"))
+    decided_until = DayUntilFilter(field_name="decided_at", label=_("decided on or before"))
 
     class Meta:
         model = Application

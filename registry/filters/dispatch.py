@@ -10,7 +10,13 @@ import django_filters
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from registry.filters.base import BooleanQueryFilter, BoundedDateFilter
+from registry.filters.base import (
+    AreaFilter,
+    BooleanQueryFilter,
+    BoundedDateFilter,
+    DayFromFilter,
+    DayUntilFilter,
+)
 from registry.models import Assignment, Dispatch
 
 # "open" is the inbox's first tab: what still needs the community (pending or accepted).
@@ -27,6 +33,10 @@ class AssignmentFilter(django_filters.FilterSet):
     emergency = BooleanQueryFilter()
     due_before = BoundedDateFilter(field_name="due_date", lookup_expr="lte")
     due_after = BoundedDateFilter(field_name="due_date", lookup_expr="gte")
+    # The dashboard's drill-down: what reached the communities of an area in a period.
+    area = AreaFilter(field_name="community", label=_("communities in this area (code)"))
+    received_from = DayFromFilter(field_name="created_at", label=_("received on or after"))
+    received_until = DayUntilFilter(field_name="created_at", label=_("received on or before"))
 
     class Meta:
         model = Assignment

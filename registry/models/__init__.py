@@ -14,6 +14,7 @@ from registry.models.admission import (
 )
 from registry.models.audit import AuditEntry
 from registry.models.calendar import CalendarDay
+from registry.models.dashboard import DashboardBaseline
 from registry.models.dispatch import Assignment, Dispatch, InboxVersion
 from registry.models.divisions import DivisionImport
 from registry.models.jobs import Job
@@ -41,6 +42,7 @@ __all__ = [
     "Assignment",
     "AuditEntry",
     "CalendarDay",
+    "DashboardBaseline",
     "Dispatch",
     "DivisionImport",
     "Frequency",

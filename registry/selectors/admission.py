@@ -133,24 +133,45 @@ def work_item_verify(*, number: str, today: datetime.date | None = None) -> dict
     }
 
 
-def published_list(
-    *, jurisdiction: Organisation, list_kind: str, as_of: datetime.date | None = None
-) -> list[WorkItem]:
-    """The list as it stood at the end of ``as_of`` (today if None), rebuilt from history."""
+def published_items(*, as_of: datetime.date | None = None, **filters) -> QuerySet:
+    """Items on the lists as they stood at the end of ``as_of`` (today if None), rebuilt
+    from history (``filters``: which jurisdictions and lists). The published list page and
+    the dashboard's list counts both read this, so they cannot disagree."""
     today = timezone.localdate()
     day = as_of or today
     if day >= today:
-        items = WorkItem.objects.filter(jurisdiction=jurisdiction, list_kind=list_kind)
+        items = WorkItem.objects.filter(**filters)
     else:
         end_of_day = timezone.make_aware(
             datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time.min)
         )
-        items = WorkItem.history.as_of(end_of_day).filter(
-            jurisdiction=jurisdiction, list_kind=list_kind
-        )
+        items = WorkItem.history.as_of(end_of_day).filter(**filters)
     items = items.filter(status__in=[WorkItem.Status.ACTIVE, WorkItem.Status.EXPIRED])
-    if list_kind != ListKind.NEGATIVE:
-        items = items.filter(valid_from__lte=day, valid_until__gte=day)
+    # The negative list has no validity: what must never reach a community stays on it.
+    return items.filter(
+        Q(list_kind=ListKind.NEGATIVE) | Q(valid_from__lte=day, valid_until__gte=day)
+    )
+
+
+def published_counts(
+    *, jurisdictions: list[Organisation], as_of: datetime.date | None = None
+) -> dict[tuple[int, str], int]:
+    """(jurisdiction id, list kind) -> items on that list at the end of ``as_of`` (one
+    grouped query)."""
+    items = published_items(as_of=as_of, jurisdiction__in=[j.pk for j in jurisdictions])
+    return {
+        (jurisdiction_id, kind): n
+        for jurisdiction_id, kind, n in items.order_by()
+        .values_list("jurisdiction_id", "list_kind")
+        .annotate(n=Count("id"))
+    }
+
+
+def published_list(
+    *, jurisdiction: Organisation, list_kind: str, as_of: datetime.date | None = None
+) -> list[WorkItem]:
+    """The list as it stood at the end of ``as_of`` (today if None), rebuilt from history."""
+    items = list(published_items(as_of=as_of, jurisdiction=jurisdiction, list_kind=list_kind))
     department_names = dict(
         Organisation.objects.departments()
         .values_list("pk", "name")

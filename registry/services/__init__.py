@@ -22,6 +22,7 @@ from registry.services.calendar import (
     calendar_import_preview,
     calendar_plan_load,
 )
+from registry.services.dashboard import dashboard_baseline_save
 from registry.services.dispatch import (
     ASSIGNMENT,
     ASSIGNMENT_ACTIONS,
@@ -87,6 +88,7 @@ __all__ = [
     "calendar_import",
     "calendar_import_preview",
     "calendar_plan_load",
+    "dashboard_baseline_save",
     "dispatch_create",
     "dispatch_ratify",
     "dispatch_refuse_ratification",

@@ -42,7 +42,8 @@ SLUGS = {
 # What each demo role saw before the hub read the registrations (the header's links after
 # the workbench, then each section's heading and links), link for link, plus what issue 11
 # (monitoring) adds (the monthly reports, clues and rectification notices) and what signage
-# registers (its header link, its section, its links in the link lists).
+# registers (its header link, its section, its links in the link lists), and the dashboard
+# (issue 13: a header link for reviewers and supervisors, the supervisor's card).
 SHOWN = {
     Role.DEPARTMENT_STAFF: (
         [
@@ -72,6 +73,7 @@ SHOWN = {
             "/monitoring/flags/",
             "/monitoring/evaluation/",
             "/work-items/",
+            "/dashboard/",
             "/certificates/catalogue/",
         ],
         [
@@ -144,6 +146,7 @@ SHOWN = {
             "/monitoring/evaluation/",
             "/complaints/",
             "/work-items/",
+            "/dashboard/",
         ],
         [
             ("待办事项", ["/monitoring/flags/section/", "/monitoring/flags/"]),
@@ -162,7 +165,8 @@ SHOWN = {
                 ],
             ),
             ("投诉建议", ["/complaints/section/", "/complaints/"]),
-            ("基层负担看板", []),
+            # Issue 13: the dashboard's card leads to it (it was a placeholder).
+            ("基层负担看板", ["/dashboard/"]),
             ("反向评价", ["/monitoring/evaluation/section/", "/monitoring/evaluation/"]),
             ("牌匾", ["/plaques/section/", "/plaques/"]),
         ],

@@ -34,6 +34,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--evaluation-repeats", type=int, help="results of the evaluation round runs"
         )
+        parser.add_argument("--dashboard-repeats", type=int, help="runs of each dashboard")
         parser.add_argument("--duration", type=float, help="seconds of load per measurement")
         parser.add_argument("--warmup", type=float, help="seconds of load before each")
         parser.add_argument("--workers", type=int, help="gunicorn workers (default 2 x cores + 1)")
@@ -45,7 +46,8 @@ class Command(BaseCommand):
             name: options[name]
             for name in (
                 "quick", "stem", "dispatch_size", "dispatch_repeats", "flag_repeats",
-                "monitoring_repeats", "evaluation_repeats", "duration", "warmup", "workers",
+                "monitoring_repeats", "evaluation_repeats",
+                "dashboard_repeats", "duration", "warmup", "workers",
                 "connections", "loader",
             )
         }  # fmt: skip

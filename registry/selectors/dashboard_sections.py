@@ -1,0 +1,464 @@
+"""The hub's own dashboard sections: the lists, admission decisions, assignments and
+hours per community, refusals by department (registered in ``registry.navigation``).
+
+Each counts through the selector its list page uses, with the filters its links carry:
+assignments through ``inbox_list`` (the inbox at /inbox/), decisions through
+``application_list`` (/applications/), list items through ``published_items`` (the
+published list page). One or two grouped queries per section, whatever the number of
+organisations; rows are rolled up to the level below the area in Python.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections import defaultdict
+from decimal import Decimal
+
+from django.conf import settings
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from registry import workdays
+from registry.models import Application, Assignment, ListKind, Organisation, path_prefixes
+from registry.selectors.admission import application_list, published_items
+from registry.selectors.dashboard import (
+    DashboardQuery,
+    column,
+    ranked,
+    rate,
+    section_result,
+    table,
+)
+from registry.selectors.dispatch import inbox_list
+
+LIST_KINDS = [ListKind.DUTY, ListKind.ASSIST, ListKind.NEGATIVE]
+
+
+def _received(query: DashboardQuery, **more) -> dict:
+    """The inbox filters of the area's assignments received in the period."""
+    return {
+        "area": query.area.code,
+        "received_from": query.start.isoformat(),
+        "received_until": query.end.isoformat(),
+        **more,
+    }
+
+
+# --- Lists -----------------------------------------------------------------------------------
+
+
+def lists_figures(query: DashboardQuery) -> dict:
+    """Items on each list at the period's end: the lists of the area, of the areas above it
+    (they apply here too) and of the areas under it, per jurisdiction."""
+    area = query.area
+    items = published_items(as_of=query.end).filter(
+        Q(jurisdiction__path__in=path_prefixes(area.path))
+        | Q(jurisdiction__path__startswith=area.path)
+    )
+    counts: dict[int, dict[str, int]] = defaultdict(dict)
+    names: dict[int, tuple[str, str, str]] = {}
+    for jid, code, name, path, kind, n in (
+        items.order_by()
+        .values_list(
+            "jurisdiction_id",
+            "jurisdiction__code",
+            "jurisdiction__name",
+            "jurisdiction__path",
+            "list_kind",
+        )
+        .annotate(n=Count("id"))
+    ):
+        counts[jid][kind] = n
+        names[jid] = (code, name, path)
+    rows = []
+    for jid, (code, name, _path) in sorted(names.items(), key=lambda kv: kv[1][2]):
+        row = {"name": name, "code": code, "links": {}}
+        for kind in LIST_KINDS:
+            row[kind] = counts[jid].get(kind, 0)
+            row["links"][kind] = query.list_url(
+                "published-list", code, kind, as_of=query.end.isoformat()
+            )
+        rows.append(row)
+    totals = {kind: sum(r[kind] for r in rows) for kind in LIST_KINDS}
+    return section_result(
+        totals=totals,
+        labels={kind: ListKind(kind).label for kind in LIST_KINDS},
+        tables=[
+            table(
+                "by_jurisdiction",
+                _("Items on the lists by jurisdiction, at the period's end"),
+                [column("name", _("Jurisdiction"), "text")]
+                + [column(kind, ListKind(kind).label) for kind in LIST_KINDS],
+                rows,
+                chart={"type": "bar", "x": "name", "y": [str(k) for k in LIST_KINDS]},
+                empty=_("No list applies here yet: reviewers publish them under 清单."),
+            )
+        ],
+    )
+
+
+# --- Admission decisions -------------------------------------------------------------------
+
+
+def _working_days(submitted, decided) -> int:
+    return workdays.working_days_between(timezone.localdate(submitted), timezone.localdate(decided))
+
+
+def admission_figures(query: DashboardQuery) -> dict:
+    """Decisions taken in the period by the area's reviewers, and the median review time
+    in working days (submission to decision). One query."""
+    decided = [Application.State.APPROVED, Application.State.REJECTED]
+    filters = {
+        "area": query.area.code,
+        "decided_from": query.start.isoformat(),
+        "decided_until": query.end.isoformat(),
+    }
+    apps = application_list(user=query.user, filters={**filters, "state": decided})
+    per: dict[int, dict] = {}
+    days_all: list[int] = []
+    for jid, code, name, state, submitted, decided_at in apps.prefetch_related(None).values_list(
+        "jurisdiction_id",
+        "jurisdiction__code",
+        "jurisdiction__name",
+        "state",
+        "submitted_at",
+        "decided_at",
+    ):
+        row = per.setdefault(
+            jid, {"name": name, "code": code, "approved": 0, "rejected": 0, "_days": []}
+        )
+        row[state] += 1
+        if submitted and decided_at:
+            row["_days"].append(_working_days(submitted, decided_at))
+            days_all.append(row["_days"][-1])
+    rows = []
+    for row in sorted(per.values(), key=lambda r: r["code"]):
+        days = row.pop("_days")
+        row["decisions"] = row["approved"] + row["rejected"]
+        row["median_days"] = statistics.median(days) if days else None
+        row["links"] = {
+            state: query.list_url(
+                "applications", **{**filters, "area": row["code"], "state": state}
+            )
+            for state in ("approved", "rejected")
+        }
+        rows.append(row)
+    approved = sum(r["approved"] for r in rows)
+    rejected = sum(r["rejected"] for r in rows)
+    return section_result(
+        totals={
+            "approved": approved,
+            "rejected": rejected,
+            "median_review_working_days": statistics.median(days_all) if days_all else None,
+        },
+        labels={
+            "approved": _("Admitted"),
+            "rejected": _("Refused admission"),
+            "median_review_working_days": _("Median review time (working days)"),
+        },
+        links={
+            "approved": query.list_url("applications", **filters, state="approved"),
+            "rejected": query.list_url("applications", **filters, state="rejected"),
+        },
+        tables=[
+            table(
+                "by_jurisdiction",
+                _("Admission decisions by reviewing jurisdiction"),
+                [
+                    column("name", _("Jurisdiction"), "text"),
+                    column("approved", _("Admitted")),
+                    column("rejected", _("Refused admission")),
+                    column("median_days", _("Median review time (working days)"), "number"),
+                ],
+                rows,
+                empty=_("No application was decided in this period."),
+            )
+        ],
+    )
+
+
+# --- Assignments and hours per community -----------------------------------------------------
+
+
+# Load against capacity (hours / the committee's hours for tasks from above): the buckets
+# of the distribution chart, in percent.
+LOAD_BUCKETS = [(0, 20), (20, 40), (40, 60), (60, 80), (80, 100), (100, None)]
+
+
+def _capacity(staff_count: int, days: int) -> float:
+    weekly = float(settings.PORTAL.get("STAFF_WEEKLY_HOURS", 10))
+    return staff_count * weekly * days / 7
+
+
+def assignments_figures(query: DashboardQuery) -> dict:
+    """Assignments received in the period: per community (one grouped query; rolled up to
+    the level below), per month (one more), the emergency share and the lead time."""
+    shown = inbox_list(user=query.user, filters=_received(query))
+    per_community = list(
+        shown.order_by()
+        .values("community_id")
+        .annotate(
+            n=Count("id"),
+            hours=Sum("hours"),
+            emergency=Count("id", filter=Q(emergency=True)),
+            refused=Count("id", filter=Q(state=Assignment.State.REFUSED)),
+        )
+    )
+    for c in per_community:
+        c["code"], c["name"], c["path"], c["staff"] = query.named(c["community_id"])
+    months = list(
+        shown.order_by()
+        .annotate(month=TruncMonth("created_at"))
+        .values("month")
+        .annotate(
+            n=Count("id"),
+            hours=Sum("hours"),
+            emergency=Count("id", filter=Q(emergency=True)),
+            lead=Sum("dispatch__lead_working_days"),
+        )
+        .order_by("month")
+    )
+    communities_in_area = (
+        Organisation.objects.communities().filter(path__startswith=query.area.path).count()
+        if query.area.kind == Organisation.Kind.AREA
+        else 1
+    )
+
+    children: dict[str | None, dict] = {}
+    for c in per_community:
+        code = query.child_code(c["path"]) if query.area.kind == Organisation.Kind.AREA else None
+        name, url = query.drill(code)
+        row = children.setdefault(
+            code,
+            {
+                "name": name,
+                "n": 0,
+                "hours": Decimal(0),
+                "emergency": 0,
+                "refused": 0,
+                "communities": 0,
+                "links": {"name": url},
+            },
+        )
+        row["n"] += c["n"]
+        row["hours"] += c["hours"] or 0
+        row["emergency"] += c["emergency"]
+        row["refused"] += c["refused"]
+        row["communities"] += 1
+    child_rows = []
+    for code, row in sorted(children.items(), key=lambda kv: kv[0] or ""):
+        row["hours"] = float(row["hours"])
+        row["hours_per_community"] = round(row["hours"] / row["communities"], 1)
+        row["emergency_share"] = rate(row["emergency"], row["n"])
+        # A community's path is its own prefix: ?area= opens one community's tasks too.
+        row["links"]["n"] = query.list_url(
+            "inbox", **_received(query, area=code or query.area.code)
+        )
+        child_rows.append(row)
+
+    # Worst communities against capacity; a community without a staff count has no
+    # capacity to measure against and is listed apart.
+    load_rows = []
+    for c in per_community:
+        hours = float(c["hours"] or 0)
+        capacity = _capacity(c["staff"] or 0, query.period.days)
+        load_rows.append(
+            {
+                "name": c["name"],
+                "code": c["code"],
+                "n": c["n"],
+                "hours": round(hours, 1),
+                "capacity": round(capacity, 1) if capacity else None,
+                "load": rate(hours, capacity) if capacity else None,
+                "links": {"n": query.list_url("inbox", **_received(query, area=c["code"]))},
+            }
+        )
+    measured = [r for r in load_rows if r["load"] is not None]
+    worst, few = ranked(measured, by="load", events="n")
+    unmeasured = [r for r in load_rows if r["load"] is None]
+
+    buckets = dict.fromkeys(LOAD_BUCKETS, 0)
+    for r in measured:
+        for low, high in LOAD_BUCKETS:
+            if r["load"] >= low and (high is None or r["load"] < high):
+                buckets[(low, high)] += 1
+                break
+    idle = communities_in_area - len(per_community)
+    distribution = [
+        {"bucket": _("No task"), "communities": max(idle, 0)},
+        *(
+            {
+                "bucket": f"{low}–{high}%" if high is not None else f"≥{low}%",
+                "communities": n,
+            }
+            for (low, high), n in buckets.items()
+        ),
+    ]
+    if unmeasured:
+        distribution.append({"bucket": _("No staff count"), "communities": len(unmeasured)})
+
+    total = sum(c["n"] for c in per_community)
+    hours = float(sum((c["hours"] or 0) for c in per_community))
+    emergency = sum(c["emergency"] for c in per_community)
+    lead_sum = sum(m["lead"] or 0 for m in months)
+    month_rows = [
+        {
+            "month": timezone.localtime(m["month"]).strftime("%Y-%m")
+            if timezone.is_aware(m["month"])
+            else m["month"].strftime("%Y-%m"),
+            "n": m["n"],
+            "hours": float(m["hours"] or 0),
+            "emergency": m["emergency"],
+        }
+        for m in months
+    ]
+    return section_result(
+        totals={
+            "assignments": total,
+            "hours": round(hours, 1),
+            "hours_per_community": round(hours / communities_in_area, 1)
+            if communities_in_area
+            else None,
+            "emergency_share": rate(emergency, total),
+            "mean_lead_working_days": round(lead_sum / total, 1) if total else None,
+        },
+        labels={
+            "assignments": _("Tasks received by communities"),
+            "hours": _("Hours demanded"),
+            "hours_per_community": _("Hours per community"),
+            "emergency_share": _("Emergency share (%)"),
+            "mean_lead_working_days": _("Mean working days allowed"),
+        },
+        links={"assignments": query.list_url("inbox", **_received(query))},
+        tables=[
+            table(
+                "by_area",
+                _("Tasks and hours by the level below"),
+                [
+                    column("name", _("Area or community"), "text"),
+                    column("communities", _("Communities with tasks")),
+                    column("n", _("Tasks")),
+                    column("hours", _("Hours"), "number"),
+                    column("hours_per_community", _("Hours per community"), "number"),
+                    column("emergency_share", _("Emergency share (%)"), "percent"),
+                    column("refused", _("Refused")),
+                ],
+                child_rows,
+                chart={"type": "bar", "x": "name", "y": ["n"]},
+                empty=_("No task reached a community here in this period."),
+            ),
+            table(
+                "by_month",
+                _("Tasks by month"),
+                [
+                    column("month", _("Month"), "text"),
+                    column("n", _("Tasks")),
+                    column("hours", _("Hours"), "number"),
+                    column("emergency", _("Emergency tasks")),
+                ],
+                month_rows,
+                chart={"type": "line", "x": "month", "y": ["n", "emergency"]},
+            ),
+            table(
+                "load_distribution",
+                _("Communities by load against capacity"),
+                [
+                    column("bucket", _("Hours against capacity"), "text"),
+                    column("communities", _("Communities")),
+                ],
+                distribution,
+                chart={"type": "bar", "x": "bucket", "y": ["communities"]},
+                note=_(
+                    "Capacity: the committee's staff × %(hours)s hours a week for tasks from above."
+                )
+                % {"hours": settings.PORTAL.get("STAFF_WEEKLY_HOURS", 10)},
+            ),
+            table(
+                "worst_communities",
+                _("Most loaded communities against capacity"),
+                [
+                    column("rank", _("Rank")),
+                    column("name", _("Community"), "text"),
+                    column("load", _("Load (per cent of capacity)"), "percent"),
+                    column("hours", _("Hours"), "number"),
+                    column("capacity", _("Capacity (hours)"), "number"),
+                    column("n", _("Tasks it rests on")),
+                ],
+                worst[:20],
+                unranked=few + unmeasured,
+                chart={"type": "hbar", "x": "name", "y": ["load"]},
+                empty=_("No community received enough tasks in this period to be ranked."),
+            ),
+        ],
+    )
+
+
+# --- Refusals by department ------------------------------------------------------------------
+
+
+def refusals_figures(query: DashboardQuery) -> dict:
+    """Per department: tasks sent into the area in the period, refused, the refusal rate
+    (ranked only on enough tasks) and the reasons. One grouped query."""
+    shown = inbox_list(user=query.user, filters=_received(query))
+    per_department = list(
+        shown.order_by()
+        .values("department_id")
+        .annotate(
+            n=Count("id"),
+            refused=Count("id", filter=Q(state=Assignment.State.REFUSED)),
+            **{
+                reason: Count("id", filter=Q(state="refused", refusal_reason=reason))
+                for reason in Assignment.RefusalReason.values
+            },
+        )
+    )
+    rows = []
+    for d in per_department:
+        d["code"], d["name"], _path, _staff = query.named(d["department_id"])
+        row = {
+            "name": d["name"],
+            "code": d["code"],
+            "n": d["n"],
+            "refused": d["refused"],
+            "refusal_rate": rate(d["refused"], d["n"]),
+            **{reason: d[reason] for reason in Assignment.RefusalReason.values},
+            "links": {
+                "n": query.list_url("inbox", **_received(query, department=d["code"])),
+                "refused": query.list_url(
+                    "inbox", **_received(query, department=d["code"], state="refused")
+                ),
+            },
+        }
+        rows.append(row)
+    enough, few = ranked(rows, by="refusal_rate", events="n")
+    total = sum(r["n"] for r in rows)
+    refused = sum(r["refused"] for r in rows)
+    return section_result(
+        totals={"refused": refused, "refusal_rate": rate(refused, total), "assignments": total},
+        labels={
+            "refused": _("Tasks refused by communities"),
+            "refusal_rate": _("Refusal rate (%)"),
+            "assignments": _("Tasks it rests on"),
+        },
+        links={"refused": query.list_url("inbox", **_received(query, state="refused"))},
+        tables=[
+            table(
+                "by_department",
+                _("Refusals by department"),
+                [
+                    column("rank", _("Rank")),
+                    column("name", _("Department"), "text"),
+                    column("refusal_rate", _("Refusal rate (%)"), "percent"),
+                    column("refused", _("Refused")),
+                    column("n", _("Tasks it rests on")),
+                    *(column(reason, label) for reason, label in Assignment.RefusalReason.choices),
+                ],
+                enough,
+                unranked=few,
+                chart={"type": "hbar", "x": "name", "y": ["refusal_rate"]},
+                empty=_("No department sent a task here in this period."),
+            )
+        ],
+    )
