@@ -237,7 +237,17 @@ def refusal_hotspot(today: datetime.date) -> Iterable[Finding]:
     rows = (
         Assignment.objects.filter(created_at__gte=_start_of(today - datetime.timedelta(days=30)))
         .values("department_id")
-        .annotate(total=Count("id"), refused=Count("id", filter=Q(state=Assignment.State.REFUSED)))
+        .annotate(
+            # A recalled task's rows are withdrawn: one no community answered counts for
+            # nothing, one a community had refused still counts as refused (the row keeps
+            # its refusal reason), so a recall never hides a refusal.
+            total=Count("id", filter=~Q(state=Assignment.State.WITHDRAWN, refusal_reason="")),
+            refused=Count(
+                "id",
+                filter=Q(state=Assignment.State.REFUSED)
+                | (Q(state=Assignment.State.WITHDRAWN) & ~Q(refusal_reason="")),
+            ),
+        )
         .filter(total__gte=rules["FLAG_REFUSAL_MIN_ASSIGNMENTS"])
         .order_by()
     )

@@ -92,6 +92,8 @@ define("work_item.revoke", _("Work item revoked"))
 # --- Dispatch ------------------------------------------------------------------------------
 DISPATCH_CREATE = define("dispatch.create", _("Task dispatched to communities"))
 DISPATCH_RATIFY = define("dispatch.ratify", _("Emergency task ratified"))
+define("dispatch.recall", _("Task recalled from the communities"))
+define("dispatch.amend-due-date", _("Task given a later due date"))
 define("assignment.accept", _("Community accepted a task"))
 define("assignment.complete", _("Community completed a task"))
 define("assignment.refuse", _("Community refused a task"))

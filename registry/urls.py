@@ -12,6 +12,7 @@ from registry.api import organisations as organisation_api
 from registry.views import accounts as account_views
 from registry.views import admission as admission_views
 from registry.views import dispatch as dispatch_views
+from registry.views import dispatch_corrections as correction_views
 from registry.views import divisions as division_views
 from registry.views import lists as list_views
 from registry.views import notifications as notification_views
@@ -92,6 +93,12 @@ page_urlpatterns = [
         name="dispatch-ratification",
     ),
     path("dispatch/<int:pk>/ratify/", dispatch_views.dispatch_ratify, name="dispatch-ratify-page"),
+    # Department: recall a task no community has taken up, or give it more time.
+    path(
+        "dispatch/<int:pk>/correct/<slug:action>/",
+        correction_views.dispatch_correct,
+        name="dispatch-correct",
+    ),
     # The community inbox (phone first) and its workbench section.
     path("inbox/", dispatch_views.inbox, name="inbox"),
     path("inbox/section/", dispatch_views.inbox_section, name="inbox-section"),

@@ -243,6 +243,12 @@ def dispatched(world, emergency: bool = False):
     )
 
 
+def _later(dispatch):
+    import datetime
+
+    return dispatch.due_date + datetime.timedelta(days=7)
+
+
 def assignment(world, accepted: bool = False):
     from registry import services
 
@@ -1055,6 +1061,23 @@ ENDPOINTS: list[Endpoint] = [
         body=lambda w, r, p: {"note": "属实"},
         **only(200, "reviewer"),
     ),
+    # The department corrects what it sent: recall (while nobody took it up), more time.
+    Endpoint(
+        "dispatch-recall",
+        "post",
+        lambda w, d: f"/api/v1/dispatches/{d.pk}/recall/",
+        prepare=dispatched,
+        body=lambda w, r, p: {"reason": "名单发错了"},
+        **only(200, "department_staff"),
+    ),
+    Endpoint(
+        "dispatch-amend-due-date",
+        "post",
+        lambda w, d: f"/api/v1/dispatches/{d.pk}/amend-due-date/",
+        prepare=dispatched,
+        body=lambda w, r, p: {"due_date": str(_later(p)), "reason": "多给一周"},
+        **only(200, "department_staff"),
+    ),
     # --- The inbox: everyone signed in may ask; each sees only their side's assignments ----
     Endpoint("assignment-list", "get", fixed("/api/v1/assignments/"), default=200),
     Endpoint(
@@ -1271,6 +1294,30 @@ ENDPOINTS: list[Endpoint] = [
         default=404,
         anonymous=302,
         overrides={"reviewer": 302, "department_staff": 403, "supervisor": 403},
+    ),
+    # The corrections' forms on the dispatch page: the department's (302 back to the page);
+    # the reviewer and supervisor see the dispatch but may not correct it.
+    Endpoint(
+        "dispatch-correct",
+        "post",
+        lambda w, d: f"/dispatch/{d.pk}/correct/recall/",
+        prepare=dispatched,
+        body=lambda w, r, p: {"reason": "名单发错了"},
+        default=404,
+        anonymous=302,
+        overrides={"department_staff": 302, "reviewer": 403, "supervisor": 403},
+        note="recall",
+    ),
+    Endpoint(
+        "dispatch-correct",
+        "post",
+        lambda w, d: f"/dispatch/{d.pk}/correct/amend-due-date/",
+        prepare=dispatched,
+        body=lambda w, r, p: {"due_date": str(_later(p)), "reason": "多给一周"},
+        default=404,
+        anonymous=302,
+        overrides={"department_staff": 302, "reviewer": 403, "supervisor": 403},
+        note="amend-due-date",
     ),
     Endpoint(
         "inbox",

@@ -61,6 +61,7 @@ class DispatchSerializer(serializers.ModelSerializer):
     assignments = serializers.IntegerField(source="community_count")
     state_counts = serializers.SerializerMethodField()
     ratified = serializers.SerializerMethodField()
+    recalled = serializers.SerializerMethodField()
 
     class Meta:
         model = Dispatch
@@ -80,6 +81,9 @@ class DispatchSerializer(serializers.ModelSerializer):
             "justification",
             "ratified",
             "ratified_at",
+            "recalled",
+            "recalled_at",
+            "recall_reason",
             "assignments",
             "state_counts",
             "created_at",
@@ -91,6 +95,9 @@ class DispatchSerializer(serializers.ModelSerializer):
 
     def get_ratified(self, dispatch: Dispatch) -> bool | None:
         return dispatch.ratified_at is not None if dispatch.emergency else None
+
+    def get_recalled(self, dispatch: Dispatch) -> bool:
+        return dispatch.recalled_at is not None
 
 
 class AssignmentSerializer(serializers.ModelSerializer):
@@ -156,3 +163,12 @@ class RefuseSerializer(RespondSerializer):
 
 class RatifySerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=4000)
+
+
+class RecallSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=limits.NOTE_TEXT, allow_blank=True)
+
+
+class AmendDueDateSerializer(serializers.Serializer):
+    due_date = serializers.DateField()
+    reason = serializers.CharField(max_length=limits.NOTE_TEXT, allow_blank=True)

@@ -22,6 +22,12 @@ from registry.services.dispatch import (
     dispatch_create,
     dispatch_ratify,
 )
+from registry.services.dispatch_corrections import (
+    DISPATCH,
+    DISPATCH_ACTIONS,
+    dispatch_amend_due_date,
+    dispatch_recall,
+)
 from registry.services.divisions import (
     division_import_apply,
     division_import_preview,
@@ -53,6 +59,8 @@ __all__ = [
     "APPLICATION",
     "ASSIGNMENT",
     "ASSIGNMENT_ACTIONS",
+    "DISPATCH",
+    "DISPATCH_ACTIONS",
     "EDITABLE_ORGANISATION_FIELDS",
     "EDITABLE_USER_FIELDS",
     "EMERGENCY_RATIFICATION",
@@ -74,8 +82,10 @@ __all__ = [
     "calendar_day_delete",
     "calendar_day_set",
     "calendar_import",
+    "dispatch_amend_due_date",
     "dispatch_create",
     "dispatch_ratify",
+    "dispatch_recall",
     "division_import_apply",
     "division_import_preview",
     "division_import_start",

@@ -32,9 +32,11 @@ from registry.errors import (
 )
 from registry.forms.dispatch import (
     GATE_REASON_LABELS,
+    AmendDueDateForm,
     CompleteForm,
     DispatchForm,
     RatifyForm,
+    RecallForm,
     RefuseForm,
     build_target_tree,
 )
@@ -276,7 +278,24 @@ def dispatch_index(request: HttpRequest) -> HttpResponse:
 @require_GET
 def dispatch_show(request: HttpRequest, pk: int) -> HttpResponse:
     """One dispatch and every community it reached, with their answers."""
-    dispatch = selectors.dispatch_get(user=request.user, pk=pk)
+    return render_dispatch(request, selectors.dispatch_get(user=request.user, pk=pk))
+
+
+# The forms of the department's corrections (services.DISPATCH), ids per action.
+CORRECTION_FORMS: dict[str, Any] = {"recall": RecallForm, "amend-due-date": AmendDueDateForm}
+
+
+def correction_form(action: str, data=None):
+    return CORRECTION_FORMS[action](data, auto_id=f"{action}-%s")
+
+
+def render_dispatch(
+    request: HttpRequest,
+    dispatch: Dispatch,
+    bound: tuple[str, Any] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The dispatch page (also with a correction's form that came back with errors)."""
     assignments = pages.filtered(
         request, selectors.dispatch_assignments, user=request.user, dispatch=dispatch
     )
@@ -285,6 +304,10 @@ def dispatch_show(request: HttpRequest, pk: int) -> HttpResponse:
         state = ""
     counts = selectors.dispatch_refusal_counts([dispatch.pk]).get(dispatch.pk, {})
     reasons = selectors.dispatch_refusal_reasons([dispatch.pk]).get(dispatch.pk, {})
+    # The corrections' state from the counts already read (no query of its own).
+    dispatch.taken_up = bool(
+        counts.get(Assignment.State.ACCEPTED) or counts.get(Assignment.State.COMPLETED)
+    )
     ratify_actions = services.EMERGENCY_RATIFICATION.buttons(
         request.user,
         dispatch,
@@ -292,6 +315,31 @@ def dispatch_show(request: HttpRequest, pk: int) -> HttpResponse:
         form=lambda transition: RatifyForm(),
         next=request.get_full_path(),
         options={"ratify": {"inline": True}},
+    )
+    correction_actions = services.DISPATCH.buttons(
+        request.user,
+        dispatch,
+        url=lambda action: reverse("dispatch-correct", args=[dispatch.pk, action]),
+        form=lambda transition: correction_form(transition.action),
+        bound=bound,
+        options={
+            "recall": {
+                "note": _(
+                    "Possible while no community has accepted the task. Every community it "
+                    "reached sees it as withdrawn."
+                )
+            },
+            "amend-due-date": {
+                "note": _(
+                    "Only later than %(due)s, and leaving at least %(days)s working days from "
+                    "today. Communities that have not finished get the new date."
+                )
+                % {
+                    "due": dispatch.due_date.isoformat(),
+                    "days": settings.PORTAL["DISPATCH_MIN_LEAD_WORKING_DAYS"],
+                }
+            },
+        },
     )
     return render(
         request,
@@ -305,8 +353,10 @@ def dispatch_show(request: HttpRequest, pk: int) -> HttpResponse:
             "counts": counts,
             "refusal_words": _reason_words(reasons),
             "ratify_actions": ratify_actions,
+            "correction_actions": correction_actions,
             "days_waiting": _days_waiting(dispatch, timezone.localdate()),
         },
+        status=status,
     )
 
 
