@@ -206,7 +206,11 @@ def unadmitted_demand(today: datetime.date) -> Iterable[Finding]:
     threshold = settings.PORTAL["FLAG_UNADMITTED_PER_MONTH"]
     rows = list(
         OffPlatformReport.objects.filter(
-            received_on__gt=today - datetime.timedelta(days=30), received_on__lte=today
+            received_on__gt=today - datetime.timedelta(days=30),
+            received_on__lte=today,
+            state=OffPlatformReport.State.REPORTED,
+            # A demand whose sender the cadre could not name flags no department.
+            department__kind="department",
         )
         .values("department_id")
         .annotate(reports=Count("id"), communities=Count("community_id", distinct=True))

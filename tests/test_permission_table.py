@@ -1125,6 +1125,23 @@ ENDPOINTS: list[Endpoint] = [
         prepare=offplatform_report,
         **only(200, *ASSIGNMENT_READERS, default=404),
     ),
+    # The reporting community's cadres (and liaisons, who report too) correct or withdraw.
+    Endpoint(
+        "offplatform-report-detail",
+        "patch",
+        lambda w, r: f"/api/v1/offplatform-reports/{r.pk}/",
+        prepare=offplatform_report,
+        body=lambda w, r, p: {"title": "电话要求五天内填报表格"},
+        **only(200, "community_cadre", "liaison", default=403),
+        note="correct",
+    ),
+    Endpoint(
+        "offplatform-report-withdraw",
+        "post",
+        lambda w, r: f"/api/v1/offplatform-reports/{r.pk}/withdraw/",
+        prepare=offplatform_report,
+        **only(200, "community_cadre", "liaison", default=403),
+    ),
     # --- Flags: the district's reviewers and supervisors -----------------------------------
     Endpoint("flag-list", "get", fixed("/api/v1/flags/"), **only(200, *FLAG_HOLDERS)),
     Endpoint(
@@ -1383,6 +1400,56 @@ ENDPOINTS: list[Endpoint] = [
             "received_on": str(_today()),
         },
         **only(302, "community_cadre", "liaison", anonymous=302),
+    ),
+    # One report's page: whoever sees the report; its correction and withdrawal are the
+    # community's; its evidence never the department's (none attached here: 404 for those
+    # who may see it, 403 for the department).
+    Endpoint(
+        "offplatform-report",
+        "get",
+        lambda w, r: f"/monitoring/reports/{r.pk}/",
+        prepare=offplatform_report,
+        **only(200, *ASSIGNMENT_READERS, default=404, anonymous=302),
+    ),
+    Endpoint(
+        "offplatform-edit",
+        "get",
+        lambda w, r: f"/monitoring/reports/{r.pk}/edit/",
+        prepare=offplatform_report,
+        default=404,
+        anonymous=302,
+        overrides={
+            "community_cadre": 200,
+            "liaison": 200,
+            "department_staff": 403,
+            "reviewer": 403,
+            "supervisor": 403,
+        },
+    ),
+    Endpoint(
+        "offplatform-withdraw",
+        "post",
+        lambda w, r: f"/monitoring/reports/{r.pk}/withdraw/",
+        prepare=offplatform_report,
+        body=lambda w, r, p: {},
+        default=404,
+        anonymous=302,
+        overrides={
+            "community_cadre": 302,
+            "liaison": 302,
+            "department_staff": 403,
+            "reviewer": 403,
+            "supervisor": 403,
+        },
+    ),
+    Endpoint(
+        "offplatform-evidence",
+        "get",
+        lambda w, r: f"/monitoring/reports/{r.pk}/evidence/",
+        prepare=offplatform_report,
+        default=404,
+        anonymous=302,
+        overrides={"department_staff": 403},
     ),
     Endpoint(
         "offplatform-section",

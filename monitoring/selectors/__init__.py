@@ -18,7 +18,9 @@ from monitoring.selectors.flags import (
     flag_list,
 )
 from monitoring.selectors.offplatform import (
+    evidence_visible,
     offplatform_departments,
+    offplatform_get,
     offplatform_list,
     reporting_communities,
     reporting_departments,
@@ -44,6 +46,7 @@ __all__ = [
     "clue_visibility",
     "community_load_ranking",
     "entry_get",
+    "evidence_visible",
     "export_entries",
     "flag_areas",
     "flag_counts_by_kind",
@@ -56,6 +59,7 @@ __all__ = [
     "notice_list",
     "notice_verify",
     "offplatform_departments",
+    "offplatform_get",
     "offplatform_list",
     "point_communities",
     "point_list",
