@@ -125,6 +125,7 @@ class FlagSerializer(serializers.ModelSerializer):
     organisation = serializers.CharField(source="organisation.code")
     organisation_name = serializers.CharField(source="organisation.name")
     summary = serializers.SerializerMethodField()
+    subject_url = serializers.SerializerMethodField()
 
     class Meta:
         model = Flag
@@ -138,6 +139,7 @@ class FlagSerializer(serializers.ModelSerializer):
             "severity",
             "figures",
             "summary",
+            "subject_url",
             "status",
             "first_seen_at",
             "last_seen_at",
@@ -145,6 +147,10 @@ class FlagSerializer(serializers.ModelSerializer):
             "resolved_at",
             "resolution_note",
         ]
+
+    def get_subject_url(self, flag: Flag) -> str:
+        """The page where the subject is dealt with ("" when there is none)."""
+        return flag_rules.subject_url(flag)
 
     def get_summary(self, flag: Flag) -> str:
         return flag_rules.describe(flag)
