@@ -220,3 +220,17 @@ def inbox_get(*, user: User, pk: int, action: str = "assignment.view_community")
 def assignment_state_counts(queryset: QuerySet[Assignment]) -> dict[str, int]:
     """state -> how many, for a (scoped) queryset of assignments (one grouped query)."""
     return dict(queryset.order_by().values_list("state").annotate(n=Count("id")))
+
+
+def department_refusals(*, user: User, since: datetime.datetime) -> QuerySet[Assignment]:
+    """Refusals of the user's departments' tasks answered since ``since``, newest first,
+    with the task and the community joined (the department workbench's section)."""
+    return (
+        Assignment.objects.filter(
+            _assignment_scope(user, "dispatch.create", "department"),
+            state=Assignment.State.REFUSED,
+            responded_at__gte=since,
+        )
+        .select_related("dispatch", "community")
+        .order_by("-responded_at", "-id")
+    )

@@ -488,12 +488,15 @@ def inbox_section(request: HttpRequest) -> HttpResponse:
     pages.require(request, "assignment.view_community")
     opened = selectors.inbox_list(user=request.user).filter(state__in=Assignment.OPEN_STATES)
     shown = list(selectors.inbox_order(opened)[: INBOX_SECTION_SIZE + 1])
+    # How many are open: the rows already read say it, unless there are more than shown.
+    count = len(shown) if len(shown) <= INBOX_SECTION_SIZE else opened.count()
     return render(
         request,
         "registry/dispatch/_inbox_section.html",
         {
             "cards": _cards(shown[:INBOX_SECTION_SIZE], request.user, timezone.localdate()),
             "more": len(shown) > INBOX_SECTION_SIZE,
+            "count": count,
             "show_community": _covers_several_communities(request.user),
         },
     )
