@@ -248,6 +248,14 @@ def dispatch_index(request: HttpRequest) -> HttpResponse:
     )
     emergency = request.GET.get("emergency", "")
     query = request.GET.get("q", "").strip()[:100]
+    may_dispatch = permissions.may(request.user, "dispatch.create")
+    # An area's reviewers and supervisors also filter by department, area and date (the
+    # same DispatchFilter: ?department=, ?area=, ?dispatched_after=, ?dispatched_before=).
+    areas = [] if may_dispatch else selectors.dispatch_filter_areas(user=request.user)
+    chosen = {
+        key: request.GET.get(key, "").strip()[:40]
+        for key in ("department", "area", "dispatched_after", "dispatched_before")
+    }
     page = pages.paginate(request, dispatches, PAGE_SIZE)
     ids = [dispatch.pk for dispatch in page]
     counts = selectors.dispatch_refusal_counts(ids)
@@ -259,13 +267,17 @@ def dispatch_index(request: HttpRequest) -> HttpResponse:
         request,
         "registry/dispatch/index.html",
         {
-            "title": _("My dispatches")
-            if permissions.may(request.user, "dispatch.create")
-            else _("Dispatches"),
+            "title": _("My dispatches") if may_dispatch else _("Dispatches in your area"),
             "page_obj": page,
             "emergency": emergency if emergency in ("true", "false") else "",
             "query": query,
-            "may_dispatch": permissions.may(request.user, "dispatch.create"),
+            "may_dispatch": may_dispatch,
+            "area_filters": not may_dispatch,
+            "departments": []
+            if may_dispatch
+            else selectors.dispatch_filter_departments(user=request.user),
+            "areas": areas,
+            "chosen": chosen,
             "may_ratify": permissions.may(request.user, "dispatch.ratify"),
             # A department's own list need not repeat its name on every row.
             "show_department": len(permissions.grants_for(request.user, "dispatch.view")) != 1
