@@ -32,4 +32,22 @@ class Migration(migrations.Migration):
             name='state',
             field=models.CharField(choices=[('pending', 'Pending'), ('accepted', 'Accepted'), ('completed', 'Completed'), ('refused', 'Refused'), ('withdrawn', 'Withdrawn')], default='pending', max_length=16, verbose_name='state'),
         ),
+        migrations.RemoveField(
+            model_name='notification',
+            name='read_at',
+        ),
+        migrations.CreateModel(
+            name='NotificationRead',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('read_at', models.DateTimeField(auto_now_add=True, verbose_name='read at')),
+                ('notification', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reads', to='registry.notification')),
+                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
+            ],
+            options={
+                'verbose_name': 'notification read',
+                'verbose_name_plural': 'notifications read',
+                'constraints': [models.UniqueConstraint(fields=('user', 'notification'), name='notification_read_once')],
+            },
+        ),
     ]

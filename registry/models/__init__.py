@@ -16,7 +16,7 @@ from registry.models.audit import AuditEntry
 from registry.models.calendar import CalendarDay
 from registry.models.dispatch import Assignment, Dispatch
 from registry.models.divisions import DivisionImport
-from registry.models.notifications import Notification
+from registry.models.notifications import Notification, NotificationRead
 from registry.models.organisations import (
     PATH_SEPARATOR,
     ROLE_ORGANISATION_KIND,
@@ -48,6 +48,7 @@ __all__ = [
     "ListKind",
     "Membership",
     "Notification",
+    "NotificationRead",
     "Organisation",
     "OrganisationQuerySet",
     "OutboxMessage",
