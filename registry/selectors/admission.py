@@ -239,7 +239,7 @@ OPEN_APPLICATION_STATES = ("draft", "submitted", "under_review", "hearing", "ret
 
 
 def expiring_work_items(*, user: User, today, days: int) -> QuerySet[WorkItem]:
-    """The user's departments' items in force that end within ``days``, soonest first,
+    """The user's departments' items (active or suspended) that end within ``days``, soonest first,
     each with ``renewal_open`` (a renewal application is already under way): one query."""
     from django.db.models import Exists, OuterRef
 
@@ -249,7 +249,8 @@ def expiring_work_items(*, user: User, today, days: int) -> QuerySet[WorkItem]:
     return (
         WorkItem.objects.filter(
             permissions.scope_q(user, "application.edit", "department"),
-            status=WorkItem.Status.ACTIVE,
+            # A suspended item may be renewed too (WORK_ITEM's renew), a revoked one not.
+            status__in=[WorkItem.Status.ACTIVE, WorkItem.Status.SUSPENDED],
             admission_number__isnull=False,
             valid_until__gte=today,
             valid_until__lte=today + datetime.timedelta(days=days),
