@@ -261,3 +261,26 @@ def test_a_report_naming_no_department_prefills_the_monthly_report(world):
         actor=world.a.liaison, community=world.a.community, period=TODAY
     )
     assert opened.entries.get(offplatform_report=filed).department is None
+
+
+def test_the_list_of_reports_costs_the_same_queries_for_more_rows(world, api_as):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    report(world)
+    cadre = api_as(world.a.cadre)
+    with CaptureQueriesContext(connection) as few:
+        assert cadre.get("/api/v1/offplatform-reports/").status_code == 200
+    for n in range(3):
+        report(world, title=f"要求{n}", department=None if n else world.a.street)
+    with CaptureQueriesContext(connection) as more:
+        assert cadre.get("/api/v1/offplatform-reports/").json()["count"] == 4
+    assert len(more) == len(few)
+
+
+def test_a_correction_costs_a_fixed_number_of_queries(world, django_assert_max_num_queries):
+    filed = report(world)
+    # savepoint, lock, the actor's grants, the clue check, the save, the audit (lock, head,
+    # insert), release.
+    with django_assert_max_num_queries(12):
+        services.offplatform_report_update(actor=world.a.cadre, report=filed, title="改")

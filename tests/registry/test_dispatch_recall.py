@@ -10,7 +10,7 @@ import pytest
 
 from registry import services, workdays
 from registry.models import Assignment, AuditEntry, Notification, User
-from tests.factories import CommunityFactory
+from tests.factories import CommunityFactory, WorkItemFactory
 
 TODAY = datetime.date(2026, 9, 14)
 
@@ -270,3 +270,43 @@ def test_a_recall_does_not_hide_a_refusal_from_the_refusal_hotspot_flag(world, i
     (flag,) = Flag.objects.filter(kind=Flag.Kind.REFUSAL_HOTSPOT)
     # The refusal still counts; the community that never answered counts for nothing.
     assert flag.figures["refusal_rate"] == 1.0
+
+
+def test_a_later_due_date_costs_the_same_queries_for_more_communities(world, item):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    workdays.is_covered(2026)
+    few = _dispatch(world, item)
+    with CaptureQueriesContext(connection) as small:
+        services.dispatch_amend_due_date(
+            actor=User.objects.get(pk=world.a.department_staff.pk),
+            dispatch=few,
+            due_date=TODAY + datetime.timedelta(days=20),
+            reason="x",
+        )
+    extra = [CommunityFactory(parent=world.a.street) for _ in range(5)]
+    other = WorkItemFactory(
+        jurisdiction=world.a.district,
+        department=world.a.department,
+        hours_per_occurrence=Decimal("3"),
+        households_per_occurrence=20,
+        valid_from=datetime.date(2026, 1, 1),
+        valid_until=datetime.date(2028, 12, 31),
+        scope=[world.a.street],
+    )
+    many = _dispatch(world, other, communities=[world.a.community, *extra])
+    with CaptureQueriesContext(connection) as large:
+        services.dispatch_amend_due_date(
+            actor=User.objects.get(pk=world.a.department_staff.pk),
+            dispatch=many,
+            due_date=TODAY + datetime.timedelta(days=20),
+            reason="x",
+        )
+    assert (
+        Assignment.objects.filter(
+            dispatch=many, due_date=TODAY + datetime.timedelta(days=20)
+        ).count()
+        == 6
+    )
+    assert len(large) == len(small)
