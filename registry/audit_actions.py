@@ -97,3 +97,6 @@ define("dispatch.amend-due-date", _("Task given a later due date"))
 define("assignment.accept", _("Community accepted a task"))
 define("assignment.complete", _("Community completed a task"))
 define("assignment.refuse", _("Community refused a task"))
+# Written once per recall on the dispatch ("dispatch.recall"); named so the machine's every
+# transition reads as words.
+define("assignment.withdraw", _("Task withdrawn from a community (the department's recall)"))
