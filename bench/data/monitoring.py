@@ -329,6 +329,7 @@ SELECT r.id, 'offplatform', NULL, o.id, o.department_id, o.title, o.channel, o.r
 FROM monitoring_monitoringreport r
 JOIN monitoring_offplatformreport o ON o.community_id = r.community_id
  AND o.received_on >= r.period AND o.received_on < r.period + interval '1 month'
+ AND o.state = 'reported'
 WHERE {where}
 """
 _ENTRY_COLUMNS = (
