@@ -451,6 +451,9 @@ PORTAL.update(
         # Photos of signs and bare walls (signage): bytes and pixels accepted per upload.
         "PLAQUE_PHOTO_MAX_BYTES": env.int("PLAQUE_PHOTO_MAX_BYTES", default=8 * 1024 * 1024),
         "PLAQUE_PHOTO_MAX_PIXELS": env.int("PLAQUE_PHOTO_MAX_PIXELS", default=40_000_000),
+        # An off-platform report's evidence (a WeChat screenshot): smaller than a sign's photo.
+        "EVIDENCE_MAX_BYTES": env.int("EVIDENCE_MAX_BYTES", default=5 * 1024 * 1024),
+        "EVIDENCE_MAX_PIXELS": env.int("EVIDENCE_MAX_PIXELS", default=25_000_000),
         # Monitoring (brief: "Monitoring"): a point's monthly report is due this many
         # working days after the month ends; a rectification notice allows this many.
         "MONITORING_REPORT_DUE_WORKING_DAYS": env.int(

@@ -5,6 +5,8 @@ from django.utils.translation import gettext_lazy as _
 from registry.audit_actions import define
 
 OFFPLATFORM_REPORT = define("offplatform.report", _("Off-platform work reported"))
+define("offplatform_report.edit", _("Off-platform report corrected"))
+define("offplatform_report.withdraw", _("Off-platform report withdrawn"))
 FLAG_ACKNOWLEDGE = define("flag.acknowledge", _("Flag acknowledged"))
 FLAG_RESOLVE = define("flag.resolve", _("Flag resolved"))
 

@@ -47,7 +47,7 @@ def reports_workbook(entries: Iterable[ReportEntry], *, title: str) -> bytes:
             entry.report.community.name,
             entry.report.version,
             entry.report.get_state_display(),
-            entry.department.name,
+            entry.department.name if entry.department else "",
             entry.title,
             entry.get_channel_display(),
             entry.demanded_on,

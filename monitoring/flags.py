@@ -109,6 +109,8 @@ def community_overload(today: datetime.date) -> Iterable[Finding]:
                 "open_tasks": row["open_tasks"],
                 "staff_count": row["staff_count"],
                 "window_days": window,
+                # The threshold it crossed, kept with the flag: the text says it.
+                "ratio": float(ratio),
             },
         )
 
@@ -126,7 +128,8 @@ def emergency_not_ratified(today: datetime.date) -> Iterable[Finding]:
             subject_key=f"dispatch:{row['id']}",
             subject=f"{row['department__name']}：{row['title']}",
             organisation_id=row["department_id"],
-            severity=_severity(age, 2 * days, 4 * days),
+            # Found only once past the deadline: never 低, and 高 at twice the time allowed.
+            severity=Flag.Severity.HIGH if age >= 2 * days else Flag.Severity.MEDIUM,
             figures={
                 "days_waiting": age,
                 "communities": row["community_count"],
@@ -206,7 +209,11 @@ def unadmitted_demand(today: datetime.date) -> Iterable[Finding]:
     threshold = settings.PORTAL["FLAG_UNADMITTED_PER_MONTH"]
     rows = list(
         OffPlatformReport.objects.filter(
-            received_on__gt=today - datetime.timedelta(days=30), received_on__lte=today
+            received_on__gt=today - datetime.timedelta(days=30),
+            received_on__lte=today,
+            state=OffPlatformReport.State.REPORTED,
+            # A demand whose sender the cadre could not name flags no department.
+            department__kind="department",
         )
         .values("department_id")
         .annotate(reports=Count("id"), communities=Count("community_id", distinct=True))
@@ -237,7 +244,17 @@ def refusal_hotspot(today: datetime.date) -> Iterable[Finding]:
     rows = (
         Assignment.objects.filter(created_at__gte=_start_of(today - datetime.timedelta(days=30)))
         .values("department_id")
-        .annotate(total=Count("id"), refused=Count("id", filter=Q(state=Assignment.State.REFUSED)))
+        .annotate(
+            # A recalled task's rows are withdrawn: one no community answered counts for
+            # nothing, one a community had refused still counts as refused (the row keeps
+            # its refusal reason), so a recall never hides a refusal.
+            total=Count("id", filter=~Q(state=Assignment.State.WITHDRAWN, refusal_reason="")),
+            refused=Count(
+                "id",
+                filter=Q(state=Assignment.State.REFUSED)
+                | (Q(state=Assignment.State.WITHDRAWN) & ~Q(refusal_reason="")),
+            ),
+        )
         .filter(total__gte=rules["FLAG_REFUSAL_MIN_ASSIGNMENTS"])
         .order_by()
     )
@@ -264,7 +281,8 @@ def describe(flag: Flag) -> str:
     f = flag.figures
     texts = {
         Flag.Kind.COMMUNITY_OVERLOAD: _(
-            "%(hours)s open hours due within %(days)s days against a capacity of %(capacity)s"
+            "open tasks due within %(days)s days: %(hours)s hours, more than %(percent)s%% of "
+            "the %(capacity)s hours the committee can bear"
         ),
         Flag.Kind.EMERGENCY_NOT_RATIFIED: _("waiting %(days_waiting)s days for ratification"),
         Flag.Kind.EXPIRING_ADMISSION: _("admission ends on %(valid_until)s"),
@@ -290,10 +308,63 @@ def describe(flag: Flag) -> str:
     if template is None:
         return ""
     values = dict(f)
-    values.setdefault("hours", f.get("open_hours"))
+    values.setdefault("hours", _whole(f.get("open_hours")))
     values.setdefault("days", f.get("window_days"))
-    values.setdefault("capacity", f.get("capacity_hours"))
+    values.setdefault("capacity", _whole(f.get("capacity_hours")))
+    # A flag raised before the threshold was stored: today's setting.
+    values.setdefault(
+        "percent", round(100 * float(f.get("ratio", settings.PORTAL["FLAG_OVERLOAD_RATIO"])))
+    )
     try:
         return template % values
     except (KeyError, TypeError, ValueError):
         return ""
+
+
+def _whole(value) -> str | None:
+    """Hours as a reader says them: "386", not "386.00" (rounded to the hour)."""
+    if value in (None, ""):
+        return value
+    try:
+        return str(int(Decimal(str(value)).quantize(Decimal("1"))))
+    except (ArithmeticError, ValueError):
+        return str(value)
+
+
+def _url(name: str, *args, query: str = "") -> str:
+    """The page's URL, or "" where its app is not installed."""
+    from django.urls import NoReverseMatch, reverse
+
+    try:
+        url = reverse(name, args=args)
+    except NoReverseMatch:
+        return ""
+    return f"{url}?{query}" if query else url
+
+
+def subject_url(flag: Flag) -> str:
+    """The page where the flag's subject is dealt with, from its key and figures alone
+    (no query): the community's open tasks, the dispatch, the work item, the department's
+    dispatches or off-platform reports, the clue behind a notice, the late report."""
+    from urllib.parse import urlencode
+
+    prefix, _sep, rest = flag.subject_key.partition(":")
+    kind = flag.kind
+    if kind == Flag.Kind.COMMUNITY_OVERLOAD and prefix == "community":
+        return _url("inbox", query=urlencode({"community": rest, "state": "open"}))
+    if kind == Flag.Kind.PLAQUE_EXCESS and prefix == "community":
+        return _url("plaque-registry", query=urlencode({"community": rest}))
+    if prefix == "dispatch" and rest.isdigit():
+        return _url("dispatch-show", int(rest))
+    if prefix == "work_item":
+        return _url("work-item-page", rest)
+    if prefix == "department" and kind == Flag.Kind.UNADMITTED_DEMAND:
+        return _url("offplatform-reports", query=urlencode({"department": rest}))
+    if prefix == "department" and kind in (Flag.Kind.TIGHT_DEADLINE, Flag.Kind.REFUSAL_HOTSPOT):
+        return _url("dispatch-index", query=urlencode({"department": rest}))
+    if prefix == "notice" and flag.figures.get("clue"):
+        return _url("clue-page", int(flag.figures["clue"]))
+    if prefix == "monitoring_report":
+        community, _sep, period = rest.partition(":")
+        return _url("monthly-reports", query=urlencode({"community": community, "period": period}))
+    return ""

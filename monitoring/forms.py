@@ -23,9 +23,37 @@ class OrganisationChoiceField(forms.ModelChoiceField):
         return f"{organisation.name}（{parent}）" if parent else organisation.name
 
 
+# The department list's last choice: the cadre does not know (or it was nobody's office).
+UNKNOWN_DEPARTMENT = "unknown"
+
+
+class ReportedDepartmentField(OrganisationChoiceField):
+    """The departments above the community, its street office, and "其他/不清楚"
+    (cleaned to None: a report need not name a department to count)."""
+
+    def label_from_instance(self, organisation: Organisation) -> str:
+        if organisation.kind == Organisation.Kind.AREA:
+            return _("%(street)s (street office)") % {"street": organisation.name}
+        return super().label_from_instance(organisation)
+
+    def to_python(self, value):
+        if value == UNKNOWN_DEPARTMENT:
+            return UNKNOWN_DEPARTMENT
+        return super().to_python(value)
+
+    def prepare_value(self, value):
+        return (
+            UNKNOWN_DEPARTMENT
+            if value is None and self._unknown_initial
+            else super().prepare_value(value)
+        )
+
+    _unknown_initial = False
+
+
 class OffPlatformReportForm(forms.Form):
     community = forms.ModelChoiceField(label=_("Community"), queryset=Organisation.objects.none())
-    department = OrganisationChoiceField(
+    department = ReportedDepartmentField(
         label=_("Department that demanded it"),
         queryset=Organisation.objects.none(),
         empty_label=_("— Choose the department —"),
@@ -62,6 +90,16 @@ class OffPlatformReportForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=limits.LONG_TEXT,
     )
+    # Checked by content and re-encoded by the service (registry/images.py), not here.
+    evidence = forms.FileField(
+        label=_("Evidence (optional)"),
+        required=False,
+        help_text=_(
+            "A screenshot of the WeChat message or a photo of the paper, JPEG or PNG. "
+            "The department never sees it."
+        ),
+        widget=forms.FileInput(attrs={"accept": "image/jpeg,image/png"}),
+    )
 
     def __init__(self, *args, communities, departments, **kwargs) -> None:
         kwargs.setdefault("initial", {})
@@ -76,7 +114,18 @@ class OffPlatformReportForm(forms.Form):
         if len(communities) == 1:
             # One community: nothing to choose; it is named above the form.
             self.fields["community"].widget = forms.HiddenInput()
-        self.fields["department"].queryset = departments
+        field = self.fields["department"]
+        field.queryset = departments
+        field.widget.choices = [
+            *field.choices,
+            (UNKNOWN_DEPARTMENT, _("Other / not sure")),
+        ]
+        # Editing a report that named no department: "其他/不清楚" stays chosen.
+        field._unknown_initial = "department" in self.initial and self.initial["department"] is None
+
+    def clean_department(self):
+        value = self.cleaned_data["department"]
+        return None if value == UNKNOWN_DEPARTMENT else value
 
 
 class OffPlatformFilterForm(forms.Form):

@@ -36,7 +36,12 @@ class OffPlatformReportWriteSerializer(serializers.Serializer):
         queryset=Organisation.objects.filter(kind=Organisation.Kind.COMMUNITY)
     )
     department = OrganisationCodeField(
-        queryset=Organisation.objects.filter(kind=Organisation.Kind.DEPARTMENT)
+        queryset=Organisation.objects.filter(
+            kind__in=[Organisation.Kind.DEPARTMENT, Organisation.Kind.AREA]
+        ),
+        allow_null=True,
+        help_text="A department, the community's street office (its area's code), or null "
+        "for “other / not sure” (其他/不清楚).",
     )
     title = serializers.CharField(max_length=200)
     description = serializers.CharField(
@@ -53,21 +58,49 @@ class OffPlatformReportWriteSerializer(serializers.Serializer):
         allow_null=True,
         default=None,
     )
+    evidence = serializers.FileField(
+        required=False,
+        help_text="A screenshot or photo, JPEG or PNG (by content), size- and pixel-limited; "
+        "stored re-encoded without EXIF.",
+    )
+
+
+class OffPlatformReportUpdateSerializer(OffPlatformReportWriteSerializer):
+    """A correction: any of the fields, the community excepted (PATCH)."""
+
+    community = None
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.required = False
+
+    def to_internal_value(self, data):
+        # Only what was sent changes: no defaults for the fields left out.
+        values = super().to_internal_value(data)
+        return {name: value for name, value in values.items() if name in data}
 
 
 class OffPlatformReportSerializer(serializers.ModelSerializer):
     community = serializers.CharField(source="community.code")
     community_name = serializers.CharField(source="community.name")
-    department = serializers.CharField(source="department.code")
-    department_name = serializers.CharField(source="department.name")
+    department = serializers.CharField(source="department.code", allow_null=True)
+    department_name = serializers.CharField(source="department.name", allow_null=True)
     reported_by = serializers.CharField(source="reported_by.__str__")
+
+    has_evidence = serializers.SerializerMethodField()
 
     def to_representation(self, instance):
         data = super().to_representation(instance)
-        # Reporter protection: the department concerned never learns who reported it.
+        # Reporter protection: the department concerned never learns who reported it, and
+        # never gets the evidence (a screenshot shows names).
         if not reporter_visible(self.context, instance.community):
             data.pop("reported_by", None)
+            data.pop("has_evidence", None)
         return data
+
+    def get_has_evidence(self, report: OffPlatformReport) -> bool:
+        return bool(report.evidence)
 
     class Meta:
         model = OffPlatformReport
@@ -83,6 +116,8 @@ class OffPlatformReportSerializer(serializers.ModelSerializer):
             "received_on",
             "due_date",
             "hours",
+            "state",
+            "has_evidence",
             "reported_by",
             "created_at",
         ]
@@ -92,6 +127,7 @@ class FlagSerializer(serializers.ModelSerializer):
     organisation = serializers.CharField(source="organisation.code")
     organisation_name = serializers.CharField(source="organisation.name")
     summary = serializers.SerializerMethodField()
+    subject_url = serializers.SerializerMethodField()
 
     class Meta:
         model = Flag
@@ -105,6 +141,7 @@ class FlagSerializer(serializers.ModelSerializer):
             "severity",
             "figures",
             "summary",
+            "subject_url",
             "status",
             "first_seen_at",
             "last_seen_at",
@@ -112,6 +149,10 @@ class FlagSerializer(serializers.ModelSerializer):
             "resolved_at",
             "resolution_note",
         ]
+
+    def get_subject_url(self, flag: Flag) -> str:
+        """The page where the subject is dealt with ("" when there is none)."""
+        return flag_rules.subject_url(flag)
 
     def get_summary(self, flag: Flag) -> str:
         return flag_rules.describe(flag)

@@ -21,6 +21,20 @@ page_urlpatterns = [
     path("monitoring/reports/", views.offplatform_reports, name="offplatform-reports"),
     path("monitoring/reports/new/", views.offplatform_new, name="offplatform-new"),
     path("monitoring/reports/section/", views.offplatform_section, name="offplatform-section"),
+    # One report: the community's cadres correct or withdraw it while no clue uses it; its
+    # evidence only to the community's side.
+    path("monitoring/reports/<int:pk>/", views.offplatform_report, name="offplatform-report"),
+    path("monitoring/reports/<int:pk>/edit/", views.offplatform_edit, name="offplatform-edit"),
+    path(
+        "monitoring/reports/<int:pk>/withdraw/",
+        views.offplatform_withdraw,
+        name="offplatform-withdraw",
+    ),
+    path(
+        "monitoring/reports/<int:pk>/evidence/",
+        views.offplatform_evidence,
+        name="offplatform-evidence",
+    ),
     # Flags: supervisors and reviewers of the area; supervisors may recompute them now.
     path("monitoring/flags/", views.flag_index, name="flags"),
     path("monitoring/flags/recompute/", views.flag_recompute, name="flags-recompute"),

@@ -97,9 +97,14 @@ DISPATCH_RATIFY = define("dispatch.ratify", _("Emergency task ratified"))
 DISPATCH_REFUSE_RATIFICATION = define(
     "dispatch.refuse_ratification", _("Emergency task not ratified")
 )
+define("dispatch.recall", _("Task recalled from the communities"))
+define("dispatch.amend-due-date", _("Task given a later due date"))
 define("assignment.accept", _("Community accepted a task"))
 define("assignment.complete", _("Community completed a task"))
 define("assignment.refuse", _("Community refused a task"))
+# Written once per recall on the dispatch ("dispatch.recall"); named so the machine's every
+# transition reads as words.
+define("assignment.withdraw", _("Task withdrawn from a community (the department's recall)"))
 
 # --- The supervisors' dashboard ------------------------------------------------------------
 DASHBOARD_BASELINE_SAVE = define(

@@ -51,11 +51,25 @@ def register() -> None:
         ),
         WorkbenchSection(
             "department",
+            "application.edit",
+            _("Admissions ending soon"),
+            template="registry/admission/_section_renewals.html",
+            order=15,
+        ),
+        WorkbenchSection(
+            "department",
             "dispatch.create",
             _("Dispatch"),
             template="registry/dispatch/_department_entry.html",
             name="department-dispatch",
             order=20,
+        ),
+        WorkbenchSection(
+            "department",
+            "dispatch.create",
+            _("Refused this week"),
+            template="registry/dispatch/_section_refusals.html",
+            order=25,
         ),
         WorkbenchSection(
             "reviewer",
@@ -89,11 +103,14 @@ def register() -> None:
             name="community-links",
             order=20,
         ),
+        # The liaison's community receives tasks too: their to-do is its open inbox.
         WorkbenchSection(
             "liaison",
-            "workbench.liaison",
+            "assignment.view_community",
             _("To-do"),
-            template="registry/_workbench_todo.html",
+            url_name="inbox-section",
+            link_name="inbox",
+            link_text=_("Open the inbox"),
             order=10,
         ),
         # The way to the dashboard, with what it holds.

@@ -16,6 +16,7 @@ from registry.views import admission as admission_views
 from registry.views import calendar as calendar_views
 from registry.views import dashboard as dashboard_views
 from registry.views import dispatch as dispatch_views
+from registry.views import dispatch_corrections as correction_views
 from registry.views import divisions as division_views
 from registry.views import jobs as job_views
 from registry.views import lists as list_views
@@ -103,6 +104,12 @@ page_urlpatterns = [
         "dispatch/<int:pk>/refuse-ratification/",
         dispatch_views.dispatch_refuse_ratification,
         name="dispatch-refuse-ratification-page",
+    ),
+    # Department: recall a task no community has taken up, or give it more time.
+    path(
+        "dispatch/<int:pk>/correct/<slug:action>/",
+        correction_views.dispatch_correct,
+        name="dispatch-correct",
     ),
     # The community inbox (phone first) and its workbench section.
     path("inbox/", dispatch_views.inbox, name="inbox"),

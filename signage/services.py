@@ -8,6 +8,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
@@ -15,13 +16,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from registry import images
 from registry.audit import audit_record
 from registry.errors import InvalidInput, RuleRefused
 from registry.models import Organisation, User, WorkItem
 from registry.services.common import full_clean, require
 from registry.services.notifications import notify_organisations
 from registry.transitions import Machine, Transition
-from signage import audit_actions, photos, selectors
+from signage import audit_actions, selectors
 from signage.models import Kind, Placement, Plaque, PlaqueStandard, Why
 from signage.permissions import CENSUS, EDIT, STANDARD_MANAGE
 
@@ -212,6 +214,16 @@ def _check_date(day: datetime.date | None, field: str, today: datetime.date) -> 
     return day
 
 
+def _photo(upload) -> images.Photo:
+    """A sign's photo: the hub's image kit with the signs' own caps."""
+    return images.process(
+        upload,
+        field="photo",
+        byte_cap=settings.PORTAL["PLAQUE_PHOTO_MAX_BYTES"],
+        pixel_cap=settings.PORTAL["PLAQUE_PHOTO_MAX_PIXELS"],
+    )
+
+
 @transaction.atomic
 def plaque_create(
     *,
@@ -250,7 +262,7 @@ def plaque_create(
     full_clean(sign, exclude=["photo", "thumbnail", "removal_photo", "removal_thumbnail"])
     if photo is not None:
         # Checked and re-encoded before anything is written: a refused photo leaves no file.
-        processed = photos.process(photo, field="photo")
+        processed = _photo(photo)
         sign.photo = processed.image
         sign.thumbnail = processed.thumbnail
     sign.save()
@@ -308,7 +320,7 @@ def plaque_remove(
     sign.removal_reason = " ".join(reason.split())[:2000]
     sign.removed_by = actor
     if photo is not None:
-        processed = photos.process(photo, field="photo")
+        processed = _photo(photo)
         sign.removal_photo = processed.image
         sign.removal_thumbnail = processed.thumbnail
     sign.save()

@@ -251,6 +251,12 @@ def dispatched(world, emergency: bool = False):
     )
 
 
+def _later(dispatch):
+    import datetime
+
+    return dispatch.due_date + datetime.timedelta(days=7)
+
+
 def assignment(world, accepted: bool = False):
     from registry import services
 
@@ -1121,6 +1127,23 @@ ENDPOINTS: list[Endpoint] = [
         body=lambda w, r, p: {"reason": "不属于突发事件"},
         **only(200, "reviewer"),
     ),
+    # The department corrects what it sent: recall (while nobody took it up), more time.
+    Endpoint(
+        "dispatch-recall",
+        "post",
+        lambda w, d: f"/api/v1/dispatches/{d.pk}/recall/",
+        prepare=dispatched,
+        body=lambda w, r, p: {"reason": "名单发错了"},
+        **only(200, "department_staff"),
+    ),
+    Endpoint(
+        "dispatch-amend-due-date",
+        "post",
+        lambda w, d: f"/api/v1/dispatches/{d.pk}/amend-due-date/",
+        prepare=dispatched,
+        body=lambda w, r, p: {"due_date": str(_later(p)), "reason": "多给一周"},
+        **only(200, "department_staff"),
+    ),
     # --- The inbox: everyone signed in may ask; each sees only their side's assignments ----
     Endpoint("assignment-list", "get", fixed("/api/v1/assignments/"), default=200),
     Endpoint(
@@ -1167,6 +1190,23 @@ ENDPOINTS: list[Endpoint] = [
         lambda w, r: f"/api/v1/offplatform-reports/{r.pk}/",
         prepare=offplatform_report,
         **only(200, *ASSIGNMENT_READERS, default=404),
+    ),
+    # The reporting community's cadres (and liaisons, who report too) correct or withdraw.
+    Endpoint(
+        "offplatform-report-detail",
+        "patch",
+        lambda w, r: f"/api/v1/offplatform-reports/{r.pk}/",
+        prepare=offplatform_report,
+        body=lambda w, r, p: {"title": "电话要求五天内填报表格"},
+        **only(200, "community_cadre", "liaison", default=403),
+        note="correct",
+    ),
+    Endpoint(
+        "offplatform-report-withdraw",
+        "post",
+        lambda w, r: f"/api/v1/offplatform-reports/{r.pk}/withdraw/",
+        prepare=offplatform_report,
+        **only(200, "community_cadre", "liaison", default=403),
     ),
     # --- Flags: the district's reviewers and supervisors -----------------------------------
     # --- The supervisors' dashboard: supervisors and reviewers of the area ------------------
@@ -1384,6 +1424,30 @@ ENDPOINTS: list[Endpoint] = [
         anonymous=302,
         overrides={"reviewer": 302, "department_staff": 403, "supervisor": 403},
     ),
+    # The corrections' forms on the dispatch page: the department's (302 back to the page);
+    # the reviewer and supervisor see the dispatch but may not correct it.
+    Endpoint(
+        "dispatch-correct",
+        "post",
+        lambda w, d: f"/dispatch/{d.pk}/correct/recall/",
+        prepare=dispatched,
+        body=lambda w, r, p: {"reason": "名单发错了"},
+        default=404,
+        anonymous=302,
+        overrides={"department_staff": 302, "reviewer": 403, "supervisor": 403},
+        note="recall",
+    ),
+    Endpoint(
+        "dispatch-correct",
+        "post",
+        lambda w, d: f"/dispatch/{d.pk}/correct/amend-due-date/",
+        prepare=dispatched,
+        body=lambda w, r, p: {"due_date": str(_later(p)), "reason": "多给一周"},
+        default=404,
+        anonymous=302,
+        overrides={"department_staff": 302, "reviewer": 403, "supervisor": 403},
+        note="amend-due-date",
+    ),
     Endpoint(
         "inbox",
         "get",
@@ -1448,6 +1512,56 @@ ENDPOINTS: list[Endpoint] = [
             "received_on": str(_today()),
         },
         **only(302, "community_cadre", "liaison", anonymous=302),
+    ),
+    # One report's page: whoever sees the report; its correction and withdrawal are the
+    # community's; its evidence never the department's (none attached here: 404 for those
+    # who may see it, 403 for the department).
+    Endpoint(
+        "offplatform-report",
+        "get",
+        lambda w, r: f"/monitoring/reports/{r.pk}/",
+        prepare=offplatform_report,
+        **only(200, *ASSIGNMENT_READERS, default=404, anonymous=302),
+    ),
+    Endpoint(
+        "offplatform-edit",
+        "get",
+        lambda w, r: f"/monitoring/reports/{r.pk}/edit/",
+        prepare=offplatform_report,
+        default=404,
+        anonymous=302,
+        overrides={
+            "community_cadre": 200,
+            "liaison": 200,
+            "department_staff": 403,
+            "reviewer": 403,
+            "supervisor": 403,
+        },
+    ),
+    Endpoint(
+        "offplatform-withdraw",
+        "post",
+        lambda w, r: f"/monitoring/reports/{r.pk}/withdraw/",
+        prepare=offplatform_report,
+        body=lambda w, r, p: {},
+        default=404,
+        anonymous=302,
+        overrides={
+            "community_cadre": 302,
+            "liaison": 302,
+            "department_staff": 403,
+            "reviewer": 403,
+            "supervisor": 403,
+        },
+    ),
+    Endpoint(
+        "offplatform-evidence",
+        "get",
+        lambda w, r: f"/monitoring/reports/{r.pk}/evidence/",
+        prepare=offplatform_report,
+        default=404,
+        anonymous=302,
+        overrides={"department_staff": 403},
     ),
     Endpoint(
         "offplatform-section",

@@ -98,7 +98,8 @@ class DispatchMixin:
         fields = _words(
             "id department work_item created_by title instructions materials due_date "
             "hours_per_community households_per_community lead_working_days emergency "
-            "justification ratified_at ratified_by ratification_note community_count created_at"
+            "justification ratified_at ratified_by ratification_note community_count created_at "
+            "recall_reason"
         )
 
         def rows():
@@ -126,6 +127,7 @@ class DispatchMixin:
                     "情况属实" if ratified else "",
                     len(p.communities),
                     p.created_at,
+                    "",  # never recalled
                 )
 
         self.counts["dispatches"] = pgload.copy_rows(Dispatch, fields, rows())

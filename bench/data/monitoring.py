@@ -60,7 +60,7 @@ class MonitoringMixin:
         days = 365 * spec.years
         fields = _words(
             "community department title description channel received_on due_date hours "
-            "reported_by created_at"
+            "reported_by created_at state evidence"
         )
 
         def rows():
@@ -84,6 +84,8 @@ class MonitoringMixin:
                     Decimal(rng.choice(["1", "2", "3", "5"])) if rng.random() < 0.7 else None,
                     self.cadre_user[community.id],
                     _aware(received, rng.randint(9 * 3600, 20 * 3600)),
+                    OffPlatformReport.State.REPORTED,
+                    "",  # no evidence attached
                 )
 
         self.counts["offplatform_reports"] = pgload.copy_rows(OffPlatformReport, fields, rows())
@@ -327,6 +329,7 @@ SELECT r.id, 'offplatform', NULL, o.id, o.department_id, o.title, o.channel, o.r
 FROM monitoring_monitoringreport r
 JOIN monitoring_offplatformreport o ON o.community_id = r.community_id
  AND o.received_on >= r.period AND o.received_on < r.period + interval '1 month'
+ AND o.state = 'reported'
 WHERE {where}
 """
 _ENTRY_COLUMNS = (

@@ -21,17 +21,26 @@ class OffPlatformReport(models.Model):
         MEETING = "meeting", _("Meeting")
         OTHER = "other", _("Other")
 
+    class State(models.TextChoices):
+        REPORTED = "reported", _("Reported")
+        # The reporter took it back (a mistake) before any clue used it: it counts nowhere.
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
     community = models.ForeignKey(
         Organisation,
         verbose_name=_("community"),
         on_delete=models.PROTECT,
         related_name="offplatform_reports",
     )
+    # A department, the community's street office, or none: "其他/不清楚" (the cadre does
+    # not know whose demand it was; it still counts for the community).
     department = models.ForeignKey(
         Organisation,
         verbose_name=_("department"),
         on_delete=models.PROTECT,
         related_name="offplatform_reports_against",
+        null=True,
+        blank=True,
     )
     title = models.CharField(_("what was demanded"), max_length=200)
     description = models.TextField(_("details"), blank=True)
@@ -50,6 +59,14 @@ class OffPlatformReport(models.Model):
         User, verbose_name=_("reported by"), on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(_("reported at"), auto_now_add=True)
+    state = models.CharField(
+        _("state"), max_length=16, choices=State.choices, default=State.REPORTED
+    )
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+    # A screenshot of the WeChat message (or a photo of the paper): re-encoded JPEG without
+    # metadata (registry/images.py), served only by a permission-checked view, never to
+    # the department (it may show who reported).
+    evidence = models.FileField(_("evidence"), upload_to="offplatform/", blank=True)
 
     class Meta:
         verbose_name = _("off-platform report")
@@ -166,8 +183,14 @@ class ReportEntry(models.Model):
     offplatform_report = models.ForeignKey(
         OffPlatformReport, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # None only for an off-platform report that named no department ("其他/不清楚").
     department = models.ForeignKey(
-        Organisation, verbose_name=_("department"), on_delete=models.PROTECT, related_name="+"
+        Organisation,
+        verbose_name=_("department"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
     )
     title = models.CharField(_("what was demanded"), max_length=200)
     channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)

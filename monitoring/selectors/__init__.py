@@ -24,7 +24,9 @@ from monitoring.selectors.flags import (
     flag_list,
 )
 from monitoring.selectors.offplatform import (
+    evidence_visible,
     offplatform_departments,
+    offplatform_get,
     offplatform_list,
     reporting_communities,
     reporting_departments,
@@ -51,6 +53,7 @@ __all__ = [
     "community_load_ranking",
     "entry_get",
     "evaluation_results",
+    "evidence_visible",
     "export_entries",
     "flag_areas",
     "flag_counts_by_kind",
@@ -63,6 +66,7 @@ __all__ = [
     "notice_list",
     "notice_verify",
     "offplatform_departments",
+    "offplatform_get",
     "offplatform_list",
     "point_communities",
     "point_list",

@@ -32,7 +32,13 @@ from monitoring.services.flags import (
     flag_resolve,
     flags_compute,
 )
-from monitoring.services.offplatform import offplatform_report_create
+from monitoring.services.offplatform import (
+    OFFPLATFORM_REPORT,
+    OFFPLATFORM_REPORT_ACTIONS,
+    offplatform_report_create,
+    offplatform_report_update,
+    offplatform_report_withdraw,
+)
 from monitoring.services.points import monitoring_point_designate, monitoring_point_end
 from monitoring.services.reports import (
     MONITORING_REPORT,
@@ -49,6 +55,8 @@ __all__ = [
     "CLUE",
     "FLAG",
     "MONITORING_REPORT",
+    "OFFPLATFORM_REPORT",
+    "OFFPLATFORM_REPORT_ACTIONS",
     "ROUND",
     "EscalationSummary",
     "FlagRunSummary",
@@ -80,6 +88,8 @@ __all__ = [
     "monitoring_report_open",
     "monitoring_report_submit",
     "offplatform_report_create",
+    "offplatform_report_update",
+    "offplatform_report_withdraw",
     "prefill_rows",
     "report_entry_add",
     "report_entry_delete",

@@ -94,7 +94,10 @@ def prefill_rows(community: Organisation, period: datetime.date) -> list[ReportE
             )
         )
     for report in OffPlatformReport.objects.filter(
-        community=community, received_on__gte=start, received_on__lt=end
+        community=community,
+        received_on__gte=start,
+        received_on__lt=end,
+        state=OffPlatformReport.State.REPORTED,
     ).order_by("received_on", "id"):
         rows.append(
             ReportEntry(

@@ -28,7 +28,15 @@ from monitoring.views.flags import (
     flag_resolve,
     supervisor_section,
 )
-from monitoring.views.offplatform import offplatform_new, offplatform_reports, offplatform_section
+from monitoring.views.offplatform import (
+    offplatform_edit,
+    offplatform_evidence,
+    offplatform_new,
+    offplatform_report,
+    offplatform_reports,
+    offplatform_section,
+    offplatform_withdraw,
+)
 from monitoring.views.reports import (
     entry_delete,
     entry_edit,
@@ -72,8 +80,12 @@ __all__ = [
     "notice_print",
     "notice_section",
     "notice_verify",
+    "offplatform_edit",
+    "offplatform_evidence",
     "offplatform_new",
+    "offplatform_report",
     "offplatform_reports",
     "offplatform_section",
+    "offplatform_withdraw",
     "supervisor_section",
 ]

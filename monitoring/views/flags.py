@@ -55,6 +55,7 @@ def _flag_rows(request: HttpRequest, flags) -> list[dict]:
                 compact=True,
             ),
             "summary": flag_rules.describe(flag),
+            "subject_url": flag_rules.subject_url(flag),
             "severity_tone": SEVERITY_TONES.get(flag.severity, "neutral"),
             "status_tone": STATUS_TONES.get(flag.status, "neutral"),
         }

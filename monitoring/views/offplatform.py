@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from monitoring import selectors, services
 from monitoring.forms import (
@@ -21,7 +22,7 @@ from monitoring.forms import (
 )
 from monitoring.permissions import REPORTER_VIEW
 from registry import pages, permissions
-from registry.errors import DomainError, PermissionDenied
+from registry.errors import DomainError, IllegalTransition, PermissionDenied
 
 PAGE_SIZE = 25
 SECTION_SIZE = 5
@@ -30,14 +31,16 @@ SECTION_SIZE = 5
 # --- Off-platform reports ----------------------------------------------------------------------
 
 
-def _report_form(request: HttpRequest, data=None) -> OffPlatformReportForm:
+def _report_form(request: HttpRequest, data=None, files=None, **kwargs) -> OffPlatformReportForm:
     communities = list(selectors.reporting_communities(user=request.user))
     if not communities:
         raise PermissionDenied()
     return OffPlatformReportForm(
         data,
+        files,
         communities=communities,
         departments=selectors.reporting_departments(communities=communities),
+        **kwargs,
     )
 
 
@@ -48,7 +51,7 @@ def offplatform_new(request: HttpRequest) -> HttpResponse:
     status = 200  # or the refusal's, when a service refuses
     back = pages.safe_next(request, reverse("offplatform-reports"))
     if request.method == "POST":
-        form = _report_form(request, request.POST)
+        form = _report_form(request, request.POST, request.FILES)
         if form.is_valid():
             try:
                 report = services.offplatform_report_create(actor=request.user, **form.cleaned_data)
@@ -58,7 +61,12 @@ def offplatform_new(request: HttpRequest) -> HttpResponse:
                 messages.success(
                     request,
                     _("Recorded: “%(title)s” from %(department)s.")
-                    % {"title": report.title, "department": report.department.name},
+                    % {
+                        "title": report.title,
+                        "department": report.department.name
+                        if report.department
+                        else _("Other / not sure"),
+                    },
                 )
                 return redirect(back)
     else:
@@ -122,3 +130,127 @@ def offplatform_section(request: HttpRequest) -> HttpResponse:
         "monitoring/_liaison_section.html",
         {"form": form, "recent": recent, "next": reverse("workbench", args=["liaison"])},
     )
+
+
+# --- One report: what the community filed, its evidence, and its corrections ------------------
+
+
+@login_required
+@require_GET
+def offplatform_report(request: HttpRequest, pk: int) -> HttpResponse:
+    """One report, with edit and withdraw for the reporting community's cadres while no clue
+    uses it (services.OFFPLATFORM_REPORT)."""
+    report = selectors.offplatform_get(user=request.user, pk=pk)
+    actions = services.OFFPLATFORM_REPORT.buttons(
+        request.user,
+        report,
+        url=lambda action: reverse(f"offplatform-{action}", args=[report.pk]),
+    )
+    return render(
+        request,
+        "monitoring/report_page.html",
+        {
+            "title": report.title,
+            "report": report,
+            # The edit is a page of its own (a link); the withdrawal a confirmed POST.
+            "edit": next((b for b in actions if b.action == "edit"), None),
+            "actions": [b for b in actions if b.action != "edit"],
+            "show_evidence": bool(report.evidence)
+            and selectors.evidence_visible(user=request.user, report=report),
+            "show_reporter": selectors.evidence_visible(user=request.user, report=report),
+        },
+    )
+
+
+def _edit_initial(report) -> dict:
+    return {
+        "community": report.community_id,
+        "department": report.department_id,
+        "title": report.title,
+        "channel": report.channel,
+        "received_on": report.received_on,
+        "due_date": report.due_date,
+        "hours": report.hours,
+        "description": report.description,
+    }
+
+
+@login_required
+def offplatform_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """The reporting community's cadre corrects the report (and may attach evidence)."""
+    report = selectors.offplatform_get(user=request.user, pk=pk, action="offplatform.report")
+    status = 200
+    page = reverse("offplatform-report", args=[report.pk])
+    posted = request.method == "POST"
+    form = _report_form(
+        request,
+        request.POST if posted else None,
+        request.FILES if posted else None,
+        initial=_edit_initial(report),
+    )
+    # A report stays with its community: the choice is not offered again.
+    form.fields["community"].disabled = True
+    if posted and form.is_valid():
+        changes = {k: v for k, v in form.cleaned_data.items() if k not in ("community", "evidence")}
+        try:
+            services.offplatform_report_update(
+                actor=request.user,
+                report=report,
+                evidence=form.cleaned_data.get("evidence"),
+                **changes,
+            )
+        except IllegalTransition as exc:
+            messages.error(request, str(exc.message))
+            return redirect(page)
+        except DomainError as exc:
+            status = pages.show_error(request, exc, form)
+        else:
+            messages.success(request, _("The report is corrected."))
+            return redirect(page)
+    return render(
+        request,
+        "monitoring/report_edit.html",
+        {
+            "title": _("Correct the report"),
+            "report": report,
+            "form": form,
+            "action_url": reverse("offplatform-edit", args=[report.pk]),
+            "submit_label": _("Save the correction"),
+            "next": page,
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def offplatform_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    """Withdraw the report (after the page's confirmation) while no clue uses it."""
+    report = selectors.offplatform_get(user=request.user, pk=pk, action="offplatform.report")
+    try:
+        services.offplatform_report_withdraw(actor=request.user, report=report)
+    except IllegalTransition as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(
+            request, _("“%(title)s” is withdrawn; it no longer counts.") % {"title": report.title}
+        )
+    return redirect("offplatform-report", pk=report.pk)
+
+
+@login_required
+@require_GET
+def offplatform_evidence(request: HttpRequest, pk: int) -> HttpResponse:
+    """The evidence image, only to the community's side (never to a department: it may show
+    who reported). Media is never served publicly."""
+    report = selectors.offplatform_get(user=request.user, pk=pk)
+    if not selectors.evidence_visible(user=request.user, report=report):
+        raise PermissionDenied()
+    if not report.evidence or not default_storage.exists(report.evidence.name):
+        raise Http404
+    response = FileResponse(
+        default_storage.open(report.evidence.name, "rb"), content_type="image/jpeg"
+    )
+    response["Cache-Control"] = "private, max-age=3600"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

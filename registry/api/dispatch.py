@@ -14,10 +14,12 @@ from registry.errors import InvalidInput
 from registry.filters.dispatch import AssignmentFilter, DispatchFilter
 from registry.models import Assignment, Dispatch, WorkItem
 from registry.serializers.dispatch import (
+    AmendDueDateSerializer,
     AssignmentSerializer,
     DispatchCreateSerializer,
     DispatchSerializer,
     RatifySerializer,
+    RecallSerializer,
     RefuseSerializer,
     RespondSerializer,
 )
@@ -35,6 +37,8 @@ class DispatchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         "create": "dispatch.create",
         "ratify": "dispatch.ratify",
         "refuse_ratification": "dispatch.ratify",
+        "recall": "dispatch.create",
+        "amend_due_date": "dispatch.create",
     }
     export = export_action("dispatches")
 
@@ -119,6 +123,37 @@ class DispatchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         return Response(
             self.get_serializer(selectors.dispatch_get(user=request.user, pk=dispatch.pk)).data
         )
+
+    def _fresh(self, request, dispatch):
+        self._page_ids = [dispatch.pk]
+        return Response(
+            self.get_serializer(selectors.dispatch_get(user=request.user, pk=dispatch.pk)).data
+        )
+
+    @extend_schema(request=RecallSerializer, responses=DispatchSerializer)
+    @action(detail=True, methods=["post"])
+    def recall(self, request, pk=None):
+        """The department recalls a task no community has accepted or completed (409
+        otherwise): every assignment becomes ``withdrawn`` and the communities are told."""
+        serializer = RecallSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        dispatch = services.dispatch_recall(
+            actor=request.user, dispatch=self.get_object(), **serializer.validated_data
+        )
+        return self._fresh(request, dispatch)
+
+    @extend_schema(request=AmendDueDateSerializer, responses=DispatchSerializer)
+    @action(detail=True, methods=["post"], url_path="amend-due-date")
+    def amend_due_date(self, request, pk=None):
+        """A later due date for the open assignments: never earlier, within the horizon,
+        and (under an admitted item) within its validity and the gate's lead time (422
+        ``dispatch_refused``)."""
+        serializer = AmendDueDateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        dispatch = services.dispatch_amend_due_date(
+            actor=request.user, dispatch=self.get_object(), **serializer.validated_data
+        )
+        return self._fresh(request, dispatch)
 
 
 class AssignmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):

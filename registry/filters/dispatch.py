@@ -7,7 +7,7 @@ and friends), so ``?emergency=`` means the same on /dispatch/ and /api/v1/dispat
 from __future__ import annotations
 
 import django_filters
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from registry.filters.base import (
@@ -16,6 +16,7 @@ from registry.filters.base import (
     BoundedDateFilter,
     DayFromFilter,
     DayUntilFilter,
+    organisation_from_code,
 )
 from registry.models import Assignment, Dispatch
 
@@ -61,10 +62,34 @@ class DispatchFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         field_name="title", lookup_expr="icontains", label=_("title contains")
     )
+    # Tasks that reached a community in this area (or the community itself), by code.
+    area = django_filters.CharFilter(method="filter_area", label=_("area or community code"))
+    dispatched_after = BoundedDateFilter(
+        field_name="created_at__date", lookup_expr="gte", label=_("dispatched on or after")
+    )
+    dispatched_before = BoundedDateFilter(
+        field_name="created_at__date", lookup_expr="lte", label=_("dispatched on or before")
+    )
 
     class Meta:
         model = Dispatch
-        fields = ["department", "work_item", "emergency", "unratified", "q"]
+        fields = [
+            "department",
+            "work_item",
+            "emergency",
+            "unratified",
+            "q",
+            "area",
+            "dispatched_after",
+            "dispatched_before",
+        ]
+
+    def filter_area(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        area = organisation_from_code(value.strip(), "area")
+        reached = Assignment.objects.filter(
+            dispatch=OuterRef("pk"), community__path__startswith=area.path
+        )
+        return queryset.filter(Exists(reached))
 
     def filter_unratified(self, queryset: QuerySet, name: str, value: bool) -> QuerySet:
         waiting = Q(emergency=True, ratified_at__isnull=True)

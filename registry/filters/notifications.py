@@ -17,4 +17,5 @@ class NotificationFilter(django_filters.FilterSet):
         fields = ["unread"]
 
     def filter_unread(self, queryset: QuerySet, name: str, value: bool) -> QuerySet:
-        return queryset.filter(read_at__isnull=value)
+        # ``is_read``: the list selector's annotation (the asking user's own reads).
+        return queryset.filter(is_read=not value)

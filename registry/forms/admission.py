@@ -149,8 +149,14 @@ class ApplicationForm(forms.Form):
         self._scope_options: list[Organisation] | None = None
 
     @classmethod
-    def initial_from(cls, application: Application) -> dict[str, Any]:
-        initial = {name: getattr(application, name) for name in cls.SERVICE_FIELDS}
+    def initial_from(cls, application: Application | WorkItem) -> dict[str, Any]:
+        """The form as an application left it, or pre-filled from the work item a renewal
+        renews (which has no validity in months: the default applies)."""
+        initial = {
+            name: getattr(application, name)
+            for name in cls.SERVICE_FIELDS
+            if hasattr(application, name)
+        }
         initial["scope"] = [organisation.code for organisation in application.scope.all()]
         initial["data_fields"] = "\n".join(application.data_fields or [])
         return initial

@@ -214,3 +214,22 @@ class RefuseForm(forms.Form):
         ):
             self.add_error("note", _("Explain the refusal."))
         return data
+
+
+class RecallForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why is the task recalled? (the communities are told)"),
+        max_length=limits.NOTE_TEXT,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class AmendDueDateForm(forms.Form):
+    due_date = forms.DateField(
+        label=_("New due date"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    reason = forms.CharField(
+        label=_("Why more time? (the communities are told)"),
+        max_length=limits.NOTE_TEXT,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )

@@ -18,7 +18,7 @@ from registry.models.dashboard import DashboardBaseline
 from registry.models.dispatch import Assignment, Dispatch, InboxVersion
 from registry.models.divisions import DivisionImport
 from registry.models.jobs import Job
-from registry.models.notifications import Notification
+from registry.models.notifications import Notification, NotificationRead
 from registry.models.organisations import (
     PATH_SEPARATOR,
     ROLE_ORGANISATION_KIND,
@@ -53,6 +53,7 @@ __all__ = [
     "ListKind",
     "Membership",
     "Notification",
+    "NotificationRead",
     "Organisation",
     "OrganisationQuerySet",
     "OutboxMessage",

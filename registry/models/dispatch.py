@@ -74,6 +74,17 @@ class Dispatch(models.Model):
         null=True,
         blank=True,
     )
+    # A recall (撤回) withdraws every assignment while no community has taken the task up.
+    recalled_at = models.DateTimeField(_("recalled at"), null=True, blank=True)
+    recalled_by = models.ForeignKey(
+        User,
+        verbose_name=_("recalled by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    recall_reason = models.TextField(_("reason for the recall"), blank=True)
     community_count = models.PositiveIntegerField(_("communities"), default=0)
     created_at = models.DateTimeField(_("dispatched at"), auto_now_add=True, db_index=True)
 
@@ -122,6 +133,8 @@ class Assignment(models.Model):
         ACCEPTED = "accepted", _("Accepted")
         COMPLETED = "completed", _("Completed")
         REFUSED = "refused", _("Refused")
+        # The department recalled the dispatch before any community took it up.
+        WITHDRAWN = "withdrawn", _("Withdrawn")
 
     class RefusalReason(models.TextChoices):
         NOT_ADMITTED = "not_admitted", _("Not admitted")

@@ -1,11 +1,14 @@
-"""In-app notifications, addressed to an organisation (every member sees them)."""
+"""In-app notifications, addressed to an organisation (every member sees them), each
+member reading them for themselves (``NotificationRead``: one row per person and
+notification read, so the reviewer of 减负办 reading one does not mark it read for the
+supervisor of 督查办 in the same city organisation)."""
 
 from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from registry.models.organisations import Organisation
+from registry.models.organisations import Organisation, User
 
 
 class Notification(models.Model):
@@ -20,7 +23,6 @@ class Notification(models.Model):
     body = models.TextField(_("body"), blank=True)
     link = models.CharField(_("link"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
     # Set in the transaction that sends the email, so a redelivered job sends nothing twice.
     emailed_at = models.DateTimeField(_("emailed at"), null=True, blank=True, editable=False)
 
@@ -32,3 +34,21 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class NotificationRead(models.Model):
+    """That one person has read one notification of their organisation."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    notification = models.ForeignKey(Notification, on_delete=models.CASCADE, related_name="reads")
+    read_at = models.DateTimeField(_("read at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("notification read")
+        verbose_name_plural = _("notifications read")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "notification"], name="notification_read_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.notification}"

@@ -252,3 +252,51 @@ def published_list_index() -> list[dict]:
         }
         for area in areas
     ]
+
+
+# --- Renewals: what a department should renew before it lapses -----------------------------
+
+# Applications still on their way (a second renewal of the same item would be noise).
+OPEN_APPLICATION_STATES = ("draft", "submitted", "under_review", "hearing", "returned")
+
+
+def expiring_work_items(*, user: User, today, days: int) -> QuerySet[WorkItem]:
+    """The user's departments' items (active or suspended) that end within ``days``, soonest first,
+    each with ``renewal_open`` (a renewal application is already under way): one query."""
+    from django.db.models import Exists, OuterRef
+
+    renewing = Application.objects.filter(
+        renewal_of=OuterRef("pk"), state__in=OPEN_APPLICATION_STATES
+    )
+    return (
+        WorkItem.objects.filter(
+            permissions.scope_q(user, "application.edit", "department"),
+            # A suspended item may be renewed too (WORK_ITEM's renew), a revoked one not.
+            status__in=[WorkItem.Status.ACTIVE, WorkItem.Status.SUSPENDED],
+            admission_number__isnull=False,
+            valid_until__gte=today,
+            valid_until__lte=today + datetime.timedelta(days=days),
+        )
+        .annotate(renewal_open=Exists(renewing))
+        .order_by("valid_until", "admission_number")
+    )
+
+
+def renewable_work_item(*, user: User, admission_number: str) -> WorkItem:
+    """An item of one of the user's departments that a renewal may be applied for (not
+    revoked), else NotFound: another department's item is not theirs to renew."""
+    from registry.errors import NotFound
+
+    item = (
+        WorkItem.objects.filter(
+            permissions.scope_q(user, "application.edit", "department"),
+            admission_number=admission_number,
+        )
+        .exclude(status=WorkItem.Status.REVOKED)
+        .select_related("department")
+        .prefetch_related("scope")
+        .first()
+    )
+    if item is None:
+        raise NotFound()
+    return item

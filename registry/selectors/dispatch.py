@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from registry import permissions
@@ -161,19 +161,27 @@ def assignment_get(*, user: User, pk: int, action: str | None = None) -> Assignm
 
 
 def dispatch_list(*, user: User, filters=None) -> QuerySet[Dispatch]:
-    """Dispatches of the user's department, or of the departments under their area
+    """Dispatches of the user's department, or, for an area's reviewers and supervisors,
+    those of the departments under their area and those that reached any community of it
+    (a city department's task in a district is the district's business too)
     (DispatchFilter)."""
-    dispatches = Dispatch.objects.filter(
-        permissions.scope_q(user, "dispatch.view", "department")
-    ).select_related(
+    visible = permissions.scope_q(user, "dispatch.view", "department")
+    areas = Q()
+    for grant in permissions.grants_for(user, "dispatch.view"):
+        if grant.kind == Organisation.Kind.AREA:
+            areas |= Q(community__path__startswith=grant.path)
+    if areas:
+        visible |= Exists(Assignment.objects.filter(areas, dispatch=OuterRef("pk")))
+    dispatches = Dispatch.objects.filter(visible).select_related(
         "department", "work_item", "created_by", "ratified_by", "ratification_refused_by"
     )
     return apply_filters(DispatchFilter, filters, dispatches, user=user)
 
 
-# action -> the organisation a dispatch is judged on for it: the sending department.
+# action -> the organisation a dispatch is judged on for it: the sending department
+# (seeing one is the list's business: an area sees what reached its communities).
 DISPATCH_ACTIONS = {
-    "dispatch.view": "department",
+    "dispatch.view": "",
     "dispatch.create": "department",
     "dispatch.ratify": "department",
 }
@@ -306,3 +314,45 @@ def inbox_get(*, user: User, pk: int, action: str = "assignment.view_community")
 def assignment_state_counts(queryset: QuerySet[Assignment]) -> dict[str, int]:
     """state -> how many, for a (scoped) queryset of assignments (one grouped query)."""
     return dict(queryset.order_by().values_list("state").annotate(n=Count("id")))
+
+
+def department_refusals(*, user: User, since: datetime.datetime) -> QuerySet[Assignment]:
+    """Refusals of the user's departments' tasks answered since ``since``, newest first,
+    with the task and the community joined (the department workbench's section)."""
+    return (
+        Assignment.objects.filter(
+            _assignment_scope(user, "dispatch.create", "department"),
+            state=Assignment.State.REFUSED,
+            responded_at__gte=since,
+        )
+        .select_related("dispatch", "community")
+        .order_by("-responded_at", "-id")
+    )
+
+
+def dispatch_filter_departments(*, user: User) -> list[tuple[str, str]]:
+    """(code, name) of the departments whose tasks the user sees, for the list's department
+    filter (one query)."""
+    return list(
+        Organisation.objects.filter(
+            pk__in=dispatch_list(user=user).order_by().values("department_id")
+        )
+        .order_by("path")
+        .values_list("code", "name")
+    )
+
+
+def dispatch_filter_areas(*, user: User) -> list[tuple[str, str]]:
+    """(code, name) of the areas under the user's area grants (districts, streets), for the
+    list's area filter (one query)."""
+    query = Q()
+    for grant in permissions.grants_for(user, "dispatch.view"):
+        if grant.kind == Organisation.Kind.AREA:
+            query |= Q(path__startswith=grant.path)
+    if not query:
+        return []
+    return list(
+        Organisation.objects.filter(query, kind=Organisation.Kind.AREA, is_active=True)
+        .order_by("path")
+        .values_list("code", "name")
+    )

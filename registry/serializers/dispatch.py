@@ -62,6 +62,7 @@ class DispatchSerializer(serializers.ModelSerializer):
     state_counts = serializers.SerializerMethodField()
     ratified = serializers.SerializerMethodField()
     ratification = serializers.SerializerMethodField()
+    recalled = serializers.SerializerMethodField()
 
     class Meta:
         model = Dispatch
@@ -84,6 +85,9 @@ class DispatchSerializer(serializers.ModelSerializer):
             "ratification",
             "ratification_refused_at",
             "ratification_note",
+            "recalled",
+            "recalled_at",
+            "recall_reason",
             "assignments",
             "state_counts",
             "created_at",
@@ -106,6 +110,9 @@ class DispatchSerializer(serializers.ModelSerializer):
         if dispatch.ratified_at is not None:
             return "ratified"
         return "refused" if dispatch.ratification_refused_at is not None else "awaiting"
+
+    def get_recalled(self, dispatch: Dispatch) -> bool:
+        return dispatch.recalled_at is not None
 
 
 class AssignmentSerializer(serializers.ModelSerializer):
@@ -179,3 +186,12 @@ class RatifySerializer(serializers.Serializer):
 
     def opinion(self) -> str:
         return self.validated_data["reason"] or self.validated_data["note"]
+
+
+class RecallSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=limits.NOTE_TEXT, allow_blank=True)
+
+
+class AmendDueDateSerializer(serializers.Serializer):
+    due_date = serializers.DateField()
+    reason = serializers.CharField(max_length=limits.NOTE_TEXT, allow_blank=True)

@@ -32,6 +32,12 @@ from registry.services.dispatch import (
     dispatch_ratify,
     dispatch_refuse_ratification,
 )
+from registry.services.dispatch_corrections import (
+    DISPATCH,
+    DISPATCH_ACTIONS,
+    dispatch_amend_due_date,
+    dispatch_recall,
+)
 from registry.services.divisions import (
     division_import_apply,
     division_import_preview,
@@ -64,6 +70,8 @@ __all__ = [
     "APPLICATION",
     "ASSIGNMENT",
     "ASSIGNMENT_ACTIONS",
+    "DISPATCH",
+    "DISPATCH_ACTIONS",
     "EDITABLE_ORGANISATION_FIELDS",
     "EDITABLE_USER_FIELDS",
     "EMERGENCY_RATIFICATION",
@@ -89,8 +97,10 @@ __all__ = [
     "calendar_import_preview",
     "calendar_plan_load",
     "dashboard_baseline_save",
+    "dispatch_amend_due_date",
     "dispatch_create",
     "dispatch_ratify",
+    "dispatch_recall",
     "dispatch_refuse_ratification",
     "division_import_apply",
     "division_import_preview",

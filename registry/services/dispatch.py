@@ -76,6 +76,49 @@ def _department_for(actor: User, work_item: WorkItem | None, department: Organis
     raise InvalidInput(message, fields={"department": [message]})
 
 
+def due_date_reasons(
+    *, work_item: WorkItem | None, due_date: datetime.date, today: datetime.date
+) -> list[GateReason]:
+    """The gate's rules on a due date alone: within the admission's validity, and at least
+    the minimum lead time in working days from today. A later due date given to a task
+    already sent (``dispatch_amend_due_date``) obeys the same two."""
+    reasons: list[GateReason] = []
+    if work_item is not None and work_item.valid_until and due_date > work_item.valid_until:
+        reasons.append(
+            GateReason(
+                "past_validity",
+                _("The due date %(due)s is after the admission ends on %(end)s.")
+                % {"due": due_date, "end": work_item.valid_until},
+            )
+        )
+    minimum = settings.PORTAL["DISPATCH_MIN_LEAD_WORKING_DAYS"]
+    allowed = working_days_between(today, due_date)
+    if allowed < minimum:
+        reasons.append(
+            GateReason(
+                "lead_time_too_short",
+                _(
+                    "Only %(allowed)s working days until the due date; at least %(minimum)s are "
+                    "required."
+                )
+                % {"allowed": allowed, "minimum": minimum},
+            )
+        )
+    return reasons
+
+
+def within_horizon(due_date: datetime.date, today: datetime.date) -> None:
+    """A sane horizon for every due date, emergencies included: nothing a community is asked
+    to do is due years away, and a typo (2500 for 2025) is caught here, at the edge."""
+    horizon = today + datetime.timedelta(days=settings.PORTAL["DATE_HORIZON_DAYS"])
+    if due_date > horizon:
+        message = _("The due date is after %(horizon)s: give a date within %(days)s days.") % {
+            "horizon": horizon.isoformat(),
+            "days": settings.PORTAL["DATE_HORIZON_DAYS"],
+        }
+        raise InvalidInput(message, fields={"due_date": [message]})
+
+
 def gate_reasons(
     *,
     actor: User,
@@ -107,14 +150,7 @@ def gate_reasons(
                 },
             )
         )
-    if work_item.valid_until and due_date > work_item.valid_until:
-        reasons.append(
-            GateReason(
-                "past_validity",
-                _("The due date %(due)s is after the admission ends on %(end)s.")
-                % {"due": due_date, "end": work_item.valid_until},
-            )
-        )
+    reasons += due_date_reasons(work_item=work_item, due_date=due_date, today=today)
     if not _is_staff_of(actor, work_item.department):
         reasons.append(
             GateReason(
@@ -142,7 +178,10 @@ def gate_reasons(
     start = period_start(work_item.frequency, today)
     # The item's earlier assignments this period (at most one per community of its scope:
     # this rule), matched to the targets here: no list of 20,000 ids sent to the database.
-    earlier = Assignment.objects.filter(work_item=work_item).exclude(state=Assignment.State.REFUSED)
+    # A recalled (withdrawn) or refused task does not count.
+    earlier = Assignment.objects.filter(work_item=work_item).exclude(
+        state__in=[Assignment.State.REFUSED, Assignment.State.WITHDRAWN]
+    )
     if start is not None:
         earlier = earlier.filter(
             created_at__gte=timezone.make_aware(datetime.datetime.combine(start, datetime.time.min))
@@ -182,19 +221,6 @@ def gate_reasons(
                     "asked_hours": hours_per_community,
                     "asked_households": households_per_community,
                 },
-            )
-        )
-    minimum = settings.PORTAL["DISPATCH_MIN_LEAD_WORKING_DAYS"]
-    allowed = working_days_between(today, due_date)
-    if allowed < minimum:
-        reasons.append(
-            GateReason(
-                "lead_time_too_short",
-                _(
-                    "Only %(allowed)s working days until the due date; at least %(minimum)s are "
-                    "required."
-                )
-                % {"allowed": allowed, "minimum": minimum},
             )
         )
     return reasons
@@ -250,15 +276,7 @@ def dispatch_create(
     if not title.strip():
         raise InvalidInput(_("Give the task a title."), fields={"title": [_("Required.")]})
     today = timezone.localdate()
-    # A sane horizon for every due date, emergencies included: nothing a community is asked
-    # to do is due years away, and a typo (2500 for 2025) is caught here, at the edge.
-    horizon = today + datetime.timedelta(days=settings.PORTAL["DATE_HORIZON_DAYS"])
-    if due_date > horizon:
-        message = _("The due date is after %(horizon)s: give a date within %(days)s days.") % {
-            "horizon": horizon.isoformat(),
-            "days": settings.PORTAL["DATE_HORIZON_DAYS"],
-        }
-        raise InvalidInput(message, fields={"due_date": [message]})
+    within_horizon(due_date, today)
     if emergency:
         require(actor, "dispatch.create", department)
         if not justification.strip():
@@ -536,13 +554,18 @@ ASSIGNMENT = Machine(
             ),
             tone="danger",
         ),
+        # The department's recall (services/dispatch_corrections.py) withdraws what no
+        # community has taken up; no cadre is offered it.
+        Transition(
+            "withdraw", {_A.PENDING, _A.REFUSED}, _A.WITHDRAWN, None, gettext_lazy("Withdraw")
+        ),
     ],
     organisation=lambda assignment: assignment.community,
     illegal_message=gettext_lazy("“%(action)s” is not possible while the task is “%(state)s”."),
     # Every transition, present and future, changes what the community's inbox and the
     # department's list show: their cached first pages get new versions in this transaction.
-    on_apply=lambda assignment, _transition: inbox_cache.bump(
-        [assignment.community_id, assignment.department_id]
+    on_apply=lambda assignments, _transition: inbox_cache.bump(
+        [pk for a in assignments for pk in (a.community_id, a.department_id)]
     ),
 )
 ASSIGNMENT_ACTIONS = ASSIGNMENT.user_actions()
@@ -609,3 +632,45 @@ def assignment_respond(
             body=assignment.note,
         )
     return assignment
+
+
+# --- Changes the department makes to every assignment of a dispatch -------------------------
+# The only writes of assignment rows besides assignment_respond and the fan-out: whatever
+# must follow a change of an assignment (a cached inbox page) is hooked here.
+
+
+def assignments_withdraw(*, dispatch: Dispatch) -> list[Assignment]:
+    """Withdraw every assignment of ``dispatch`` (the caller holds its lock and has checked
+    the recall): each row is locked and checked against ASSIGNMENT's ``withdraw``, so a
+    community accepting at the same moment either wins (409 for the recall) or finds the
+    task withdrawn. One update for all of them."""
+    assignments = list(
+        Assignment.objects.select_for_update(of=("self",))
+        .filter(dispatch=dispatch)
+        .select_related("community")
+        .order_by("pk")
+    )
+    transition = ASSIGNMENT["withdraw"]
+    for assignment in assignments:
+        ASSIGNMENT.begin(actor=None, obj=assignment, action="withdraw", system=True)
+    # One version bump for the whole recall (the machine's on_apply), not one per row.
+    ASSIGNMENT.apply_all(assignments, transition)
+    Assignment.objects.filter(pk__in=[a.pk for a in assignments]).update(
+        state=Assignment.State.WITHDRAWN
+    )
+    return assignments
+
+
+def assignments_move_due_date(*, dispatch: Dispatch, due_date: datetime.date) -> list[Assignment]:
+    """Give the open assignments of ``dispatch`` its new due date (one update); the
+    answered ones keep the date they were answered under."""
+    assignments = list(
+        Assignment.objects.select_for_update(of=("self",))
+        .filter(dispatch=dispatch, state__in=Assignment.OPEN_STATES)
+        .select_related("community")
+        .order_by("pk")
+    )
+    Assignment.objects.filter(pk__in=[a.pk for a in assignments]).update(due_date=due_date)
+    # Not a state change, but the inboxes and the department's list show the due date.
+    inbox_cache.bump([pk for a in assignments for pk in (a.community_id, a.department_id)])
+    return assignments

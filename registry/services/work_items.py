@@ -216,9 +216,14 @@ def work_item_change_status(*, actor: User, item: WorkItem, action: str, reason:
         before=before,
         after={"status": item.status, "reason": item.status_reason},
     )
+    # The department and every community in the item's scope hear of it (one prefix query
+    # for the communities, one bulk insert); their open tasks under it show the status.
+    recipients = list(communities_in_scope(item.scope.all()).only("pk"))
     if item.department_id:
+        recipients.insert(0, item.department)
+    if recipients:
         notify_organisations(
-            organisations=[item.department],
+            organisations=recipients,
             kind=f"work_item.{action}",
             title=_("%(number)s %(title)s is now %(status)s")
             % {

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.conf import settings
 from django.utils import timezone
 
 from registry import selectors
@@ -51,3 +52,23 @@ def review_queue_panel(context: template.Context) -> dict[str, Any]:
             (today - timezone.localtime(submitted).date()).days if submitted else None
         )
     return {"waiting": waiting, "count": count}
+
+
+@register.inclusion_tag("registry/admission/_workbench_renewals.html", takes_context=True)
+def expiring_items(context: template.Context) -> dict[str, Any]:
+    """The department's admissions ending soon, each offering 申请续期 unless a renewal is
+    already under way (one query)."""
+    user = context["request"].user
+    today = timezone.localdate()
+    items = list(
+        selectors.expiring_work_items(
+            user=user, today=today, days=settings.PORTAL["FLAG_EXPIRING_DAYS"]
+        )[: SHOWN + 1]
+    )
+    for item in items:
+        item.days_left = (item.valid_until - today).days
+    return {
+        "items": items[:SHOWN],
+        "more": len(items) > SHOWN,
+        "days": settings.PORTAL["FLAG_EXPIRING_DAYS"],
+    }

@@ -42,6 +42,7 @@ from registry.models import (
     Application,
     HearingParticipant,
     Organisation,
+    WorkItem,
 )
 from registry.selectors import submission_checks as checks
 from registry.services.admission import APPLICATION, EDITABLE_STATES
@@ -86,10 +87,23 @@ def _department_for(request: HttpRequest, code: str | None) -> tuple[Organisatio
 @require_http_methods(["GET", "POST"])
 def application_new(request: HttpRequest) -> HttpResponse:
     """A new application, for one of the user's departments."""
-    department, departments = _department_for(
-        request, request.POST.get("department") or request.GET.get("department")
+    # 申请续期: ?renew=<admission number> (and the form's hidden renewal_of) renews one of
+    # the user's departments' items, the form pre-filled from it (another's item is 404).
+    number = (request.POST.get("renewal_of") or request.GET.get("renew") or "").strip()[:40]
+    renewal = (
+        selectors.renewable_work_item(user=request.user, admission_number=number)
+        if number
+        else None
     )
-    return _application_form(request, department=department, departments=departments)
+    department, departments = _department_for(
+        request,
+        renewal.department.code
+        if renewal
+        else request.POST.get("department") or request.GET.get("department"),
+    )
+    return _application_form(
+        request, department=department, departments=departments, renewal=renewal
+    )
 
 
 def _editable(request: HttpRequest, application: Application) -> bool:
@@ -126,6 +140,7 @@ def _application_form(
     department: Organisation,
     departments: list,
     application: Application | None = None,
+    renewal: WorkItem | None = None,
 ) -> HttpResponse:
     """The one page behind new and edit: the form, saved as a draft or saved and
     submitted in one step (both or neither, so a refused submission leaves no stray draft
@@ -136,8 +151,13 @@ def _application_form(
             request,
             "registry/admission/application_form.html",
             {
-                "title": _("Edit the application") if application else _("New application"),
+                "title": _("Edit the application")
+                if application
+                else _("Apply to renew %(number)s") % {"number": renewal.admission_number}
+                if renewal
+                else _("New application"),
                 "form": form,
+                "renewal": renewal,
                 "department": form.department,
                 "departments": departments,
                 "application": application,
@@ -147,18 +167,25 @@ def _application_form(
         )
 
     if request.method != "POST":
-        initial = ApplicationForm.initial_from(application) if application else None
+        initial = (
+            ApplicationForm.initial_from(application or renewal)
+            if (application or renewal)
+            else None
+        )
         form = ApplicationForm(initial=initial, department=department)
         return page(form, application.checks if application else None)
     form = ApplicationForm(request.POST, department=department)
     if not form.is_valid():
-        return page(form, _live_checks(form, application), status=400)
+        return page(form, _live_checks(form, application, renewal), status=400)
     submit = "submit" in request.POST
     try:
         with transaction.atomic():
             if application is None:
                 saved = services.application_create(
-                    actor=request.user, department=department, **form.service_fields()
+                    actor=request.user,
+                    department=department,
+                    renewal_of=renewal,
+                    **form.service_fields(),
                 )
             else:
                 saved = services.application_update(
@@ -168,7 +195,7 @@ def _application_form(
                 saved = services.application_submit(actor=request.user, application=saved)
     except DomainError as exc:
         status = pages.show_error(request, exc, form)
-        return page(form, _live_checks(form, application), status=status)
+        return page(form, _live_checks(form, application, renewal), status=status)
     if submit:
         messages.success(request, _("The application has been submitted for review."))
     elif application is None:
@@ -178,10 +205,14 @@ def _application_form(
     return redirect("application-page", pk=saved.pk)
 
 
-def _live_checks(form: ApplicationForm, application: Application | None) -> dict:
+def _live_checks(
+    form: ApplicationForm, application: Application | None, renewal: WorkItem | None = None
+) -> dict:
     inputs = form.checks_input()
     if application is not None:
         inputs["renewal_of"] = application.renewal_of
+    elif renewal is not None:
+        inputs["renewal_of"] = renewal
     return checks.submission_checks(**inputs)
 
 

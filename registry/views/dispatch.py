@@ -33,9 +33,11 @@ from registry.errors import (
 )
 from registry.forms.dispatch import (
     GATE_REASON_LABELS,
+    AmendDueDateForm,
     CompleteForm,
     DispatchForm,
     RatifyForm,
+    RecallForm,
     RefuseForm,
     RefuseRatificationForm,
     build_target_tree,
@@ -248,6 +250,14 @@ def dispatch_index(request: HttpRequest) -> HttpResponse:
     )
     emergency = request.GET.get("emergency", "")
     query = request.GET.get("q", "").strip()[:100]
+    may_dispatch = permissions.may(request.user, "dispatch.create")
+    # An area's reviewers and supervisors also filter by department, area and date (the
+    # same DispatchFilter: ?department=, ?area=, ?dispatched_after=, ?dispatched_before=).
+    areas = [] if may_dispatch else selectors.dispatch_filter_areas(user=request.user)
+    chosen = {
+        key: request.GET.get(key, "").strip()[:40]
+        for key in ("department", "area", "dispatched_after", "dispatched_before")
+    }
     page = pages.paginate(request, dispatches, PAGE_SIZE)
     ids = [dispatch.pk for dispatch in page]
     counts = selectors.dispatch_refusal_counts(ids)
@@ -259,13 +269,17 @@ def dispatch_index(request: HttpRequest) -> HttpResponse:
         request,
         "registry/dispatch/index.html",
         {
-            "title": _("My dispatches")
-            if permissions.may(request.user, "dispatch.create")
-            else _("Dispatches"),
+            "title": _("My dispatches") if may_dispatch else _("Dispatches in your area"),
             "page_obj": page,
             "emergency": emergency if emergency in ("true", "false") else "",
             "query": query,
-            "may_dispatch": permissions.may(request.user, "dispatch.create"),
+            "may_dispatch": may_dispatch,
+            "area_filters": not may_dispatch,
+            "departments": []
+            if may_dispatch
+            else selectors.dispatch_filter_departments(user=request.user),
+            "areas": areas,
+            "chosen": chosen,
             "may_ratify": permissions.may(request.user, "dispatch.ratify"),
             # A department's own list need not repeat its name on every row.
             "show_department": len(permissions.grants_for(request.user, "dispatch.view")) != 1
@@ -278,7 +292,24 @@ def dispatch_index(request: HttpRequest) -> HttpResponse:
 @require_GET
 def dispatch_show(request: HttpRequest, pk: int) -> HttpResponse:
     """One dispatch and every community it reached, with their answers."""
-    dispatch = selectors.dispatch_get(user=request.user, pk=pk)
+    return render_dispatch(request, selectors.dispatch_get(user=request.user, pk=pk))
+
+
+# The forms of the department's corrections (services.DISPATCH), ids per action.
+CORRECTION_FORMS: dict[str, Any] = {"recall": RecallForm, "amend-due-date": AmendDueDateForm}
+
+
+def correction_form(action: str, data=None):
+    return CORRECTION_FORMS[action](data, auto_id=f"{action}-%s")
+
+
+def render_dispatch(
+    request: HttpRequest,
+    dispatch: Dispatch,
+    bound: tuple[str, Any] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The dispatch page (also with a correction's form that came back with errors)."""
     assignments = pages.filtered(
         request, selectors.dispatch_assignments, user=request.user, dispatch=dispatch
     )
@@ -287,6 +318,10 @@ def dispatch_show(request: HttpRequest, pk: int) -> HttpResponse:
         state = ""
     counts = selectors.dispatch_refusal_counts([dispatch.pk]).get(dispatch.pk, {})
     reasons = selectors.dispatch_refusal_reasons([dispatch.pk]).get(dispatch.pk, {})
+    # The corrections' state from the counts already read (no query of its own).
+    dispatch.taken_up = bool(
+        counts.get(Assignment.State.ACCEPTED) or counts.get(Assignment.State.COMPLETED)
+    )
     ratify_actions = services.EMERGENCY_RATIFICATION.buttons(
         request.user,
         dispatch,
@@ -294,6 +329,31 @@ def dispatch_show(request: HttpRequest, pk: int) -> HttpResponse:
         form=lambda transition: RATIFICATION_FORMS[transition.action](),
         next=request.get_full_path(),
         options={"ratify": {"inline": True}},
+    )
+    correction_actions = services.DISPATCH.buttons(
+        request.user,
+        dispatch,
+        url=lambda action: reverse("dispatch-correct", args=[dispatch.pk, action]),
+        form=lambda transition: correction_form(transition.action),
+        bound=bound,
+        options={
+            "recall": {
+                "note": _(
+                    "Possible while no community has accepted the task. Every community it "
+                    "reached sees it as withdrawn."
+                )
+            },
+            "amend-due-date": {
+                "note": _(
+                    "Only later than %(due)s, and leaving at least %(days)s working days from "
+                    "today. Communities that have not finished get the new date."
+                )
+                % {
+                    "due": dispatch.due_date.isoformat(),
+                    "days": settings.PORTAL["DISPATCH_MIN_LEAD_WORKING_DAYS"],
+                }
+            },
+        },
     )
     return render(
         request,
@@ -307,8 +367,10 @@ def dispatch_show(request: HttpRequest, pk: int) -> HttpResponse:
             "counts": counts,
             "refusal_words": _reason_words(reasons),
             "ratify_actions": ratify_actions,
+            "correction_actions": correction_actions,
             "days_waiting": _days_waiting(dispatch, timezone.localdate()),
         },
+        status=status,
     )
 
 
@@ -492,12 +554,15 @@ def inbox_section(request: HttpRequest) -> HttpResponse:
     pages.require(request, "assignment.view_community")
     opened = selectors.inbox_list(user=request.user).filter(state__in=Assignment.OPEN_STATES)
     shown = list(selectors.inbox_order(opened)[: INBOX_SECTION_SIZE + 1])
+    # How many are open: the rows already read say it, unless there are more than shown.
+    count = len(shown) if len(shown) <= INBOX_SECTION_SIZE else opened.count()
     return render(
         request,
         "registry/dispatch/_inbox_section.html",
         {
             "cards": _cards(shown[:INBOX_SECTION_SIZE], request.user, timezone.localdate()),
             "more": len(shown) > INBOX_SECTION_SIZE,
+            "count": count,
             "show_community": _covers_several_communities(request.user),
         },
     )

@@ -354,12 +354,15 @@ def test_every_action_the_services_write_is_listed_with_its_meaning(world):
     every machine's transitions, so an entry always reads as words."""
     from django.utils import translation
 
+    from monitoring import services as monitoring_services
     from registry import audit_actions, services
 
     for prefix, machine in (
         ("application", services.APPLICATION),
         ("assignment", services.ASSIGNMENT),
         ("work_item", services.WORK_ITEM),
+        ("dispatch", services.DISPATCH),
+        ("offplatform_report", monitoring_services.OFFPLATFORM_REPORT),
     ):
         for action in machine.transitions:
             assert audit_actions.is_defined(audit_actions.for_transition(prefix, action))

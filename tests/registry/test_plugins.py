@@ -58,7 +58,10 @@ SHOWN = {
         [
             ("待办事项", []),
             ("我的准入申请", ["/applications/", "/applications/new/"]),
+            # Issue 14: the admissions ending soon (申请续期) and the week's refusals.
+            ("即将到期的准入", []),
             ("派发", ["/dispatch/new/", "/dispatch/", "/monitoring/reports/"]),
+            ("本周被拒收的任务", ["/dispatch/"]),
             ("整改通知书", ["/monitoring/notices/section/", "/monitoring/notices/"]),
             ("社区对本部门的评价", ["/monitoring/evaluation/section/", "/monitoring/evaluation/"]),
         ],
@@ -126,7 +129,8 @@ SHOWN = {
             "/work-items/",
         ],
         [
-            ("待办事项", []),
+            # Issue 14: the liaison's to-do is the community's open inbox.
+            ("待办事项", ["/inbox/section/", "/inbox/"]),
             (
                 "报告平台外收到的工作要求",
                 ["/monitoring/reports/section/", "/monitoring/reports/new/"],

@@ -318,8 +318,9 @@ def test_ratification_is_offered_to_the_reviewer_until_it_is_done(client, world)
     assert machine_offers(machine, world.a.reviewer, emergency) == decisions
     assert page(client, world.a.reviewer, show(emergency)) == decisions
     assert page(client, world.a.reviewer, reverse("dispatch-ratification")) == decisions
-    # The department that sent it may not ratify its own emergency.
-    assert page(client, world.a.department_staff, show(emergency)) == []
+    # The department that sent it may not ratify its own emergency (it is offered only its
+    # own corrections: recall, a later due date).
+    assert page(client, world.a.department_staff, show(emergency)) == ["recall", "amend-due-date"]
     assert page(client, world.a.reviewer, show(ordinary)) == []
 
     services.dispatch_ratify(actor=world.a.reviewer, dispatch=emergency, note="属实")

@@ -1,8 +1,12 @@
-"""Photos of signs and of bare walls: JPEG or PNG by content, size-capped, re-encoded.
+"""Uploaded images (a sign's photo, a WeChat screenshot as evidence): JPEG or PNG by
+content, size- and pixel-capped, re-encoded.
 
 A cadre's phone writes the GPS position of the committee's building (and the phone's make)
 into every photo's EXIF; re-encoding from the pixels alone drops all of it. The file name
-and the declared content type are ignored: Pillow reads what the bytes are.
+and the declared content type are ignored: Pillow reads what the bytes are. Each caller
+passes its own caps (signs: ``PLAQUE_PHOTO_MAX_*``; off-platform evidence:
+``EVIDENCE_MAX_*``). Files are stored privately and served only by views that check who may
+see them.
 """
 
 from __future__ import annotations
@@ -12,7 +16,6 @@ import uuid
 import warnings
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.core.files.base import ContentFile
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
@@ -23,14 +26,6 @@ ALLOWED_FORMATS = {"JPEG", "PNG"}
 # Longest side kept: enough to read a sign's text, small enough for a phone's data plan.
 MAX_SIDE = 2048
 THUMBNAIL_SIDE = 320
-
-
-def max_bytes() -> int:
-    return settings.PORTAL["PLAQUE_PHOTO_MAX_BYTES"]
-
-
-def max_pixels() -> int:
-    return settings.PORTAL["PLAQUE_PHOTO_MAX_PIXELS"]
 
 
 @dataclass(frozen=True)
@@ -52,12 +47,12 @@ def _encode(image: Image.Image, side: int) -> bytes:
     return buffer.getvalue()
 
 
-def process(upload, *, field: str = "photo") -> Photo:
+def process(upload, *, byte_cap: int, pixel_cap: int, field: str = "photo") -> Photo:
     """The upload re-encoded as a JPEG and its thumbnail, or a 400 saying what is wrong."""
     size = getattr(upload, "size", None)
-    if size is None or size > max_bytes():
+    if size is None or size > byte_cap:
         raise _refuse(
-            _("The photo is larger than %(mb)s MB.") % {"mb": max_bytes() // (1024 * 1024)},
+            _("The photo is larger than %(mb)s MB.") % {"mb": byte_cap // (1024 * 1024)},
             "photo_too_large",
             field,
         )
@@ -74,7 +69,7 @@ def process(upload, *, field: str = "photo") -> Photo:
                 raise _refuse(
                     _("Only JPEG or PNG photos can be uploaded."), "photo_not_image", field
                 )
-            if image.width * image.height > max_pixels():
+            if image.width * image.height > pixel_cap:
                 raise Image.DecompressionBombError
             image.load()
             image = ImageOps.exif_transpose(image)
@@ -90,7 +85,7 @@ def process(upload, *, field: str = "photo") -> Photo:
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise _refuse(
             _("The photo has too many pixels (at most %(mp)s million).")
-            % {"mp": max_pixels() // 1_000_000},
+            % {"mp": pixel_cap // 1_000_000},
             "photo_too_large",
             field,
         ) from None
