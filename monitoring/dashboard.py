@@ -1,6 +1,6 @@
 """Monitoring's sections of the supervisors' dashboard (``registry.plugins.DashboardSection``):
 off-platform demands by department, flags by kind and area, clues and rectification, and
-the reverse evaluation's results (not built yet: the section says so).
+and the reverse evaluation's results of the closed rounds beside the measured facts.
 
 Each counts through the selector its list page uses (``offplatform_list``, ``flag_list``,
 ``clue_list``), with the filters its links carry. Registered in ``monitoring.navigation``.
@@ -227,8 +227,106 @@ EVALUATION_NOT_YET = gettext_lazy(
     "No reverse-evaluation results yet: they appear here once an evaluation round of this "
     "area has closed."
 )
+EVALUATION_BY_AREA = gettext_lazy(
+    "Reverse evaluation is summed up per round over an area, not per community: open the "
+    "street or district above."
+)
+# The newest closed rounds shown (each costs a handful of aggregate queries, whatever the
+# number of departments or communities); older ones are on the evaluation pages.
+EVALUATION_ROUNDS_SHOWN = 3
+
+
+def _percent(share: float | None) -> float | None:
+    return None if share is None else round(100 * share, 1)
 
 
 def evaluation_figures(query: DashboardQuery) -> dict:
-    """The reverse evaluation is not built yet: say so, never a made-up score."""
-    return unavailable(EVALUATION_NOT_YET)
+    """What communities said about each department in the closed rounds of this area (or an
+    area under it) whose period overlaps the dashboard's, beside the facts the platform
+    measured for the same area and period (``selectors.round_results``, the round page's
+    own figures). A department under the round's minimum of responses has no score and is
+    listed apart, unranked; no single answer, comment or community is ever shown."""
+    from monitoring.models import EvaluationRound
+    from monitoring.permissions import EVALUATION_VIEW
+    from registry import permissions
+    from registry.models import Organisation
+
+    if query.area.kind == Organisation.Kind.COMMUNITY:
+        return unavailable(EVALUATION_BY_AREA)
+    if not permissions.may(query.user, EVALUATION_VIEW, query.area):
+        return unavailable(EVALUATION_NOT_YET)
+    rounds = list(
+        EvaluationRound.objects.filter(
+            area__path__startswith=query.area.path,
+            state=EvaluationRound.State.CLOSED,
+            period_from__lte=query.end,
+            period_until__gte=query.start,
+        )
+        .select_related("area")
+        .order_by("-period_until", "-id")[:EVALUATION_ROUNDS_SHOWN]
+    )
+    if not rounds:
+        return unavailable(EVALUATION_NOT_YET)
+    columns = [
+        column("name", _("Department"), "text"),
+        column("responses", _("Responses")),
+        column("overall", _("Mean score (1-5)"), "number"),
+        column("rank", _("Rank")),
+        column("refusal_rate", _("Refusal rate"), "percent"),
+        column("median_lead", _("Median lead time (working days)"), "number"),
+        column("emergency_share", _("Emergency share"), "percent"),
+        column("offplatform", _("Off-platform demands")),
+        column("overdue", _("Overdue rectifications")),
+    ]
+    tables, responses = [], 0
+    for evaluation_round in rounds:
+        rows = []
+        for result in selectors.round_results(evaluation_round):
+            facts = result.facts
+            rows.append(
+                {
+                    "name": result.department.name,
+                    "code": result.department.code,
+                    "responses": result.responses,
+                    "overall": result.overall,
+                    "rank": result.rank,
+                    "refusal_rate": _percent(facts.get("refusal_rate")),
+                    "median_lead": facts.get("median_lead_working_days"),
+                    "emergency_share": _percent(facts.get("emergency_share")),
+                    "offplatform": facts.get("offplatform_reports"),
+                    "overdue": facts.get("overdue_rectifications"),
+                    "links": {"responses": query.list_url("evaluation-round", evaluation_round.pk)},
+                }
+            )
+        responses = max(responses, max((r["responses"] for r in rows), default=0))
+        ranked_rows = sorted(
+            (r for r in rows if r["rank"] is not None), key=lambda r: (r["rank"], r["name"])
+        )
+        few = sorted((r for r in rows if r["rank"] is None), key=lambda r: r["name"])
+        tables.append(
+            table(
+                f"round_{evaluation_round.pk}",
+                _("%(title)s (%(area)s, %(start)s to %(end)s)")
+                % {
+                    "title": evaluation_round.title,
+                    "area": evaluation_round.area.name,
+                    "start": evaluation_round.period_from,
+                    "end": evaluation_round.period_until,
+                },
+                columns,
+                ranked_rows,
+                unranked=few,
+                chart={"type": "hbar", "x": "name", "y": ["overall"]},
+                note=_(
+                    "Scores are means of the communities' answers; a department with fewer "
+                    "than %(n)s responses has no score and is listed apart, unranked."
+                )
+                % {"n": selectors.minimum_responses()},
+            )
+        )
+    return section_result(
+        totals={"rounds": len(rounds)},
+        labels={"rounds": _("Closed evaluation rounds in the period")},
+        links={"rounds": query.list_url("evaluation-index")},
+        tables=tables,
+    )

@@ -12,6 +12,7 @@ from monitoring.selectors.clues import (
 )
 from monitoring.selectors.evaluation import (
     evaluation_results,
+    minimum_responses,
     round_get,
     round_list,
     round_results,
@@ -76,6 +77,7 @@ __all__ = [
     "reporting_departments",
     "round_get",
     "round_list",
+    "minimum_responses",
     "round_results",
     "totals_by_department",
 ]

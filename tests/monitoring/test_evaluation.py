@@ -471,3 +471,64 @@ def test_evaluation_results_for_the_dashboard(world, minimum):
         )
         == []
     )
+
+
+def _dashboard_evaluation(api_as, user, area, **params):
+    response = api_as(user).get(
+        "/api/v1/dashboard/",
+        {
+            "area": area.code,
+            "from": "2026-09-01",
+            "until": "2026-12-31",
+            "baseline_from": "2025-09-01",
+            "baseline_until": "2025-12-31",
+            **params,
+        },
+    )
+    assert response.status_code == 200, response.content
+    return response.json()["evaluation"]["period"]
+
+
+def test_the_dashboard_shows_closed_rounds_beside_the_facts(world, api_as, minimum):
+    other = september_dispatches(world)
+    evaluation_round = open_round(world)
+    answer(
+        world,
+        evaluation_round,
+        world.a.community,
+        ratings(world.a.department, (5, 5, 4, 4)),
+        ratings(other, (1, 1, 1, 1)),
+    )
+    answer(world, evaluation_round, world.a.community2, ratings(world.a.department, (3, 3, 2, 2)))
+    # An open round is still being answered: the dashboard says there is nothing yet.
+    section = _dashboard_evaluation(api_as, world.a.supervisor, world.a.district)
+    assert section["available"] is False and "暂无" in section["note"]
+    services.evaluation_round_close(actor=world.a.supervisor, round=evaluation_round)
+    section = _dashboard_evaluation(api_as, world.a.supervisor, world.a.district)
+    assert section["available"] is True
+    assert section["totals"]["rounds"] == 1
+    (round_table,) = section["tables"]
+    facts = {r.department.code: r for r in reads.round_results(evaluation_round)}
+    (row,) = round_table["rows"]
+    assert (row["code"], row["responses"], row["overall"], row["rank"]) == (
+        world.a.department.code,
+        2,
+        3.5,
+        1,
+    )
+    assert row["offplatform"] == facts[world.a.department.code].facts["offplatform_reports"]
+    # The commission with one response: listed apart, no score, no rank.
+    (few,) = round_table["unranked"]
+    assert (few["code"], few["responses"], few["overall"], few["rank"]) == (
+        other.code,
+        1,
+        None,
+        None,
+    )
+    # No community, cadre or comment anywhere in the section.
+    text = str(section)
+    for secret in (world.a.community.name, world.a.cadre.username, world.a.cadre.display_name):
+        assert secret not in text
+    # A community's own dashboard does not pretend a round's figures are its own.
+    community = _dashboard_evaluation(api_as, world.a.supervisor, world.a.community)
+    assert community["available"] is False and "按区域" in community["note"]
