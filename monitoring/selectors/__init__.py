@@ -63,6 +63,7 @@ __all__ = [
     "is_point_during",
     "liaison_points",
     "may_see_reporter",
+    "minimum_responses",
     "notice_get",
     "notice_list",
     "notice_verify",
@@ -77,7 +78,6 @@ __all__ = [
     "reporting_departments",
     "round_get",
     "round_list",
-    "minimum_responses",
     "round_results",
     "totals_by_department",
 ]
