@@ -5,7 +5,7 @@ from __future__ import annotations
 from rest_framework import serializers
 
 
-class PeriodSerializer(serializers.Serializer):
+class FiguresPeriodSerializer(serializers.Serializer):
     # "from" is a keyword: the field is named in the serializer's fields by hand below.
     until = serializers.DateField()
 
@@ -35,7 +35,7 @@ class FigureSerializer(serializers.Serializer):
 
 class PublicFiguresSerializer(serializers.Serializer):
     year = serializers.IntegerField()
-    period = PeriodSerializer()
-    baseline = PeriodSerializer()
+    period = FiguresPeriodSerializer()
+    baseline = FiguresPeriodSerializer()
     computed_at = serializers.DateTimeField()
     figures = FigureSerializer(many=True)

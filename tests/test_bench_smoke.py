@@ -95,6 +95,12 @@ def test_quick_benchmark_on_a_tiny_province_writes_every_section(tmp_path):
     assert [x["level"] for x in levels] == ["province", "city", "district"]
     assert all(x["whole"]["runs"] == 1 and x["raw_sql"]["median_s"] > 0 for x in levels)
     assert levels[0]["communities"] == data.TINY.communities
-    # The same number of queries at every level, whatever the number of organisations.
-    assert len({x["queries"] for x in levels}) == 1
+    # The same number of queries at every level, whatever the number of organisations,
+    # but for the evaluation section: a level that holds the generator's closed round pays
+    # round_results' six aggregate queries for it (at most EVALUATION_ROUNDS_SHOWN rounds).
+    from monitoring.dashboard import EVALUATION_ROUNDS_SHOWN
+
+    queries = [x["queries"] for x in levels]
+    assert max(queries) - min(queries) in {0, 6}
+    assert max(queries) - min(queries) <= 6 * EVALUATION_ROUNDS_SHOWN
     assert [g["met"] is not None for g in saved["goals"]] == [True] * 13

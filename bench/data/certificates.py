@@ -13,6 +13,9 @@ from django.db import transaction
 from bench import pgload
 from bench.data.common import CERTIFICATE_NAMES, GIVEN, INSTITUTIONS, SURNAMES, _aware, _words
 
+# certificates.models.VERIFICATION_ALPHABET (the app may not be installed; it is read by name)
+VERIFICATION_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+
 
 class CertificatesMixin:
     def write_certificates(self) -> None:
@@ -44,8 +47,20 @@ class CertificatesMixin:
         days = 365 * spec.years
         fields = _words(
             "applicant_name applicant_id_masked applicant_id_hash purpose requested_by community "
-            "year serial certificate_type issued_by issued_on created_at"
+            "year serial certificate_type issued_by issued_on created_at facts verification_code "
+            "request_token withdrawal_reason"
         )
+        codes: set[str] = set()
+
+        def verification_code() -> str:
+            # As certificates.models.new_verification_code draws them, from the run's own
+            # generator (the same province every run), and unique as the column is.
+            while True:
+                code = "".join(rng.choice(VERIFICATION_ALPHABET) for _ in range(12))
+                if code not in codes:
+                    codes.add(code)
+                    return code
+
         picks = sorted(
             (
                 today - datetime.timedelta(days=rng.randint(0, days)),
@@ -71,6 +86,10 @@ class CertificatesMixin:
                     self.cadre_user[community_id],
                     day,
                     _aware(day, rng.randint(9 * 3600, 17 * 3600)),
+                    "",
+                    verification_code(),
+                    "",
+                    "",
                 )
 
         with transaction.atomic():  # a savepoint: a changed schema skips, not fails, the run

@@ -268,5 +268,5 @@ def test_the_figures_are_documented_in_the_schema(db, client):
     assert {"200", "429"} <= set(operation["responses"])
     figures = schema["components"]["schemas"]["PublicFigures"]
     assert {"year", "period", "baseline", "computed_at", "figures"} <= set(figures["properties"])
-    period = schema["components"]["schemas"]["Period"]
+    period = schema["components"]["schemas"]["FiguresPeriod"]
     assert set(period["properties"]) == {"from", "until"}
