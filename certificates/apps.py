@@ -10,7 +10,7 @@ class CertificatesConfig(AppConfig):
         from certificates import navigation, services
         from certificates.permissions import ACTIONS
         from registry import plugins
-        from registry.services.admission import AdmissionSubject, admission_subject_register
+        from registry.services.subjects import AdmissionSubject, admission_subject_register
 
         # The app's actions and links plug into the hub, which names none of them.
         plugins.actions(ACTIONS)

@@ -21,6 +21,7 @@ from registry.views import divisions as division_views
 from registry.views import jobs as job_views
 from registry.views import lists as list_views
 from registry.views import notifications as notification_views
+from registry.views import ratification as ratification_views
 from registry.views import workbench as workbench_views
 
 router = SimpleRouter()
@@ -96,13 +97,15 @@ page_urlpatterns = [
     # Reviewer: emergency tasks waiting for ratification.
     path(
         "dispatch/ratification/",
-        dispatch_views.ratification_queue,
+        ratification_views.ratification_queue,
         name="dispatch-ratification",
     ),
-    path("dispatch/<int:pk>/ratify/", dispatch_views.dispatch_ratify, name="dispatch-ratify-page"),
+    path(
+        "dispatch/<int:pk>/ratify/", ratification_views.dispatch_ratify, name="dispatch-ratify-page"
+    ),
     path(
         "dispatch/<int:pk>/refuse-ratification/",
-        dispatch_views.dispatch_refuse_ratification,
+        ratification_views.dispatch_refuse_ratification,
         name="dispatch-refuse-ratification-page",
     ),
     # Department: recall a task no community has taken up, or give it more time.

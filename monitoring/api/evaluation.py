@@ -16,7 +16,7 @@ from monitoring.filters import EvaluationRoundFilter
 from monitoring.models import DIMENSION_SCALE, Dimension, EvaluationRound
 from monitoring.permissions import EVALUATION_MANAGE, EVALUATION_RESPOND
 from monitoring.selectors import evaluation as reads
-from monitoring.serializers import (
+from monitoring.serializers_evaluation import (
     EvaluationFormSerializer,
     EvaluationResponseSerializer,
     EvaluationResponseWriteSerializer,

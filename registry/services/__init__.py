@@ -26,11 +26,8 @@ from registry.services.dashboard import dashboard_baseline_save
 from registry.services.dispatch import (
     ASSIGNMENT,
     ASSIGNMENT_ACTIONS,
-    EMERGENCY_RATIFICATION,
     assignment_respond,
     dispatch_create,
-    dispatch_ratify,
-    dispatch_refuse_ratification,
 )
 from registry.services.dispatch_corrections import (
     DISPATCH,
@@ -58,6 +55,11 @@ from registry.services.organisations import (
     user_create,
     user_set_password,
     user_update,
+)
+from registry.services.ratification import (
+    EMERGENCY_RATIFICATION,
+    dispatch_ratify,
+    dispatch_refuse_ratification,
 )
 from registry.services.work_items import (
     WORK_ITEM,

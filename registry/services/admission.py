@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import calendar
 import datetime
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from typing import Any
 
 from django.conf import settings
@@ -33,6 +32,8 @@ from registry.models import (
 )
 from registry.services.common import full_clean, require
 from registry.services.notifications import notify_organisations
+from registry.services.subjects import ADMISSION_SUBJECTS
+from registry.services.subjects import subject_of as _subject
 from registry.transitions import Machine, Transition
 
 State = Application.State
@@ -111,31 +112,6 @@ def _check_valid_months(months: int) -> None:
     if not 1 <= months <= maximum:
         message = _("Validity must be between 1 and %(max)s months.") % {"max": maximum}
         raise InvalidInput(message, fields={"valid_months": [message]})
-
-
-@dataclass(frozen=True)
-class AdmissionSubject:
-    """What approving an application of one subject admits, and the checks it runs.
-
-    ``admit(application=, actor=, today=, until=)`` creates or extends the admitted object
-    inside the approval's transaction and returns a summary for the audit entry;
-    ``checks(application, scope)`` returns the shape of ``checks.submission_checks``.
-    """
-
-    admit: Callable[..., dict[str, Any]]
-    checks: Callable[[Application, Sequence[Organisation]], dict]
-
-
-# The hub knows work items; other apps register their subjects in AppConfig.ready().
-ADMISSION_SUBJECTS: dict[str, AdmissionSubject] = {}
-
-
-def admission_subject_register(name: str, subject: AdmissionSubject) -> None:
-    ADMISSION_SUBJECTS[name] = subject
-
-
-def _subject(application: Application) -> AdmissionSubject:
-    return ADMISSION_SUBJECTS[application.subject]
 
 
 def _run_checks(application: Application, scope: Sequence[Organisation]) -> dict:

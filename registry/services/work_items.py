@@ -26,12 +26,9 @@ from registry.models import (
 )
 from registry.selectors import communities_in_scope
 from registry.selectors import submission_checks as checks
-from registry.services.admission import (
-    BURDEN_FIELDS,
-    AdmissionSubject,
-    admission_subject_register,
-)
+from registry.services.admission import BURDEN_FIELDS
 from registry.services.notifications import notify_organisations
+from registry.services.subjects import AdmissionSubject, admission_subject_register
 from registry.transitions import Machine, Transition
 
 

@@ -26,7 +26,6 @@ from registry import pages, permissions, plugins, selectors, services
 from registry.errors import (
     DomainError,
     IllegalTransition,
-    InvalidInput,
     NotFound,
     PermissionDenied,
     RuleRefused,
@@ -36,13 +35,12 @@ from registry.forms.dispatch import (
     AmendDueDateForm,
     CompleteForm,
     DispatchForm,
-    RatifyForm,
     RecallForm,
     RefuseForm,
-    RefuseRatificationForm,
     build_target_tree,
 )
 from registry.models import Assignment, Dispatch, Organisation, WorkItem
+from registry.views.ratification import RATIFICATION_FORMS, days_waiting, ratification_url
 from registry.workdays import working_days_between
 
 PAGE_SIZE = 20
@@ -325,7 +323,7 @@ def render_dispatch(
     ratify_actions = services.EMERGENCY_RATIFICATION.buttons(
         request.user,
         dispatch,
-        url=lambda action: _ratification_url(action, dispatch),
+        url=lambda action: ratification_url(action, dispatch),
         form=lambda transition: RATIFICATION_FORMS[transition.action](),
         next=request.get_full_path(),
         options={"ratify": {"inline": True}},
@@ -368,113 +366,10 @@ def render_dispatch(
             "refusal_words": _reason_words(reasons),
             "ratify_actions": ratify_actions,
             "correction_actions": correction_actions,
-            "days_waiting": _days_waiting(dispatch, timezone.localdate()),
+            "days_waiting": days_waiting(dispatch, timezone.localdate()),
         },
         status=status,
     )
-
-
-def _days_waiting(dispatch: Dispatch, today: datetime.date) -> int:
-    return (today - timezone.localtime(dispatch.created_at).date()).days
-
-
-RATIFICATION_FORMS = {"ratify": RatifyForm, "refuse-ratification": RefuseRatificationForm}
-RATIFICATION_PAGES = {
-    "ratify": "dispatch-ratify-page",
-    "refuse-ratification": "dispatch-refuse-ratification-page",
-}
-
-
-def _ratification_url(action: str, dispatch: Dispatch) -> str:
-    return reverse(RATIFICATION_PAGES[action], args=[dispatch.pk])
-
-
-def _ratify_buttons(user, dispatch: Dispatch) -> list:
-    """A queue row's ratify form, inline and small, and the refusal behind a disclosure
-    (ids per row: many forms on one page)."""
-    return services.EMERGENCY_RATIFICATION.buttons(
-        user,
-        dispatch,
-        url=lambda action: _ratification_url(action, dispatch),
-        form=lambda transition: RATIFICATION_FORMS[transition.action](
-            auto_id=f"{transition.action}-{dispatch.pk}-%s"
-        ),
-        options={
-            "ratify": {"inline": True, "dom_id": f"ratify-{dispatch.pk}"},
-            "refuse-ratification": {"dom_id": f"refuse-ratification-{dispatch.pk}"},
-        },
-        compact=True,
-    )
-
-
-@login_required
-@require_GET
-def ratification_queue(request: HttpRequest) -> HttpResponse:
-    """Emergency tasks waiting for the admission office's ratification, oldest first."""
-    pages.require(request, "dispatch.ratify")
-    page = pages.paginate(request, selectors.ratification_queue(user=request.user), PAGE_SIZE)
-    today = timezone.localdate()
-    limit = settings.PORTAL["EMERGENCY_RATIFY_DAYS"]
-    for dispatch in page:
-        dispatch.days_waiting = _days_waiting(dispatch, today)
-        dispatch.late = dispatch.days_waiting > limit
-        dispatch.actions = _ratify_buttons(request.user, dispatch)
-    return render(
-        request,
-        "registry/dispatch/ratification.html",
-        {
-            "title": _("Emergency tasks awaiting ratification"),
-            "page_obj": page,
-            "limit": limit,
-        },
-    )
-
-
-@login_required
-@require_POST
-def dispatch_ratify(request: HttpRequest, pk: int) -> HttpResponse:
-    dispatch = selectors.dispatch_get(user=request.user, pk=pk, action="dispatch.ratify")
-    back = pages.safe_next(request, reverse("dispatch-ratification"))
-    form = RatifyForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("The note is too long."))
-        return redirect(back)
-    try:
-        services.dispatch_ratify(
-            actor=request.user, dispatch=dispatch, note=form.cleaned_data["note"]
-        )
-    except IllegalTransition as exc:
-        messages.error(request, str(exc.message))
-    else:
-        messages.success(
-            request, _("The emergency task “%(title)s” is ratified.") % {"title": dispatch.title}
-        )
-    return redirect(back)
-
-
-@login_required
-@require_POST
-def dispatch_refuse_ratification(request: HttpRequest, pk: int) -> HttpResponse:
-    """不予追认, with the reviewer's required opinion; back to where the reviewer was."""
-    dispatch = selectors.dispatch_get(user=request.user, pk=pk, action="dispatch.ratify")
-    back = pages.safe_next(request, reverse("dispatch-ratification"))
-    form = RefuseRatificationForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("The note is too long."))
-        return redirect(back)
-    try:
-        services.dispatch_refuse_ratification(
-            actor=request.user, dispatch=dispatch, reason=form.cleaned_data["note"]
-        )
-    except (IllegalTransition, InvalidInput) as exc:
-        messages.error(request, str(exc.message))
-    else:
-        messages.success(
-            request,
-            _("The emergency task “%(title)s” is not ratified; the department has been told.")
-            % {"title": dispatch.title},
-        )
-    return redirect(back)
 
 
 # --- The community inbox -----------------------------------------------------------------------

@@ -23,7 +23,7 @@ from registry.models import (
 )
 from registry.selectors.dispatch import ratification_queue
 from registry.services.admission import APPLICATION
-from registry.services.dispatch import EMERGENCY_RATIFICATION
+from registry.services.ratification import EMERGENCY_RATIFICATION
 from tests.factories import WorkItemFactory
 
 State = Application.State
