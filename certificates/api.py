@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from urllib.parse import quote
 
-from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -39,18 +37,10 @@ from registry import imports
 from registry.api.base import excel_import_action, import_request, portal_action
 from registry.api.jobs import export_action, job_started
 from registry.api.throttling import AnonRateThrottle
+from registry.excel import xlsx_response
 from registry.models import Application
 
 XLSX = excel.XLSX_CONTENT_TYPE
-
-
-def xlsx_response(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=XLSX)
-    # RFC 6266: the Chinese file name in filename*, an ASCII one for old clients.
-    response["Content-Disposition"] = (
-        f"attachment; filename=\"certificates.xlsx\"; filename*=UTF-8''{quote(filename)}"
-    )
-    return response
 
 
 class PublicActionsMixin:
@@ -158,7 +148,11 @@ class CertificateTypeViewSet(
         title = _("Certificates catalogue")
         if area is not None:
             title = f"{area.name}{title}"
-        return xlsx_response(excel.catalogue_workbook(types, title=title), f"{title}.xlsx")
+        return xlsx_response(
+            excel.catalogue_workbook(types, title=title),
+            f"{title}.xlsx",
+            fallback="certificates.xlsx",
+        )
 
 
 class CertificateIssuanceViewSet(

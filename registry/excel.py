@@ -32,9 +32,11 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
+from urllib.parse import quote
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import iterparse
+from django.http import HttpResponse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
@@ -410,3 +412,19 @@ def write_workbook(
     if progress is not None:
         progress(written)
     return written
+
+
+# --- Downloads -------------------------------------------------------------------------------
+
+
+def attachment(name: str, fallback: str = "export.xlsx") -> str:
+    """A Content-Disposition for a download named ``name`` (Chinese, usually): RFC 6266's
+    filename* for every browser, an ASCII ``fallback`` for old clients."""
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name)}"
+
+
+def xlsx_response(content: bytes, name: str, *, fallback: str = "export.xlsx") -> HttpResponse:
+    """A workbook made in the request (``workbook_bytes``), as a download."""
+    response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = attachment(name, fallback)
+    return response

@@ -23,7 +23,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 from django.conf import settings
 from django.db.models import QuerySet
@@ -155,14 +154,10 @@ def too_many_for_inline(spec: ListExport, user: User, filters) -> bool:
     return spec.rows(user, filters).order_by()[: limit + 1].count() > limit
 
 
-def _disposition(name: str) -> str:
-    return f"attachment; filename=\"export.xlsx\"; filename*=UTF-8''{quote(name)}"
-
-
 def xlsx_file_response(handle, name: str) -> FileResponse:
     """A job's file, streamed from the storage in blocks."""
     response = FileResponse(handle, content_type=excel.XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = _disposition(name)
+    response["Content-Disposition"] = excel.attachment(name)
     return response
 
 
@@ -174,7 +169,7 @@ def inline_response(spec: ListExport, user: User, filters) -> HttpResponse:
         handle.seek(0)
         content = handle.read()
     response = HttpResponse(content, content_type=excel.XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = _disposition(file_name(spec))
+    response["Content-Disposition"] = excel.attachment(file_name(spec))
     return response
 
 

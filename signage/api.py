@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
-from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -16,6 +13,7 @@ from rest_framework.response import Response
 
 from registry.api.base import JSONParser
 from registry.api.jobs import export_action
+from registry.excel import xlsx_response
 from signage import excel, selectors, services
 from signage.filters import PlaqueFilter, StandardFilter
 from signage.models import Plaque, PlaqueStandard
@@ -34,14 +32,6 @@ from signage.serializers import (
     TrendQuerySerializer,
     TrendRowSerializer,
 )
-
-
-def xlsx_response(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=excel.XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = (
-        f"attachment; filename=\"plaques.xlsx\"; filename*=UTF-8''{quote(filename)}"
-    )
-    return response
 
 
 class PlaqueViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -190,6 +180,7 @@ class PlaqueViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         return xlsx_response(
             excel.census_template(communities.only("code", "name")[:5000]),
             f"{_('Plaque census')}.xlsx",
+            fallback="plaques.xlsx",
         )
 
 

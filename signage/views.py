@@ -19,9 +19,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from registry import pages, permissions
 from registry.errors import DomainError, InvalidInput
+from registry.excel import xlsx_response
 from registry.models import Organisation, WorkItem, path_prefixes
 from signage import excel, selectors, services
-from signage.api import xlsx_response
 from signage.forms import CensusForm, PlaqueForm, RemoveForm, StandardForm
 from signage.models import Kind, Plaque
 from signage.permissions import CENSUS, EDIT, READ, STANDARD_MANAGE, STANDARD_VIEW, VIEW
@@ -335,6 +335,7 @@ def census_template(request: HttpRequest) -> HttpResponse:
     return xlsx_response(
         excel.census_template(communities.only("code", "name")[:5000]),
         f"{_('Plaque census')}.xlsx",
+        fallback="plaques.xlsx",
     )
 
 

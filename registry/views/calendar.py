@@ -14,13 +14,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from registry import pages, services, workdays
 from registry.errors import DomainError
-from registry.excel import XLSX_CONTENT_TYPE
+from registry.excel import xlsx_response
 from registry.forms.deploy import CalendarImportForm
 from registry.models import CalendarDay
 from registry.services.calendar import calendar_template
@@ -121,6 +120,4 @@ def calendar(request: HttpRequest) -> HttpResponse:
 @require_GET
 def calendar_template_download(request: HttpRequest) -> HttpResponse:
     pages.require(request, ACTION)
-    response = HttpResponse(calendar_template(), content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = content_disposition_header(True, _("holiday-calendar.xlsx"))
-    return response
+    return xlsx_response(calendar_template(), _("holiday-calendar.xlsx"), fallback="holidays.xlsx")

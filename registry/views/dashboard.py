@@ -12,7 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import formats
-from django.utils.http import content_disposition_header, urlencode
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -136,9 +136,7 @@ def _xlsx(figures, query, wanted: str) -> HttpResponse:
         raise Http404()
     period = query.period
     filename = f"dashboard-{query.area.code}-{period.start}-{period.end}.xlsx"
-    response = HttpResponse(excel.workbook_bytes(*sheets), content_type=excel.XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = content_disposition_header(True, filename)
-    return response
+    return excel.xlsx_response(excel.workbook_bytes(*sheets), filename, fallback=filename)
 
 
 @login_required

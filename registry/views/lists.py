@@ -13,13 +13,13 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from registry import excel, imports, lists_excel, pages, permissions, selectors, services
 from registry.errors import DomainError
+from registry.excel import xlsx_response
 from registry.forms.admission import (
     AsOfForm,
     ListImportForm,
@@ -206,12 +206,6 @@ def list_import(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _xlsx_response(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=excel.XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = content_disposition_header(True, filename)
-    return response
-
-
 @login_required
 @require_GET
 def list_import_template(request: HttpRequest) -> HttpResponse:
@@ -236,7 +230,7 @@ def list_import_template(request: HttpRequest) -> HttpResponse:
         [[str(c.header), str(hints.get(c.key, ""))] for c in lists_excel.COLUMNS],
     )
     content = excel.workbook_bytes(excel.Sheet(_("List"), lists_excel.COLUMNS, []), notes)
-    return _xlsx_response(content, _("list-import-template.xlsx"))
+    return xlsx_response(content, _("list-import-template.xlsx"))
 
 
 @require_GET
@@ -291,7 +285,7 @@ def published_list_export(request: HttpRequest, code: str, kind: str) -> HttpRes
     context = _published(request, code, kind)
     content = lists_excel.list_workbook(context["items"], title=str(context["kind_label"]))
     filename = f"{context['jurisdiction'].code}-{kind}-{context['day'].isoformat()}.xlsx"
-    return _xlsx_response(content, filename)
+    return xlsx_response(content, filename)
 
 
 @require_GET
