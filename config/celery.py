@@ -51,6 +51,13 @@ BEAT_SCHEDULE = {
         "task": "registry.tasks.work_items_expire",
         "schedule": crontab(hour=0, minute=5),
     },
+    # Nightly, once the day's answers are in: the dashboard's monthly roll-ups (a province's
+    # year of assignments grouped once, not on every dashboard request). From 1:40 the
+    # month just ended is read from them; the page says when they were made.
+    "dashboard-rollups": {
+        "task": "registry.tasks.dashboard_rollups_refresh",
+        "schedule": crontab(hour=1, minute=40),
+    },
     # Export and import files of background jobs are kept for JOB_FILE_HOURS, then deleted.
     "jobs-clean": {
         "task": "registry.tasks.jobs_clean",

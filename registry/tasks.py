@@ -47,6 +47,16 @@ def work_items_expire() -> int:
 
 
 @shared_task
+def dashboard_rollups_refresh() -> dict:
+    """Rebuild the dashboard's monthly roll-ups (nightly); twice gives the same rows."""
+    from registry.services.dashboard_rollups import dashboard_rollups_refresh as refresh
+
+    result = refresh()
+    logger.info("Dashboard roll-ups through %(through)s: %(rows)s rows in %(seconds)s s", result)
+    return result
+
+
+@shared_task
 def outbox_drain() -> dict:
     """Hand the broker the tasks whose hand-over failed after their commit (every minute)."""
     from registry.outbox import outbox_drain as drain

@@ -147,7 +147,9 @@ class DispatchMixin:
 
         def chunks() -> Iterator[str]:
             written, next_report, lines = 0, step, []
-            for p in planned:
+            # In the order they were received, as a live database holds them (the
+            # received-time BRIN index of the dashboard's live days relies on it).
+            for p in sorted(planned, key=lambda p: (p.created_at, p.id)):
                 refusal = 0.3 if p.department.id in self.refusal_hot else 0.04
                 past = p.due < today
                 answer_days = max(1, (p.due - p.created_at.date()).days)

@@ -14,7 +14,12 @@ from registry.models.admission import (
 )
 from registry.models.audit import AuditEntry
 from registry.models.calendar import CalendarDay
-from registry.models.dashboard import DashboardBaseline
+from registry.models.dashboard import (
+    CommunityMonth,
+    DashboardBaseline,
+    DashboardRollup,
+    DepartmentMonth,
+)
 from registry.models.dispatch import Assignment, Dispatch, InboxVersion
 from registry.models.divisions import DivisionImport
 from registry.models.jobs import Job
@@ -42,7 +47,10 @@ __all__ = [
     "Assignment",
     "AuditEntry",
     "CalendarDay",
+    "CommunityMonth",
     "DashboardBaseline",
+    "DashboardRollup",
+    "DepartmentMonth",
     "Dispatch",
     "DivisionImport",
     "Frequency",

@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 from registry import permissions, plugins
 from registry.errors import InvalidInput, NotFound
 from registry.models import DashboardBaseline, Organisation, User, path_prefixes
+from registry.selectors.dashboard_rollups import rollup_state
 
 # --- Periods ---------------------------------------------------------------------------------
 
@@ -176,6 +177,11 @@ class DashboardQuery:
             | Q(kind=Organisation.Kind.DEPARTMENT, parent__path__in=prefixes)
         ).values_list("id", "code", "name", "path", "staff_count")
         return {pk: (code, name, path, staff or 0) for pk, code, name, path, staff in rows}
+
+    @cached_property
+    def rollup(self):
+        """The monthly roll-up's state (None: never made), shared with the baseline."""
+        return rollup_state()
 
     def named(self, pk: int | None) -> tuple[str, str, str, int]:
         """(code, name, path, staff count) of an organisation by id (a department outside
@@ -354,6 +360,7 @@ def dashboard_figures(
     then = DashboardQuery(user=user, area=area, period=baseline, params=params or {})
     then.children = now.children  # one query for both
     then.organisations = now.organisations
+    then.rollup = now.rollup
     return [(s, s.figures(now), s.figures(then)) for s in visible_sections(user)]
 
 

@@ -10,6 +10,7 @@ organisations; rows are rolled up to the level below the area in Python.
 
 from __future__ import annotations
 
+import datetime
 import statistics
 from collections import defaultdict
 from decimal import Decimal
@@ -22,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from registry import workdays
 from registry.models import Application, Assignment, ListKind, Organisation, path_prefixes
+from registry.selectors import dashboard_rollups as rollups
 from registry.selectors.admission import application_list, published_items
 from registry.selectors.dashboard import (
     DashboardQuery,
@@ -192,34 +194,84 @@ def _capacity(staff_count: int, days: int) -> float:
     return staff_count * weekly * days / 7
 
 
-def assignments_figures(query: DashboardQuery) -> dict:
-    """Assignments received in the period: per community (one grouped query; rolled up to
-    the level below), per month (one more), the emergency share and the lead time."""
-    shown = inbox_list(user=query.user, filters=_received(query))
-    per_community = list(
-        shown.order_by()
-        .values("community_id")
-        .annotate(
-            n=Count("id"),
+def _month_key(month) -> str:
+    """ "YYYY-MM" of a live TruncMonth (an aware datetime) or a roll-up's month (a date)."""
+    if isinstance(month, datetime.datetime) and timezone.is_aware(month):
+        month = timezone.localtime(month)
+    return month.strftime("%Y-%m")
+
+
+def _add(into: dict, key, row: dict, fields: tuple[str, ...]) -> None:
+    target = into.setdefault(key, dict.fromkeys(fields, 0))
+    for f in fields:
+        target[f] += row[f] or 0
+
+
+COMMUNITY_FIELDS = ("n", "hours", "emergency", "refused")
+MONTH_FIELDS = ("n", "hours", "emergency", "lead")
+
+
+def _assignment_counts(query: DashboardQuery) -> tuple[list[dict], list[dict], str]:
+    """(per community, per month, the freshness note): the complete months the roll-up
+    holds from it (two grouped queries), the other days live through the inbox's selector
+    with the filters its links carry (two per range, at most two ranges)."""
+    part = rollups.split(query.start, query.end, query.rollup and query.rollup.through)
+    per: dict[int, dict] = {}
+    months: dict[str, dict] = {}
+    if part.months:
+        rolled = rollups.community_months(user=query.user, area=query.area, months=part.months)
+        for row in rolled.values("community_id").annotate(
+            n=Sum("tasks"), hours=Sum("hours"), emergency=Sum("emergency"), refused=Sum("refused")
+        ):
+            _add(per, row["community_id"], row, COMMUNITY_FIELDS)
+        for row in rolled.values("month").annotate(
+            n=Sum("tasks"),
             hours=Sum("hours"),
-            emergency=Count("id", filter=Q(emergency=True)),
-            refused=Count("id", filter=Q(state=Assignment.State.REFUSED)),
+            emergency=Sum("emergency"),
+            lead=Sum("lead_working_days"),
+        ):
+            _add(months, _month_key(row["month"]), row, MONTH_FIELDS)
+    for first, last in part.live:
+        shown = inbox_list(
+            user=query.user,
+            filters=_received(
+                query, received_from=first.isoformat(), received_until=last.isoformat()
+            ),
         )
-    )
+        for row in (
+            shown.order_by()
+            .values("community_id")
+            .annotate(
+                n=Count("id"),
+                hours=Sum("hours"),
+                emergency=Count("id", filter=Q(emergency=True)),
+                refused=Count("id", filter=Q(state=Assignment.State.REFUSED)),
+            )
+        ):
+            _add(per, row["community_id"], row, COMMUNITY_FIELDS)
+        for row in (
+            shown.order_by()
+            .annotate(month=TruncMonth("created_at"))
+            .values("month")
+            .annotate(
+                n=Count("id"),
+                hours=Sum("hours"),
+                emergency=Count("id", filter=Q(emergency=True)),
+                lead=Sum("dispatch__lead_working_days"),
+            )
+        ):
+            _add(months, _month_key(row["month"]), row, MONTH_FIELDS)
+    per_community = [{"community_id": pk, **row} for pk, row in per.items()]
+    month_rows = [{"month": key, **row} for key, row in sorted(months.items())]
+    return per_community, month_rows, rollups.freshness_note(query.rollup, part)
+
+
+def assignments_figures(query: DashboardQuery) -> dict:
+    """Assignments received in the period: per community (rolled up to the level below),
+    per month, the emergency share and the lead time."""
+    per_community, months, freshness = _assignment_counts(query)
     for c in per_community:
         c["code"], c["name"], c["path"], c["staff"] = query.named(c["community_id"])
-    months = list(
-        shown.order_by()
-        .annotate(month=TruncMonth("created_at"))
-        .values("month")
-        .annotate(
-            n=Count("id"),
-            hours=Sum("hours"),
-            emergency=Count("id", filter=Q(emergency=True)),
-            lead=Sum("dispatch__lead_working_days"),
-        )
-        .order_by("month")
-    )
     communities_in_area = (
         Organisation.objects.communities().filter(path__startswith=query.area.path).count()
         if query.area.kind == Organisation.Kind.AREA
@@ -229,10 +281,11 @@ def assignments_figures(query: DashboardQuery) -> dict:
     children: dict[str | None, dict] = {}
     for c in per_community:
         code = query.child_code(c["path"]) if query.area.kind == Organisation.Kind.AREA else None
-        name, url = query.drill(code)
-        row = children.setdefault(
-            code,
-            {
+        row = children.get(code)
+        if row is None:
+            # Once per child, not per community: a province has 20,000 of them.
+            name, url = query.drill(code)
+            row = children[code] = {
                 "name": name,
                 "n": 0,
                 "hours": Decimal(0),
@@ -240,8 +293,7 @@ def assignments_figures(query: DashboardQuery) -> dict:
                 "refused": 0,
                 "communities": 0,
                 "links": {"name": url},
-            },
-        )
+            }
         row["n"] += c["n"]
         row["hours"] += c["hours"] or 0
         row["emergency"] += c["emergency"]
@@ -272,12 +324,15 @@ def assignments_figures(query: DashboardQuery) -> dict:
                 "hours": round(hours, 1),
                 "capacity": round(capacity, 1) if capacity else None,
                 "load": rate(hours, capacity) if capacity else None,
-                "links": {"n": query.list_url("inbox", **_received(query, area=c["code"]))},
             }
         )
     measured = [r for r in load_rows if r["load"] is not None]
     worst, few = ranked(measured, by="load", events="n")
+    worst = worst[:20]
     unmeasured = [r for r in load_rows if r["load"] is None]
+    # Links only for the rows shown (a URL per community of a province is 20,000).
+    for r in (*worst, *few, *unmeasured):
+        r["links"] = {"n": query.list_url("inbox", **_received(query, area=r["code"]))}
 
     buckets = dict.fromkeys(LOAD_BUCKETS, 0)
     for r in measured:
@@ -305,9 +360,7 @@ def assignments_figures(query: DashboardQuery) -> dict:
     lead_sum = sum(m["lead"] or 0 for m in months)
     month_rows = [
         {
-            "month": timezone.localtime(m["month"]).strftime("%Y-%m")
-            if timezone.is_aware(m["month"])
-            else m["month"].strftime("%Y-%m"),
+            "month": m["month"],
             "n": m["n"],
             "hours": float(m["hours"] or 0),
             "emergency": m["emergency"],
@@ -315,6 +368,7 @@ def assignments_figures(query: DashboardQuery) -> dict:
         for m in months
     ]
     return section_result(
+        note=freshness,
         totals={
             "assignments": total,
             "hours": round(hours, 1),
@@ -386,7 +440,7 @@ def assignments_figures(query: DashboardQuery) -> dict:
                     column("capacity", _("Capacity (hours)"), "number"),
                     column("n", _("Tasks it rests on")),
                 ],
-                worst[:20],
+                worst,
                 unranked=few + unmeasured,
                 chart={"type": "hbar", "x": "name", "y": ["load"]},
                 empty=_("No community received enough tasks in this period to be ranked."),
@@ -398,22 +452,55 @@ def assignments_figures(query: DashboardQuery) -> dict:
 # --- Refusals by department ------------------------------------------------------------------
 
 
+REASONS = tuple(Assignment.RefusalReason.values)
+DEPARTMENT_FIELDS = ("n", "refused", *REASONS)
+
+
+def _refusal_counts(query: DashboardQuery) -> tuple[list[dict], str]:
+    """(per department, the freshness note): complete months from the roll-up (per parent
+    area: an area's dashboard only; a community's is small enough to count live), the
+    other days live through the inbox's selector."""
+    through = query.rollup and query.rollup.through
+    if query.area.kind != Organisation.Kind.AREA:
+        through = None
+    part = rollups.split(query.start, query.end, through)
+    per: dict[int, dict] = {}
+    if part.months:
+        rolled = rollups.department_months(user=query.user, area=query.area, months=part.months)
+        for row in rolled.values("department_id").annotate(
+            n=Sum("tasks"),
+            refused=Sum("refused"),
+            **{reason: Sum(f"refused_{reason}") for reason in REASONS},
+        ):
+            _add(per, row["department_id"], row, DEPARTMENT_FIELDS)
+    for first, last in part.live:
+        shown = inbox_list(
+            user=query.user,
+            filters=_received(
+                query, received_from=first.isoformat(), received_until=last.isoformat()
+            ),
+        )
+        for row in (
+            shown.order_by()
+            .values("department_id")
+            .annotate(
+                n=Count("id"),
+                refused=Count("id", filter=Q(state=Assignment.State.REFUSED)),
+                **{
+                    reason: Count("id", filter=Q(state="refused", refusal_reason=reason))
+                    for reason in REASONS
+                },
+            )
+        ):
+            _add(per, row["department_id"], row, DEPARTMENT_FIELDS)
+    rows = [{"department_id": pk, **row} for pk, row in per.items()]
+    return rows, rollups.freshness_note(query.rollup, part)
+
+
 def refusals_figures(query: DashboardQuery) -> dict:
     """Per department: tasks sent into the area in the period, refused, the refusal rate
     (ranked only on enough tasks) and the reasons. One grouped query."""
-    shown = inbox_list(user=query.user, filters=_received(query))
-    per_department = list(
-        shown.order_by()
-        .values("department_id")
-        .annotate(
-            n=Count("id"),
-            refused=Count("id", filter=Q(state=Assignment.State.REFUSED)),
-            **{
-                reason: Count("id", filter=Q(state="refused", refusal_reason=reason))
-                for reason in Assignment.RefusalReason.values
-            },
-        )
-    )
+    per_department, freshness = _refusal_counts(query)
     rows = []
     for d in per_department:
         d["code"], d["name"], _path, _staff = query.named(d["department_id"])
@@ -436,6 +523,7 @@ def refusals_figures(query: DashboardQuery) -> dict:
     total = sum(r["n"] for r in rows)
     refused = sum(r["refused"] for r in rows)
     return section_result(
+        note=freshness,
         totals={"refused": refused, "refusal_rate": rate(refused, total), "assignments": total},
         labels={
             "refused": _("Tasks refused by communities"),
