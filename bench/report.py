@@ -351,7 +351,9 @@ def _dashboard(d: dict | None) -> list[str]:
         f"({len(d['sections'])}) for {d['period']['from']} to {d['period']['until']} and "
         f"the baseline {d['baseline']['from']} to {d['baseline']['until']}. Beside it, the "
         f"sections over the big tables ({', '.join(d['raw_sections'])}) and the same "
-        "aggregates as hand-written GROUP BY queries.",
+        "aggregates as hand-written GROUP BY queries (live, no roll-up).",
+        "",
+        _rollup_line(d.get("rollup")),
         "",
         "| level | communities | tasks in period | queries | whole, median s | max s "
         "| big-table sections, s | raw SQL, s | ratio |",
@@ -364,7 +366,36 @@ def _dashboard(d: dict | None) -> list[str]:
             f"| {x['whole']['max_s']} | {x['same_sections']['median_s']} | "
             f"{x['raw_sql']['median_s']} | {x['ratio']}x |"
         )
+    levels = [x for x in d["levels"] if x.get("sections_s")]
+    if levels:
+        lines += [
+            "",
+            "Each section (period and baseline), seconds, and the whole without the roll-ups "
+            "(every month counted live), once:",
+            "",
+            "| section | " + " | ".join(x["level"] for x in levels) + " |",
+            "|---|" + "---|" * len(levels),
+        ]
+        for key in levels[0]["sections_s"]:
+            lines.append(
+                f"| {key} | " + " | ".join(str(x["sections_s"].get(key)) for x in levels) + " |"
+            )
+        lines.append(
+            "| **without the roll-ups** | "
+            + " | ".join(str(x.get("without_rollups_s")) for x in levels)
+            + " |"
+        )
     return lines
+
+
+def _rollup_line(r: dict | None) -> str:
+    if not r:
+        return "No roll-up was made."
+    return (
+        f"The monthly roll-ups (`dashboard_rollups_refresh`, the nightly beat job) were "
+        f"rebuilt first: {r['rows']:,} rows holding the months up to {r['through'][:7]}, "
+        f"in {r['seconds']} s."
+    )
 
 
 def write(result: dict, out_dir: Path, stem: str) -> tuple[Path, Path]:

@@ -138,6 +138,10 @@ class DashboardQuery:
     # The dashboard's own parameters, carried by every drill-down link.
     params: dict[str, str] = field(default_factory=dict)
     _children: dict[str, Organisation] | None = None
+    # Per request: a section rolls 20,000 communities up to a province's cities and asks
+    # for the same child's link and the same list's base URL once per community.
+    _drills: dict = field(default_factory=dict, repr=False)
+    _bases: dict = field(default_factory=dict, repr=False)
 
     @property
     def start(self) -> datetime.date:
@@ -212,9 +216,14 @@ class DashboardQuery:
     def list_url(self, url_name: str, *args: Any, **filters: Any) -> str | None:
         """A list page with ``filters`` (lists as repeated parameters); None when the page
         is not installed here."""
-        try:
-            base = reverse(url_name, args=args)
-        except Exception:  # NoReverseMatch: the app owning it is not installed
+        base_key = (url_name, args)
+        if base_key not in self._bases:
+            try:
+                self._bases[base_key] = reverse(url_name, args=args)
+            except Exception:  # NoReverseMatch: the app owning it is not installed
+                self._bases[base_key] = None
+        base = self._bases[base_key]
+        if base is None:
             return None
         query = urlencode(
             [
@@ -228,6 +237,11 @@ class DashboardQuery:
 
     def drill(self, code: str | None) -> tuple[str, str | None]:
         """(name, dashboard URL) of a child by code; a community is the last level."""
+        if code not in self._drills:
+            self._drills[code] = self._drill(code)
+        return self._drills[code]
+
+    def _drill(self, code: str | None) -> tuple[str, str | None]:
         child = self.children.get(code or "")
         if child is None:
             return (self.area.name, None)
