@@ -29,6 +29,7 @@ from django.db import transaction
 
 from registry.demo import activity, city
 from registry.demo.city import DEMO_USERS
+from registry.services.dashboard_rollups import dashboard_rollups_refresh
 from registry.demo.context import (
     ADMIN_USERNAME,
     CADRE_COMMUNITY,
@@ -58,13 +59,22 @@ def app_steps() -> list[Step]:
     return steps
 
 
+def _rollups(ctx: DemoContext) -> None:
+    # Last, once every app has written its tasks: the dashboard reads the demo's past
+    # months from the roll-ups as a deployment's does after its first night.
+    dashboard_rollups_refresh()
+
+
+ROLLUPS = Step("dashboard roll-ups", _rollups)
+
+
 @transaction.atomic
 def seed(write: Callable[[str], None] = lambda message: None) -> DemoContext:
     """Run every step in order, reporting per step what was created and what already was.
 
     All or nothing: a step that fails leaves the database as it was before the run."""
     ctx = DemoContext(write=write)
-    steps = [*city.STEPS, *activity.STEPS, *app_steps()]
+    steps = [*city.STEPS, *activity.STEPS, *app_steps(), ROLLUPS]
     for number, step in enumerate(steps, start=1):
         created_before, existing_before = ctx.created, ctx.existing
         step.run(ctx)

@@ -13,6 +13,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from registry.models import Role
+from registry.services.dashboard_rollups import dashboard_rollups_refresh
 from tests.e2e.conftest import PHONE, _open_page, artifact_path, login
 from tests.factories import TEST_PASSWORD, MembershipFactory, UserFactory
 from tests.registry.test_dashboard import send
@@ -120,6 +121,8 @@ def test_supervisor_switches_periods_drills_down_and_downloads(
 
 def test_the_dashboard_on_a_phone(browser, live_server, world, request):
     supervisor = seed(world)
+    # As after the first night: last month comes from the roll-up, and the page says so.
+    dashboard_rollups_refresh()
     phone = _open_page(browser, request, **PHONE)
     login(phone, live_server, supervisor.username, TEST_PASSWORD)
     phone.goto(f"{live_server.url}/dashboard/")
@@ -128,3 +131,12 @@ def test_the_dashboard_on_a_phone(browser, live_server, world, request):
     expect(phone.locator("#section-evaluation")).to_contain_text("暂无反向评价结果")
     assert fits(phone)
     phone.screenshot(path=artifact_path("dashboard-city-390"), full_page=True)
+    # Last year is all complete months: read from the roll-up, and the page says when.
+    year = timezone.localdate().year - 1
+    phone.goto(f"{live_server.url}/dashboard/?from={year}-01-01&until={year}-12-31")
+    note = phone.locator("#section-assignments .dashboard-freshness")
+    expect(note).to_contain_text("月度汇总")
+    expect(note).to_contain_text(f"{year}-01")
+    expect(phone.locator("#section-assignments")).to_contain_text("2")  # last year's task
+    assert fits(phone)
+    phone.screenshot(path=artifact_path("dashboard-city-rollup-390"), full_page=True)
