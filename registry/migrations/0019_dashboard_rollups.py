@@ -58,7 +58,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'community month',
                 'verbose_name_plural': 'community months',
-                'constraints': [models.UniqueConstraint(fields=('month', 'community'), name='community_month_once')],
+                'constraints': [models.UniqueConstraint(fields=('community', 'month'), name='community_month_once')],
             },
         ),
         migrations.CreateModel(
@@ -79,7 +79,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'department month',
                 'verbose_name_plural': 'department months',
-                'constraints': [models.UniqueConstraint(fields=('month', 'parent', 'department'), name='department_month_once')],
+                'constraints': [models.UniqueConstraint(fields=('parent', 'month', 'department'), name='department_month_once')],
             },
         ),
         migrations.RunPython(brin_on_received, drop_brin),

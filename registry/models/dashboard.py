@@ -76,8 +76,9 @@ class CommunityMonth(models.Model):
     class Meta:
         verbose_name = _("community month")
         verbose_name_plural = _("community months")
+        # Community first: a city's dashboard reads its 2,000 communities' rows by index.
         constraints = [
-            models.UniqueConstraint(fields=["month", "community"], name="community_month_once")
+            models.UniqueConstraint(fields=["community", "month"], name="community_month_once")
         ]
 
     def __str__(self) -> str:
@@ -109,7 +110,7 @@ class DepartmentMonth(models.Model):
         verbose_name_plural = _("department months")
         constraints = [
             models.UniqueConstraint(
-                fields=["month", "parent", "department"], name="department_month_once"
+                fields=["parent", "month", "department"], name="department_month_once"
             )
         ]
 

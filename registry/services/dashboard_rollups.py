@@ -116,6 +116,12 @@ def dashboard_rollups_refresh(*, today: datetime.date | None = None) -> dict:
         + [f"refused_{reason}" for reason in Assignment.RefusalReason.values],
         _department_months(cutoff),
     )
+    if connection.vendor == "postgresql":
+        # Fresh statistics with the fresh rows: without them the planner guessed a few
+        # thousand rows for a year of a province's and read a city's by month, not by id.
+        with connection.cursor() as cursor:
+            for model in (CommunityMonth, DepartmentMonth):
+                cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
     state.refreshed_at = timezone.now()
     state.through = through
     state.rows = rows
