@@ -144,10 +144,15 @@ def change_percent(value: int, baseline: int) -> float | None:
     return round((value - baseline) * 100 / baseline, 1)
 
 
+def figures_cache_key(today: datetime.date) -> str:
+    """Where today's figures are cached, for the baselines as they are now."""
+    return FIGURES_CACHE_KEY.format(today=today.isoformat(), baseline=board.baseline_version())
+
+
 def public_figures(today: datetime.date | None = None) -> dict:
     """The front page's headline figures (also ``GET /api/v1/public/figures/``)."""
     today = today or timezone.localdate()
-    key = FIGURES_CACHE_KEY.format(today=today.isoformat(), baseline=board.baseline_version())
+    key = figures_cache_key(today)
     cached = cache.get(key)
     if cached is None:
         base = baseline_period(today)
