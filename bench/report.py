@@ -16,6 +16,7 @@ SECTIONS = [
     "evaluation",
     "exports",
     "dashboard",
+    "public",
     "query_counts",
     "goals",
 ]
@@ -30,6 +31,7 @@ MARKDOWN_HEADINGS = [
     "## Reverse evaluation: the results of a round",
     "## Exports: the province register as a background job",
     "## The supervisors' dashboard",
+    "## The public figures",
     "## Queries per request",
 ]
 
@@ -133,6 +135,16 @@ def goals(result: dict) -> list[dict]:
             f"{level['ratio']}x the raw SQL of its big-table sections",
             level["whole"]["median_s"] <= 1.2,
         )
+    p = result.get("public") or {}
+    goal(
+        "public figures, uncached",
+        "about a second or less",
+        f"{p['uncached']['median_s']} s median, {p['queries']} queries; {p['ratio']}x the raw "
+        f"SQL; cached {p['cached']['median_ms']} ms"
+        if p
+        else None,
+        p["uncached"]["median_s"] <= 1.2 if p else None,
+    )
     counts = [q for q in result.get("query_counts") or [] if q.get("measured")]
     goal(
         "queries per request flat (10 vs 1,000 rows)",
@@ -266,6 +278,8 @@ def markdown(result: dict) -> str:
         lines.append("Not run.")
     lines += ["", "## The supervisors' dashboard", ""]
     lines += _dashboard(result.get("dashboard"))
+    lines += ["", "## The public figures", ""]
+    lines += _public(result.get("public"))
     lines += ["", "## Queries per request", ""]
     counts = result.get("query_counts")
     if counts:
@@ -396,6 +410,36 @@ def _rollup_line(r: dict | None) -> str:
         f"rebuilt first: {r['rows']:,} rows holding the months up to {r['through'][:7]}, "
         f"in {r['seconds']} s."
     )
+
+
+def _public(p: dict | None) -> list[str]:
+    if not p:
+        return ["Not run."]
+    base = p["baseline"]
+    named = f"the saved baseline {base['label']}" if base["kind"] == "saved" else (
+        "the same period last year")  # fmt: skip
+    return [
+        f"`public_figures` (the front page's and `GET /api/v1/public/figures/`'s five counts) "
+        f"for {p['period']['from']} to {p['period']['until']} against {named} "
+        f"({base['from']} to {base['until']}), its cache entry deleted before each run; "
+        f"{p['queries']} queries. Beside it the same four aggregates as hand-written SQL, "
+        "and the cached path (what every visitor but the first in five minutes gets).",
+        "",
+        "| what | runs | median s | p95 s | max s |",
+        "|---|---|---|---|---|",
+        f"| uncached | {p['uncached']['runs']} | {p['uncached']['median_s']} | "
+        f"{p['uncached']['p95_s']} | {p['uncached']['max_s']} |",
+        f"| the same aggregates as raw SQL | {p['raw_sql']['runs']} | "
+        f"{p['raw_sql']['median_s']} | {p['raw_sql']['p95_s']} | {p['raw_sql']['max_s']} |",
+        f"| cached | {p['cached']['runs']} | {p['cached']['median_ms']} ms | "
+        f"{p['cached']['p95_ms']} ms | {p['cached']['max_ms']} ms |",
+        "",
+        f"Ratio {p['ratio']}x; the raw SQL gives "
+        f"{'the same' if p['raw_matches_service'] else '**different**'} counts "
+        "(this year, baseline): "
+        + ", ".join(f"{k} {v[0]:,} / {v[1]:,}" for k, v in p["figures"].items())
+        + ".",
+    ]
 
 
 def write(result: dict, out_dir: Path, stem: str) -> tuple[Path, Path]:

@@ -1,6 +1,7 @@
 """One benchmark run: dispatch, the list APIs over real HTTP, the flag computation,
 monitoring (pre-filling a report, the escalation job), the supervisors' dashboard (province,
-city, district, beside raw SQL), query counts; then the goals,
+city, district, beside raw SQL), the public figures (uncached beside raw SQL, and cached),
+query counts; then the goals,
 and the JSON and markdown reports (``manage.py bench``)."""
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from bench import (
     measure_evaluation,
     measure_exports,
     measure_monitoring,
+    measure_public,
     queries,
     report,
     targets,
@@ -43,6 +45,7 @@ SECTIONS = (
     "evaluation",
     "exports",
     "dashboard",
+    "public",
     "query_counts",
 )
 
@@ -60,6 +63,7 @@ class Options:
     monitoring_repeats: int | None = None
     evaluation_repeats: int | None = None
     dashboard_repeats: int | None = None
+    public_repeats: int | None = None
     duration: float | None = None  # seconds of load per HTTP measurement
     warmup: float | None = None  # seconds of load before it, not measured
     workers: int | None = None
@@ -75,6 +79,7 @@ class Options:
         self.monitoring_repeats = default(self.monitoring_repeats, 2, 10)
         self.evaluation_repeats = default(self.evaluation_repeats, 2, 10)
         self.dashboard_repeats = default(self.dashboard_repeats, 1, 5)
+        self.public_repeats = default(self.public_repeats, 2, 10)
         self.duration = default(self.duration, 1.0, 15.0)
         self.warmup = default(self.warmup, 0.0, 3.0)
         self.workers = default(self.workers, 2, 2 * (os.cpu_count() or 1) + 1)
@@ -354,6 +359,16 @@ def run(options: Options, progress: Progress = print) -> tuple[dict, Path, Path]
                 f"{d['level']} {d['whole']['median_s']} s ({d['ratio']}x raw)"
                 for d in result["dashboard"]["levels"]
             )
+        )
+    if "public" not in options.skip and apps.is_installed("public"):
+        n = options.public_repeats
+        progress(f"public figures: uncached x {n}, beside raw SQL; cached")
+        with override_settings(DEBUG=False):
+            result["public"] = measure_public.figures(repeats=n)
+        p = result["public"]
+        progress(
+            f"public figures: uncached median {p['uncached']['median_s']} s "
+            f"({p['ratio']}x raw), cached {p['cached']['median_ms']} ms"
         )
     if "query_counts" not in options.skip:
         progress("queries per request")

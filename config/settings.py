@@ -305,6 +305,8 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "registry.api.schema.document_errors",
+        # The lists' X-Count-Capped header, which no paginator can declare.
+        "registry.api.schema.document_count_cap",
     ],
     "ENUM_NAME_OVERRIDES": {
         "ListKindEnum": "registry.models.admission.ListKind",

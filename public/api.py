@@ -13,8 +13,8 @@ from registry.api.throttling import AnonRateThrottle
 
 class PublicFiguresView(APIView):
     """Public: items admitted and refused, tasks refused by communities, certificates
-    cancelled and signs removed, this year so far against the baseline (the previous
-    calendar year). Counts only, cached for a few minutes."""
+    cancelled and signs removed, this year so far against the baseline (the bureau's saved
+    baseline, else the same period last year). Counts only, cached for a few minutes."""
 
     permission_action = None
     authentication_classes: list = []

@@ -3,6 +3,8 @@
 The figures count rows of the hub and of the certificates and signage apps, each table in
 one aggregate query (this year and the baseline side by side, ``Count(filter=...)``), and
 are cached briefly: the front page is the most visited page and the numbers move slowly.
+The baseline is the bureau's saved one (the dashboard's), else the same period last year;
+the cache key carries the saved baselines' version, so a new save shows at once.
 They name no person: counts only.
 """
 
@@ -23,18 +25,23 @@ from public.models import Complaint
 from public.permissions import COMPLAINT_HANDLE
 from registry import permissions
 from registry.models import Application, Assignment, Organisation, User
+from registry.selectors import dashboard as board
 from registry.selectors.access import load
 from signage.models import Plaque
 
 # How long the figures are kept (seconds): a visitor sees a number at most this old.
 FIGURES_CACHE_SECONDS = 300
-FIGURES_CACHE_KEY = "public:figures:v1:{today}"
+# By day and by the saved baselines' version (registry.selectors.dashboard.baseline_version).
+FIGURES_CACHE_KEY = "public:figures:v2:{today}:{baseline}"
 
 
 @dataclass(frozen=True)
 class Period:
     start: datetime.date
     end: datetime.date  # inclusive
+    # The baseline's: "saved" (the bureau's, ``label`` its name) or "last_year".
+    kind: str = ""
+    label: str = ""
 
     def datetime_range(self) -> tuple[datetime.datetime, datetime.datetime]:
         """[start, day after end) as aware datetimes in the portal's time zone."""
@@ -52,12 +59,16 @@ def this_year(today: datetime.date) -> Period:
 
 
 def baseline_period(today: datetime.date) -> Period:
-    """The period the front page compares this year with: the previous calendar year.
-
-    The one place to change when the bureau's own saved baseline (the dashboard's) lands:
-    point this at it and the page, the API and the tests follow."""
-    previous = today.year - 1
-    return Period(datetime.date(previous, 1, 1), datetime.date(previous, 12, 31))
+    """The period the front page compares this year with: the baseline the bureau's
+    supervisors saved on the dashboard (for the bureau's area or the nearest above it),
+    else the same period last year, as the dashboard does. Two or three queries."""
+    bureau = complaint_bureau()
+    saved = board.saved_baseline(bureau) if bureau is not None else None
+    if saved is not None:
+        return Period(saved.start, saved.end, kind="saved", label=saved.name)
+    now = this_year(today)
+    last = board.same_period_last_year(board.Period(now.start, now.end))
+    return Period(last.start, last.end, kind="last_year")
 
 
 # The figures, in the order the page shows them: key -> label.
@@ -77,9 +88,9 @@ def _in(field: str, period: Period, *, dates: bool = False) -> Q:
     return Q(**{f"{field}__gte": start, f"{field}__lt": end})
 
 
-def _counts(today: datetime.date) -> dict[str, dict[str, int]]:
+def _counts(today: datetime.date, base: Period) -> dict[str, dict[str, int]]:
     """Each figure for this year and the baseline: four aggregate queries in all."""
-    now, base = this_year(today), baseline_period(today)
+    now = this_year(today)
     work_items = Q(subject="work_item")
     decisions = Application.objects.filter(work_items).aggregate(
         admitted_now=Count("pk", filter=Q(state="approved") & _in("decided_at", now)),
@@ -133,19 +144,37 @@ def change_percent(value: int, baseline: int) -> float | None:
     return round((value - baseline) * 100 / baseline, 1)
 
 
+def figures_cache_key(today: datetime.date) -> str:
+    """Where today's figures are cached, for the baselines as they are now."""
+    return FIGURES_CACHE_KEY.format(today=today.isoformat(), baseline=board.baseline_version())
+
+
 def public_figures(today: datetime.date | None = None) -> dict:
     """The front page's headline figures (also ``GET /api/v1/public/figures/``)."""
     today = today or timezone.localdate()
-    key = FIGURES_CACHE_KEY.format(today=today.isoformat())
+    key = figures_cache_key(today)
     cached = cache.get(key)
     if cached is None:
-        cached = {"counts": _counts(today), "computed_at": timezone.now()}
+        base = baseline_period(today)
+        cached = {
+            "counts": _counts(today, base),
+            # Plain values, not the dataclass: an entry outlives a deployment's code.
+            "baseline": {
+                "from": base.start,
+                "until": base.end,
+                "kind": base.kind,
+                "label": base.label,
+            },
+            "computed_at": timezone.now(),
+        }
         cache.set(key, cached, FIGURES_CACHE_SECONDS)
-    now, base = this_year(today), baseline_period(today)
+    now, base = this_year(today), cached["baseline"]
     return {
         "year": today.year,
         "period": {"from": now.start, "until": now.end},
-        "baseline": {"from": base.start, "until": base.end},
+        # The dashboard API's shape: the label is the saved baseline's name ("" for last year).
+        "baseline": {"from": base["from"], "until": base["until"], "label": base["label"]},
+        "baseline_kind": base["kind"],
         "computed_at": cached["computed_at"],
         "figures": [
             {

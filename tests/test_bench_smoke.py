@@ -103,4 +103,12 @@ def test_quick_benchmark_on_a_tiny_province_writes_every_section(tmp_path):
     queries = [x["queries"] for x in levels]
     assert max(queries) - min(queries) in {0, 6}
     assert max(queries) - min(queries) <= 6 * EVALUATION_ROUNDS_SHOWN
-    assert [g["met"] is not None for g in saved["goals"]] == [True] * 13
+    # The public figures (issue 13 items 6 and 7): uncached beside the raw SQL of the same
+    # aggregates, which must count the same, and the cached path.
+    public = saved["public"]
+    assert public["uncached"]["runs"] == 2 and public["raw_sql"]["median_s"] > 0
+    assert public["raw_matches_service"], public["figures"]
+    assert public["figures"]["signs_removed"][0] > 0  # the generator removes plaques
+    assert public["cached"]["runs"] > 0 and public["queries"] == 7
+    assert "## The public figures" in markdown and "public figures, uncached" in markdown
+    assert [g["met"] is not None for g in saved["goals"]] == [True] * 14

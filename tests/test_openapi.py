@@ -61,3 +61,51 @@ def test_docs_page_assets_are_vendored(db, client, settings):
     assert static, "the docs page names no static files"
     missing = [path for path in static if finders.find(path) is None]
     assert not missing, f"not among the portal's static files: {missing}"
+
+
+def _paginated_lists(schema: dict) -> dict[str, dict]:
+    """path -> the 200 response of every GET whose body is a page of a list."""
+    components = schema["components"]["schemas"]
+    found = {}
+    for path, item in schema["paths"].items():
+        ok = item.get("get", {}).get("responses", {}).get("200", {})
+        reference = ok.get("content", {}).get("application/json", {}).get("schema", {})
+        body = components.get(reference.get("$ref", "").rsplit("/", 1)[-1], {})
+        if {"count", "next", "previous", "results"} <= set(body.get("properties", {})):
+            found[path] = ok
+    return found
+
+
+def test_every_paginated_list_declares_the_count_capped_header(db, client):
+    schema = yaml.safe_load(client.get("/api/schema/").content)
+    lists = _paginated_lists(schema)
+
+    # Every app's lists, the paginated custom actions among them.
+    assert {
+        "/api/v1/assignments/",
+        "/api/v1/organisations/",
+        "/api/v1/flags/",
+        "/api/v1/plaques/summary/",
+        "/api/v1/certificate-refusals/demand/",
+        "/api/v1/evaluation-rounds/{id}/results/",
+    } <= set(lists)
+    missing = [path for path, ok in lists.items() if "X-Count-Capped" not in ok.get("headers", {})]
+    assert not missing, missing
+    header = schema["components"]["headers"]["X-Count-Capped"]
+    assert header["schema"]["type"] == "integer" and not header["required"]
+    # Only lists: one organisation's response has no such header.
+    one = schema["paths"]["/api/v1/organisations/{code}/"]["get"]["responses"]["200"]
+    assert "X-Count-Capped" not in one.get("headers", {})
+
+
+def test_a_capped_list_sends_the_header_the_schema_declares(world, api_as, monkeypatch):
+    from registry.paginators import CappedPaginator
+
+    monkeypatch.setattr(CappedPaginator, "cap", 3)
+    response = api_as(world.admin).get("/api/v1/organisations/")
+
+    assert response.status_code == 200
+    assert response.json()["count"] == 3
+    assert int(response["X-Count-Capped"]) == 3
+    monkeypatch.setattr(CappedPaginator, "cap", 10_000)
+    assert "X-Count-Capped" not in api_as(world.admin).get("/api/v1/organisations/")

@@ -1,12 +1,19 @@
-"""The OpenAPI schema documents every error an operation can answer.
+"""The OpenAPI schema documents every error an operation can answer, and the header of
+every paginated list.
 
 drf-spectacular documents the success response of each operation; the errors come from
 the one exception handler (registry.api.base.exception_handler), so they are added here,
 once, in the contract's shape ``{"detail", "code", "errors"?}``. schemathesis
 (tests/test_schemathesis.py) holds every response to this schema.
+
+The lists' ``X-Count-Capped`` header (registry.api.base.Pagination) cannot be declared by
+the paginator (``get_paginated_response_schema`` describes the body only), so it is added
+here too, to the 200 response of every operation whose body is the paginated shape.
 """
 
 from __future__ import annotations
+
+from registry.paginators import COUNT_CAP
 
 ERROR_SCHEMA = {
     "type": "object",
@@ -74,4 +81,43 @@ def document_errors(result, generator, request, public):
                         "content": {"application/json": {"schema": reference}},
                     },
                 )
+    return result
+
+
+# The paginator's body: any component with these properties is a page of a list.
+PAGE_PROPERTIES = {"count", "next", "previous", "results"}
+COUNT_CAPPED_HEADER = {
+    "description": (
+        "Sent when the list holds more rows than it counts: `count` is then this number "
+        "(10,000) and `next` is there while pages are full. Absent when `count` is exact."
+    ),
+    "required": False,
+    "schema": {"type": "integer", "example": COUNT_CAP},
+}
+
+
+def _component(result: dict, schema: dict) -> dict:
+    reference = schema.get("$ref", "")
+    if not reference.startswith("#/components/schemas/"):
+        return schema
+    return result["components"]["schemas"].get(reference.rsplit("/", 1)[-1], {})
+
+
+def document_count_cap(result, generator, request, public):
+    """POSTPROCESSING_HOOKS entry: ``X-Count-Capped`` on every paginated list's 200."""
+    headers = result.setdefault("components", {}).setdefault("headers", {})
+    headers.setdefault("X-Count-Capped", COUNT_CAPPED_HEADER)
+    reference = {"$ref": "#/components/headers/X-Count-Capped"}
+    for path_item in result.get("paths", {}).values():
+        for operation in path_item.values():
+            if not isinstance(operation, dict):
+                continue
+            ok = operation.get("responses", {}).get("200")
+            if not ok:
+                continue
+            for content in ok.get("content", {}).values():
+                body = _component(result, content.get("schema", {}))
+                if set(body.get("properties", {})) >= PAGE_PROPERTIES:
+                    ok.setdefault("headers", {})["X-Count-Capped"] = reference
+                    break
     return result

@@ -14,6 +14,8 @@ below in Python (``child_code``).
 from __future__ import annotations
 
 import datetime
+import logging
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -21,6 +23,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -31,6 +34,8 @@ from registry import permissions, plugins
 from registry.errors import InvalidInput, NotFound
 from registry.models import DashboardBaseline, Organisation, User, path_prefixes
 from registry.selectors.dashboard_rollups import rollup_state
+
+logger = logging.getLogger(__name__)
 
 # --- Periods ---------------------------------------------------------------------------------
 
@@ -81,6 +86,24 @@ def saved_baseline(area: Organisation) -> DashboardBaseline | None:
         .order_by("-area__depth")
         .first()
     )
+
+
+# Readers that cache something computed from a saved baseline (the public figures) put
+# this in their cache key, so a save is seen by every process at once, not after a TTL.
+_BASELINE_VERSION_KEY = "dashboard:baseline-version"
+
+
+def baseline_version() -> str:
+    """The saved baselines' current version ("0" before any save, or with the cache down)."""
+    return cache.get(_BASELINE_VERSION_KEY) or "0"
+
+
+def baseline_changed() -> None:
+    """A baseline was saved (call after commit): keys built on the old version go unused."""
+    try:
+        cache.set(_BASELINE_VERSION_KEY, uuid.uuid4().hex, None)
+    except Exception:  # the cache down must not fail the save; the old entries expire
+        logger.warning("could not publish the dashboard baselines' new version", exc_info=True)
 
 
 # --- Who asks, about which area, for which period ------------------------------------------

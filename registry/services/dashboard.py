@@ -11,6 +11,7 @@ from registry import audit_actions, limits
 from registry.audit import audit_record
 from registry.errors import InvalidInput
 from registry.models import DashboardBaseline, Organisation, User
+from registry.selectors.dashboard import baseline_changed
 from registry.services.common import check_date_in_horizon, full_clean, require
 
 
@@ -51,4 +52,6 @@ def dashboard_baseline_save(
         before=before,
         after={"area": area.code, "name": name, "start": str(start), "end": str(end)},
     )
+    # After commit: a reader seeing the new version must find the new row.
+    transaction.on_commit(baseline_changed)
     return baseline

@@ -101,14 +101,25 @@ def test_supervisor_switches_periods_drills_down_and_downloads(
     row = page.locator("#table-assignments-by_area tbody tr").filter(has_text="A一社区")
     count = int(row.locator("td").nth(2).inner_text())
     assert count == 2
+    street_dashboard = page.url
     with page.expect_navigation():
         row.locator("td").nth(2).get_by_role("link").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("任务收件箱")
     expect(page.locator(".task-list > li")).to_have_count(count)
     assert fits(page)
+    # A state tab narrows the drill-down, not the whole city: one of the two was refused.
+    tabs = page.get_by_role("navigation", name="按状态筛选")
+    with page.expect_navigation():
+        tabs.get_by_role("link", name="已拒收").click()
+    expect(page.locator(".task-list > li")).to_have_count(1)
+    assert "area=" in page.url and "received_from=" in page.url
+    with page.expect_navigation():
+        tabs.get_by_role("link", name="全部").click()
+    expect(page.locator(".task-list > li")).to_have_count(count)
+    assert "area=" in page.url and "state=" not in page.url
 
     # Download a table of the dashboard as Excel: it opens, Chinese headers, the rows.
-    page.go_back()
+    page.goto(street_dashboard)
     table = page.locator("#table-assignments-by_area")
     with page.expect_download() as download:
         table.get_by_role("link", name="下载（.xlsx）").click()

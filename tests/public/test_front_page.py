@@ -7,14 +7,16 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.core.cache import cache
 from django.utils import timezone
 
 from certificates.models import CertificateType
 from public import selectors
 from registry import workdays
-from registry.models import Application, Assignment, Dispatch
+from registry.models import Application, Assignment, Dispatch, Role
+from registry.selectors import dashboard as board
+from registry.services import dashboard_baseline_save
 from signage.models import Plaque
+from tests.factories import MembershipFactory, UserFactory
 
 TODAY = datetime.date(2026, 9, 14)
 ZONE = timezone.get_fixed_timezone(480)
@@ -26,8 +28,29 @@ def at(year: int, month: int, day: int, hour: int = 10) -> datetime.datetime:
 
 @pytest.fixture(autouse=True)
 def _fresh_figures():
-    cache.delete_many([selectors.FIGURES_CACHE_KEY.format(today=d) for d in (TODAY, "2026-12-01")])
+    # A new baselines' version: no figures an earlier test cached (Redis outlives the test
+    # database) can answer.
+    board.baseline_changed()
     yield
+
+
+@pytest.fixture
+def city_supervisor(world):
+    user = UserFactory(username="city_supervisor")
+    MembershipFactory(user=user, organisation=world.city, role=Role.SUPERVISOR)
+    return user
+
+
+def save_baseline(actor, area, name: str, start: str, end: str, capture) -> None:
+    """Save as the dashboard's form does, committing (so its on_commit runs)."""
+    with capture(execute=True):
+        dashboard_baseline_save(
+            actor=actor,
+            area=area,
+            name=name,
+            start=datetime.date.fromisoformat(start),
+            end=datetime.date.fromisoformat(end),
+        )
 
 
 def _application(world, state: str, decided_at, subject: str = "work_item") -> Application:
@@ -124,48 +147,98 @@ def seeded(world):
     return world
 
 
-def _independent_counts(year: int) -> dict[str, int]:
-    """The same figures counted row by row in Python, not by the selector's aggregates."""
+def _independent_counts(start: datetime.date, end: datetime.date) -> dict[str, int]:
+    """The same figures for [start, end] counted row by row in Python, not by the
+    selector's aggregates."""
 
-    def local_year(moment) -> int | None:
-        return timezone.localtime(moment).year if moment else None
+    def within(day: datetime.date | None) -> bool:
+        return day is not None and start <= day <= end
+
+    def local_in(moment) -> bool:
+        return moment is not None and within(timezone.localtime(moment).date())
 
     applications = list(Application.objects.all())
     cancelled = [
         t
         for t in CertificateType.objects.filter(status="prohibited")
-        if (t.effective_from and t.effective_from.year == year)
-        or (
-            t.effective_from is None and t.national_seq is None and local_year(t.created_at) == year
-        )
+        if within(t.effective_from)
+        or (t.effective_from is None and t.national_seq is None and local_in(t.created_at))
     ]
     return {
         "items_admitted": sum(
-            a.subject == "work_item" and a.state == "approved" and local_year(a.decided_at) == year
+            a.subject == "work_item" and a.state == "approved" and local_in(a.decided_at)
             for a in applications
         ),
         "items_refused": sum(
-            a.subject == "work_item" and a.state == "rejected" and local_year(a.decided_at) == year
+            a.subject == "work_item" and a.state == "rejected" and local_in(a.decided_at)
             for a in applications
         ),
         "tasks_refused": sum(
-            a.state == "refused" and local_year(a.responded_at) == year
-            for a in Assignment.objects.all()
+            a.state == "refused" and local_in(a.responded_at) for a in Assignment.objects.all()
         ),
         "certificates_cancelled": len(cancelled),
         "signs_removed": sum(
-            p.status == "removed" and p.removed_on.year == year for p in Plaque.objects.all()
+            p.status == "removed" and within(p.removed_on) for p in Plaque.objects.all()
         ),
     }
 
 
-def test_the_figures_equal_counts_made_from_the_rows(seeded):
+def test_without_a_saved_baseline_the_figures_compare_the_same_period_last_year(seeded):
     figures = selectors.public_figures(TODAY)
 
     by_key = {f["key"]: f for f in figures["figures"]}
-    assert {k: f["value"] for k, f in by_key.items()} == _independent_counts(2026)
-    assert {k: f["baseline"] for k, f in by_key.items()} == _independent_counts(2025)
-    # And the numbers the seeded world was built with.
+    assert {k: f["value"] for k, f in by_key.items()} == _independent_counts(
+        datetime.date(2026, 1, 1), TODAY
+    )
+    assert {k: f["baseline"] for k, f in by_key.items()} == _independent_counts(
+        datetime.date(2025, 1, 1), datetime.date(2025, 9, 14)
+    )
+    # And the numbers the seeded world was built with: the approval of 31 December 2025
+    # lies after the same day last year.
+    assert {k: (f["value"], f["baseline"]) for k, f in by_key.items()} == {
+        "items_admitted": (3, 1),
+        "items_refused": (1, 2),
+        "tasks_refused": (2, 1),
+        "certificates_cancelled": (2, 1),
+        "signs_removed": (1, 2),
+    }
+    assert by_key["items_admitted"]["change_percent"] == 200.0
+    assert by_key["items_refused"]["change_percent"] == -50.0
+    assert figures["baseline"] == {
+        "from": datetime.date(2025, 1, 1),
+        "until": datetime.date(2025, 9, 14),
+        "label": "",
+    }
+    assert figures["baseline_kind"] == "last_year"
+
+
+def test_the_bureaus_saved_baseline_is_what_the_figures_compare_with(
+    seeded, city_supervisor, django_capture_on_commit_callbacks
+):
+    # The bureau is the city (the top of this deployment's tree); its supervisors saved the
+    # whole of 2025, the year before the rules, on the dashboard.
+    assert selectors.complaint_bureau() == seeded.city
+    save_baseline(
+        city_supervisor,
+        seeded.city,
+        "准入制度实施前",
+        "2025-01-01",
+        "2025-12-31",
+        django_capture_on_commit_callbacks,
+    )
+
+    figures = selectors.public_figures(TODAY)
+
+    assert figures["baseline_kind"] == "saved"
+    assert figures["baseline"] == {
+        "from": datetime.date(2025, 1, 1),
+        "until": datetime.date(2025, 12, 31),
+        "label": "准入制度实施前",
+    }
+    by_key = {f["key"]: f for f in figures["figures"]}
+    assert {k: f["baseline"] for k, f in by_key.items()} == _independent_counts(
+        datetime.date(2025, 1, 1), datetime.date(2025, 12, 31)
+    )
     assert {k: (f["value"], f["baseline"]) for k, f in by_key.items()} == {
         "items_admitted": (3, 2),
         "items_refused": (1, 2),
@@ -174,11 +247,61 @@ def test_the_figures_equal_counts_made_from_the_rows(seeded):
         "signs_removed": (1, 2),
     }
     assert by_key["items_admitted"]["change_percent"] == 50.0
-    assert by_key["items_refused"]["change_percent"] == -50.0
-    assert figures["baseline"] == {
-        "from": datetime.date(2025, 1, 1),
-        "until": datetime.date(2025, 12, 31),
-    }
+
+
+def test_a_districts_saved_baseline_is_not_the_bureaus(seeded, django_capture_on_commit_callbacks):
+    # District A's supervisors compare their district with 2024; the front page speaks for
+    # the bureau (the city), which saved none.
+    save_baseline(
+        seeded.a.supervisor,
+        seeded.a.district,
+        "区里的基准",
+        "2024-01-01",
+        "2024-12-31",
+        django_capture_on_commit_callbacks,
+    )
+
+    figures = selectors.public_figures(TODAY)
+
+    assert figures["baseline_kind"] == "last_year"
+    assert figures["baseline"]["from"] == datetime.date(2025, 1, 1)
+
+
+def test_a_new_saved_baseline_shows_at_once_not_after_the_cache_expires(
+    seeded, city_supervisor, django_capture_on_commit_callbacks, django_assert_num_queries
+):
+    workdays.is_covered(2026)
+    before = selectors.public_figures(TODAY)
+    assert before["baseline_kind"] == "last_year"
+    with django_assert_num_queries(0):  # cached
+        selectors.public_figures(TODAY)
+
+    save_baseline(
+        city_supervisor,
+        seeded.city,
+        "2024年",
+        "2024-01-01",
+        "2024-12-31",
+        django_capture_on_commit_callbacks,
+    )
+    after = selectors.public_figures(TODAY)
+    assert after["baseline_kind"] == "saved"
+    assert after["baseline"]["label"] == "2024年"
+    # Only the approval of 31 December 2024 lies in 2024.
+    assert {f["key"]: f["baseline"] for f in after["figures"]}["items_admitted"] == 1
+
+    # A second save replaces the first, and the page follows again.
+    save_baseline(
+        city_supervisor,
+        seeded.city,
+        "2025年",
+        "2025-01-01",
+        "2025-12-31",
+        django_capture_on_commit_callbacks,
+    )
+    again = selectors.public_figures(TODAY)
+    assert again["baseline"]["label"] == "2025年"
+    assert {f["key"]: f["baseline"] for f in again["figures"]}["items_admitted"] == 2
 
 
 def test_a_baseline_of_zero_gives_no_percentage():
@@ -186,21 +309,61 @@ def test_a_baseline_of_zero_gives_no_percentage():
     assert selectors.change_percent(0, 4) == -100.0
 
 
-def test_the_baseline_is_the_previous_calendar_year():
-    base = selectors.baseline_period(datetime.date(2026, 1, 1))
-    assert (base.start, base.end) == (datetime.date(2025, 1, 1), datetime.date(2025, 12, 31))
+@pytest.mark.parametrize(
+    ("today", "start", "end"),
+    [
+        ("2026-01-01", "2025-01-01", "2025-01-01"),
+        ("2026-09-14", "2025-01-01", "2025-09-14"),
+        # 29 February: the same period a year before ends on the 28th.
+        ("2028-02-29", "2027-01-01", "2027-02-28"),
+    ],
+)
+def test_without_a_saved_baseline_the_baseline_is_the_same_period_last_year(
+    world, today, start, end
+):
+    base = selectors.baseline_period(datetime.date.fromisoformat(today))
+    assert base.kind == "last_year"
+    assert (base.start.isoformat(), base.end.isoformat()) == (start, end)
 
 
 @pytest.mark.usefixtures("on_a_known_monday")
-def test_the_figures_api_is_public_and_cached(seeded, client, django_assert_num_queries):
+@pytest.mark.parametrize("saved", [False, True])
+def test_the_figures_api_is_public_and_cached(
+    seeded,
+    client,
+    city_supervisor,
+    saved,
+    django_assert_num_queries,
+    django_capture_on_commit_callbacks,
+):
     workdays.is_covered(2026)
+    if saved:
+        save_baseline(
+            city_supervisor,
+            seeded.city,
+            "准入制度实施前",
+            "2025-01-01",
+            "2025-12-31",
+            django_capture_on_commit_callbacks,
+        )
+    # 2 find the bureau (the top areas, then the bureau), 1 its saved baseline (or none),
     # 4 aggregates: applications, assignments, certificate types, plaques.
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(7):
         first = client.get("/api/v1/public/figures/", HTTP_ACCEPT_LANGUAGE="zh-hans")
     assert first.status_code == 200
     body = first.json()
     assert body["year"] == 2026
     assert body["period"] == {"from": "2026-01-01", "until": "2026-09-14"}
+    if saved:
+        assert body["baseline_kind"] == "saved"
+        assert body["baseline"] == {
+            "from": "2025-01-01",
+            "until": "2025-12-31",
+            "label": "准入制度实施前",
+        }
+    else:
+        assert body["baseline_kind"] == "last_year"
+        assert body["baseline"] == {"from": "2025-01-01", "until": "2025-09-14", "label": ""}
     labels = {f["key"]: f["label"] for f in body["figures"]}
     assert labels["tasks_refused"] == "社区拒收的任务"
     # Cached: the second visitor costs no query.
@@ -223,11 +386,30 @@ def test_a_visitor_gets_the_front_page_without_signing_in(seeded, client):
     assert 'href="/accounts/login/"' in html
     # The figures, and what they are compared with.
     assert 'data-figure="tasks_refused"' in html
-    assert "2025" in html
+    assert "对比基准：去年同期（2025-01-01 至 2025-09-14）" in html
     # No personal data: no user's name, username or a cadre anywhere.
     for user in (seeded.a.cadre, seeded.a.department_staff, seeded.a.supervisor):
         assert user.username not in html
         assert user.display_name not in html
+
+
+@pytest.mark.usefixtures("on_a_known_monday")
+def test_the_front_page_names_the_bureaus_saved_baseline(
+    seeded, client, city_supervisor, django_capture_on_commit_callbacks
+):
+    save_baseline(
+        city_supervisor,
+        seeded.city,
+        "准入制度实施前",
+        "2025-01-01",
+        "2025-12-31",
+        django_capture_on_commit_callbacks,
+    )
+
+    html = client.get("/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+
+    assert "对比基准：准入制度实施前（2025-01-01 至 2025-12-31）" in html
+    assert 'data-baseline="saved"' in html
 
 
 def test_the_front_page_queries_do_not_grow_with_rows(seeded, client, django_assert_num_queries):
@@ -270,3 +452,9 @@ def test_the_figures_are_documented_in_the_schema(db, client):
     assert {"year", "period", "baseline", "computed_at", "figures"} <= set(figures["properties"])
     period = schema["components"]["schemas"]["FiguresPeriod"]
     assert set(period["properties"]) == {"from", "until"}
+    # The baseline in the dashboard's own shape, named, and which kind it is.
+    assert figures["properties"]["baseline"] == {"$ref": "#/components/schemas/Period"}
+    baseline = schema["components"]["schemas"]["Period"]
+    assert set(baseline["properties"]) == {"from", "until", "label"}
+    kind = figures["properties"]["baseline_kind"]["allOf"][0]["$ref"].rsplit("/", 1)[-1]
+    assert schema["components"]["schemas"][kind]["enum"] == ["saved", "last_year"]

@@ -14,8 +14,9 @@ class Command(BaseCommand):
     help = (
         "Measure dispatch to 1,000 communities, the inbox and department list over gunicorn "
         "under load beside a trivial endpoint, the flag computation beside one raw SQL "
-        "query, pre-filling a monitoring report and the escalation job beside raw SQL, and "
-        "queries per request; write a JSON and a markdown report."
+        "query, pre-filling a monitoring report and the escalation job beside raw SQL, the "
+        "dashboard and the public figures beside raw SQL, and queries per request; write a "
+        "JSON and a markdown report."
     )
 
     def add_arguments(self, parser):
@@ -35,6 +36,9 @@ class Command(BaseCommand):
             "--evaluation-repeats", type=int, help="results of the evaluation round runs"
         )
         parser.add_argument("--dashboard-repeats", type=int, help="runs of each dashboard")
+        parser.add_argument(
+            "--public-repeats", type=int, help="uncached runs of the public figures"
+        )
         parser.add_argument("--duration", type=float, help="seconds of load per measurement")
         parser.add_argument("--warmup", type=float, help="seconds of load before each")
         parser.add_argument("--workers", type=int, help="gunicorn workers (default 2 x cores + 1)")
@@ -47,7 +51,7 @@ class Command(BaseCommand):
             for name in (
                 "quick", "stem", "dispatch_size", "dispatch_repeats", "flag_repeats",
                 "monitoring_repeats", "evaluation_repeats",
-                "dashboard_repeats", "duration", "warmup", "workers",
+                "dashboard_repeats", "public_repeats", "duration", "warmup", "workers",
                 "connections", "loader",
             )
         }  # fmt: skip
