@@ -6,11 +6,15 @@ import datetime
 import io
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 from PIL import Image
 
 from signage import services
 
-TODAY = datetime.date.today()
+# The portal's today (Beijing), as the services and the daily job count it: the machine's
+# date.today() is UTC's, a day behind from 16:00 to midnight UTC, when a standard set for
+# "tomorrow" was already in force and the daily-job test failed.
+TODAY = timezone.localdate()
 # EXIF tags: 0x010F Make, 0x8825 the GPS IFD (latitude 30°N, longitude 112°E).
 GPS_IFD = 0x8825
 
