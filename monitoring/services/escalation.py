@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from monitoring import deadlines
 from monitoring.models import Flag, MonitoringReport, RectificationNotice, ReminderLog
 from monitoring.selectors.points import point_communities
+from monitoring.services.clue_board import clue_urgency_refresh
 from registry.models import Organisation
 from registry.services.notifications import notify_organisations
 
@@ -86,6 +87,9 @@ def _notice_escalation(today: datetime.date, summary: EscalationSummary) -> None
         changed = [n.pk for n in group if n.escalation != level]
         if changed:
             RectificationNotice.objects.filter(pk__in=changed).update(escalation=level)
+            clue_urgency_refresh(
+                clues=RectificationNotice.objects.filter(pk__in=changed).values("clue_id")
+            )
         summary.levels[level] = len(group)
         if level == "none" or not group:
             continue
