@@ -188,11 +188,13 @@ def _http(found: targets.Targets, options: Options, progress: Progress) -> dict:
     if admin is not None and apps.is_installed("certificates"):
         from django.urls import reverse
 
+        from certificates.admin import CertificateIssuanceAdmin
         from certificates.models import CertificateIssuance
 
         changelist = reverse("admin:certificates_certificateissuance_changelist")
-        # Page 1,000 of 100 rows (or the last page of a smaller register).
-        deep = min(1_000, max(1, CertificateIssuance.objects.count() // 100))
+        # Page 1,000 (or the last page of a smaller register), of the admin's page size.
+        per_page = CertificateIssuanceAdmin.list_per_page
+        deep = min(1_000, max(1, CertificateIssuance.objects.count() // per_page))
         endpoints |= {
             "admin_issuances": (changelist, [admin.session], False),
             "admin_issuances_deep_page": (f"{changelist}?p={deep}", [admin.session], False),

@@ -4,6 +4,7 @@ the API), so every one is validated and audited; the admin is for looking things
 from __future__ import annotations
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from certificates.models import (
     CertificateIssuance,
@@ -11,7 +12,7 @@ from certificates.models import (
     CertificateType,
     CertificateTypeProposal,
 )
-from registry.paginators import BigTableAdmin
+from registry.paginators import BigTableAdmin, year_filter
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -55,7 +56,8 @@ class CertificateIssuanceAdmin(BigTableAdmin, ReadOnlyAdmin):
         "requested_by",
         "issued_on",
     ]
-    list_filter = ["year"]
+    # The years from the issued_on index's two ends, not a DISTINCT over every issuance.
+    list_filter = [year_filter("year", "issued_on", _("year"))]
     search_fields = ["applicant_name", "requested_by", "community__name"]
     list_select_related = ["community", "certificate_type"]
     exclude = ["applicant_id_hash"]

@@ -102,8 +102,12 @@ def _register_communities(request: HttpRequest) -> tuple[list[Organisation], Que
     """The communities to offer in the list (none when there are too many), and all of
     the user's, as a queryset to find a typed code in."""
     scoped = selectors.register_communities(user=request.user).order_by("path")
-    offered = list(scoped[: COMMUNITY_CHOICES_MAX + 1])
-    return ([] if len(offered) > COMMUNITY_CHOICES_MAX else offered), scoped
+    # The first few in any order, sorted here when they are all there is: a province's
+    # 20,000 sorted by path only to learn that there are too many took 6 ms a request.
+    offered = list(scoped.order_by()[: COMMUNITY_CHOICES_MAX + 1])
+    if len(offered) > COMMUNITY_CHOICES_MAX:
+        return [], scoped
+    return sorted(offered, key=lambda community: community.path), scoped
 
 
 def _register_filter(

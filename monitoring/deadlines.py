@@ -72,5 +72,22 @@ def escalation_on(due: datetime.date, today: datetime.date) -> str:
     return "none"
 
 
+def escalation_cutoffs(today: datetime.date) -> dict[str, datetime.date]:
+    """The latest due date at each level today: an unanswered notice due on or before
+    ``cutoffs[level]`` has reached it (``escalation_on`` for every due date at once).
+
+    The levels fall as the due date rises (the working days past it only shrink, its
+    reminder date only moves later), so three dates place every notice: the job works
+    them out once and the database compares each notice's due date with them."""
+    reminded = today
+    while reminder_date(reminded + datetime.timedelta(days=1)) <= today:
+        reminded += datetime.timedelta(days=1)
+    return {
+        "red": overdue_cutoff(today, RED_WORKING_DAYS),
+        "yellow": overdue_cutoff(today, YELLOW_WORKING_DAYS),
+        "reminded": reminded,
+    }
+
+
 def notice_due_date(sent_on: datetime.date, working_days: int) -> datetime.date:
     return add_working_days(sent_on, working_days)

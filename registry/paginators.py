@@ -11,7 +11,9 @@ and the admin's big changelists (``AdminPaginator``) use it.
 
 from __future__ import annotations
 
+from django.contrib import admin
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
+from django.db.models import Max, Min
 from django.utils.functional import cached_property
 
 COUNT_CAP = 10_000
@@ -103,7 +105,36 @@ class AdminPaginator(CappedPaginator):
 
 class BigTableAdmin:
     """Mix into a ModelAdmin of a table with millions of rows: no full count beside the
-    filtered one, the capped count and the two-step page (``AdminPaginator``)."""
+    filtered one, the capped count and the two-step page (``AdminPaginator``), 50 rows a
+    page (drawing a row of the changelist costs about 0.3 ms: 100 of them were a third of
+    the issuances' page)."""
 
     show_full_result_count = False
     paginator = AdminPaginator
+    list_per_page = 50
+
+
+def year_filter(year_field: str, date_field: str, title) -> type[admin.SimpleListFilter]:
+    """A changelist filter by ``year_field`` offering every year from the first to the
+    last ``date_field`` (the two ends of its index, one query) instead of Django's
+    ``SELECT DISTINCT`` of the field, which reads the whole table on every changelist
+    (500,000 issuances: 40 ms). The URL stays the field filter's (``?year__exact=``)."""
+
+    class YearFilter(admin.SimpleListFilter):
+        parameter_name = f"{year_field}__exact"
+
+        def lookups(self, request, model_admin):
+            span = model_admin.get_queryset(request).aggregate(
+                first=Min(date_field), last=Max(date_field)
+            )
+            if span["first"] is None:
+                return []
+            years = range(span["first"].year, span["last"].year + 1)
+            return [(str(year), str(year)) for year in years]
+
+        def queryset(self, request, queryset):
+            value = self.value() or ""
+            return queryset.filter(**{year_field: int(value)}) if value.isdigit() else queryset
+
+    YearFilter.title = title
+    return YearFilter

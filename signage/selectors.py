@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 
-from django.db.models import Count, Q, QuerySet
-from django.db.models.functions import TruncMonth
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
 from registry import permissions
@@ -112,34 +112,61 @@ def standard_above(area: Organisation, day: datetime.date) -> PlaqueStandard | N
 # --- Counts over time ---------------------------------------------------------------------
 
 
-def _up_on(day: datetime.date, prefix: str = "plaques__") -> Q:
+def _up_on(day: datetime.date, prefix: str = "") -> Q:
     return Q(**{f"{prefix}installed_on__lte": day}) & (
         Q(**{f"{prefix}removed_on__isnull": True}) | Q(**{f"{prefix}removed_on__gt": day})
     )
 
 
-def plaque_summary(
-    *, user: User, area: Organisation | None = None, on: datetime.date | None = None
-) -> QuerySet[Organisation]:
-    """Per community the user may read (under ``area``): signs up on ``on``, exterior and
-    interior, beyond the standard, and removed from 1 January to ``on``. One grouped query."""
-    on = on or timezone.localdate()
+def _figures(on: datetime.date) -> dict[str, Q]:
+    """Which signs each figure of the summary counts on ``on`` (the totals sum the same)."""
     up = _up_on(on)
-    year_start = datetime.date(on.year, 1, 1)
+    return {
+        "up": up,
+        "exterior": up & Q(placement=Placement.EXTERIOR),
+        "interior": up & Q(placement=Placement.INTERIOR),
+        "excess": up & Q(within_standard=False),
+        "removed_this_year": Q(removed_on__gte=datetime.date(on.year, 1, 1), removed_on__lte=on),
+    }
+
+
+def _signs_counted(which: Q) -> Coalesce:
+    """How many of the community's signs match ``which``: a subquery per community row.
+
+    PostgreSQL evaluates it only for the rows a page returns (after the ORDER BY ... LIMIT),
+    each one index probe on the community's signs; a grouped join counted every sign of
+    every community in scope before paginating (200,000 for a province: 90 ms)."""
+    counted = (
+        Plaque.objects.filter(which, community=OuterRef("pk"))
+        .order_by()
+        .values("community")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted), 0)
+
+
+def plaque_summary(
+    *,
+    user: User,
+    area: Organisation | None = None,
+    on: datetime.date | None = None,
+    only_excess: bool = False,
+) -> QuerySet[Organisation]:
+    """Per community the user may read (under ``area``; ``only_excess``: with a sign up
+    beyond the standard): signs up on ``on``, exterior and interior, beyond the standard,
+    and removed from 1 January to ``on``. One query for a page: the communities in path
+    order, each figure counted for the page's rows only."""
+    on = on or timezone.localdate()
     queryset = plaque_communities(user=user)
     if area is not None:
         queryset = queryset.filter(path__startswith=area.path)
+    if only_excess:
+        # A semi-join the planner hashes, rather than every community's count compared.
+        excess = Plaque.objects.filter(_figures(on)["excess"], community=OuterRef("pk"))
+        queryset = queryset.filter(Exists(excess))
     return (
-        queryset.annotate(
-            up=Count("plaques", filter=up),
-            exterior=Count("plaques", filter=up & Q(plaques__placement=Placement.EXTERIOR)),
-            interior=Count("plaques", filter=up & Q(plaques__placement=Placement.INTERIOR)),
-            excess=Count("plaques", filter=up & Q(plaques__within_standard=False)),
-            removed_this_year=Count(
-                "plaques",
-                filter=Q(plaques__removed_on__gte=year_start, plaques__removed_on__lte=on),
-            ),
-        )
+        queryset.annotate(**{name: _signs_counted(which) for name, which in _figures(on).items()})
         .only("pk", "code", "name", "path")
         .order_by("path")
     )
@@ -150,18 +177,16 @@ def plaque_totals(
 ) -> dict[str, int]:
     """The same figures summed over every community the user may read (one query)."""
     on = on or timezone.localdate()
-    year_start = datetime.date(on.year, 1, 1)
-    signs = Plaque.objects.filter(permissions.scope_q(user, VIEW, "community"))
+    # By the communities' ids (a hashed semi-join), not a join of every sign to its
+    # community's path: a province's 200,000 signs are read once either way.
+    signs = Plaque.objects.filter(permissions.scope_q_by_id(user, VIEW, "community"))
     if area is not None:
-        signs = signs.filter(community__path__startswith=area.path)
-    up = _up_on(on, prefix="")
+        under = Organisation.objects.filter(path__startswith=area.path).values("id")
+        signs = signs.filter(community_id__in=under)
+    figures = _figures(on)
     return signs.aggregate(
-        up=Count("pk", filter=up),
-        exterior=Count("pk", filter=up & Q(placement=Placement.EXTERIOR)),
-        interior=Count("pk", filter=up & Q(placement=Placement.INTERIOR)),
-        excess=Count("pk", filter=up & Q(within_standard=False)),
-        removed_this_year=Count("pk", filter=Q(removed_on__gte=year_start, removed_on__lte=on)),
-        communities=Count("community", distinct=True, filter=up),
+        **{name: Count("pk", filter=which) for name, which in figures.items()},
+        communities=Count("community", distinct=True, filter=figures["up"]),
     )
 
 
@@ -200,7 +225,7 @@ def plaque_monthly_trend(
         .values_list("month", "n")
     )
     before = window_start - datetime.timedelta(days=1)
-    running = signs.filter(_up_on(before, prefix="")).count()
+    running = signs.filter(_up_on(before)).count()
     trend = []
     for start in starts:
         put_up, taken_down = added.get(start, 0), removed.get(start, 0)

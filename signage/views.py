@@ -104,10 +104,8 @@ def _area_summary(request: HttpRequest) -> HttpResponse:
         on = datetime.date.fromisoformat(request.GET.get("on", ""))
     except ValueError:
         on = today
-    rows = selectors.plaque_summary(user=request.user, area=area, on=on)
     only_excess = request.GET.get("excess") == "1"
-    if only_excess:
-        rows = rows.filter(excess__gt=0)
+    rows = selectors.plaque_summary(user=request.user, area=area, on=on, only_excess=only_excess)
     page = pages.paginate(request, rows, PAGE_SIZE)
     return render(
         request,

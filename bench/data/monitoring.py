@@ -34,6 +34,7 @@ from monitoring.models import (
     RectificationNotice,
     ReminderLog,
 )
+from monitoring.services.clue_board import clue_urgency_refresh
 from monitoring.services.escalation import LEVELS
 from registry.models import Membership, Organisation, Role, User
 
@@ -302,6 +303,9 @@ class MonitoringMixin:
             notices,
         )
         pgload.sync_sequence(RectificationNotice)
+        # COPY left every clue at the column's default (open): the board's order as the
+        # services keep it, from the notices just loaded (one UPDATE).
+        clue_urgency_refresh()
         NoticeSequence.objects.bulk_create(
             NoticeSequence(jurisdiction_id=province.id, year=y, last_value=n)
             for y, n in sequences.items()

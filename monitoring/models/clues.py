@@ -29,6 +29,15 @@ class Clue(models.Model):
         State.RESPONDED,
     )
 
+    class Urgency(models.IntegerChoices):
+        """Where the board puts a clue, top first (then the oldest): its unanswered notice
+        overdue red, or yellow; still open; done."""
+
+        RED = 0, _("Overdue (red)")
+        YELLOW = 1, _("Urged (yellow)")
+        OPEN = 2, _("Open")
+        DONE = 3, _("Closed or dismissed")
+
     department = models.ForeignKey(
         Organisation,
         verbose_name=_("department concerned"),
@@ -77,12 +86,29 @@ class Clue(models.Model):
     )
     findings = models.TextField(_("findings on site"), blank=True)
     checked_on = models.DateField(_("rectification checked on"), null=True, blank=True)
+    # The board's sort key, stored so that its order is read from an index instead of two
+    # EXISTS per clue and a sort of all of them. It depends on the clue's state and its
+    # notices' state and escalation: every service changing one of them recomputes it in
+    # its transaction (monitoring.services.clue_board). New clues are reported, so open;
+    # the database default lets bulk loads leave it out.
+    urgency = models.PositiveSmallIntegerField(
+        _("urgency"),
+        choices=Urgency.choices,
+        default=Urgency.OPEN,
+        db_default=Urgency.OPEN,
+        editable=False,
+    )
 
     class Meta:
         verbose_name = _("clue")
         verbose_name_plural = _("clues")
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["state", "department"], name="clue_state_department")]
+        indexes = [
+            models.Index(fields=["state", "department"], name="clue_state_department"),
+            # The board's order (monitoring.selectors.board_order), so a page is read from
+            # the index and the scan stops after it.
+            models.Index(fields=["urgency", "created_at", "id"], name="clue_board_order"),
+        ]
 
     def __str__(self) -> str:
         return self.summary

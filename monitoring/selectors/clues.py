@@ -3,17 +3,7 @@ the clues about their department (never who raised them), anyone the clues they 
 
 from __future__ import annotations
 
-from django.db.models import (
-    Case,
-    Exists,
-    IntegerField,
-    OuterRef,
-    Prefetch,
-    Q,
-    QuerySet,
-    Value,
-    When,
-)
+from django.db.models import Prefetch, Q, QuerySet
 
 from monitoring.models import Clue, ClueTransition, RectificationNotice
 from monitoring.permissions import (
@@ -73,24 +63,10 @@ def clue_list(*, user: User, filters=None) -> QuerySet[Clue]:
 
 
 def board_order(clues: QuerySet[Clue]) -> QuerySet[Clue]:
-    """Open clues first, overdue notices (red, then yellow) at the top, then the oldest."""
-
-    def unanswered(level: str) -> Exists:
-        return Exists(
-            RectificationNotice.objects.filter(
-                clue=OuterRef("pk"), state=RectificationNotice.State.SENT, escalation=level
-            )
-        )
-
-    return clues.annotate(
-        urgency=Case(
-            When(unanswered("red"), then=Value(0)),
-            When(unanswered("yellow"), then=Value(1)),
-            When(state__in=Clue.OPEN_STATES, then=Value(2)),
-            default=Value(3),
-            output_field=IntegerField(),
-        )
-    ).order_by("urgency", "created_at", "id")
+    """Open clues first, overdue notices (red, then yellow) at the top, then the oldest:
+    the stored ``Clue.urgency`` (kept by the services), read from the clue_board_order
+    index."""
+    return clues.order_by("urgency", "created_at", "id")
 
 
 # action -> the organisation a clue is judged on for it: the supervisors' steps on the

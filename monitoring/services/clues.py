@@ -29,6 +29,7 @@ from monitoring.models import (
     ReportEntry,
 )
 from monitoring.permissions import CLUE_HANDLE, CLUE_RAISE, CLUE_RESPOND
+from monitoring.services.clue_board import urgency_expression
 from monitoring.services.reports import entry_figures
 from registry import permissions
 from registry.audit import audit_record
@@ -263,7 +264,12 @@ def _step(clue: Clue, *, actor: User, action: str, reason: str = "", update: lis
 
 
 def _finish(clue: Clue, *, actor, action, from_state, reason="", fields=(), after=None) -> Clue:
-    clue.save(update_fields=["state", *fields])
+    # Every step ends here, after any change to its notice (sent, answered, more time,
+    # closed): the board's order follows in the same UPDATE. Then the field is left
+    # deferred, so reading it loads the value and a later save() does not rewrite it.
+    clue.urgency = urgency_expression(state=clue.state)
+    clue.save(update_fields=["state", "urgency", *fields])
+    del clue.urgency
     _history(clue, action=action, from_state=from_state, actor=actor, reason=reason)
     audit_record(
         actor=actor,

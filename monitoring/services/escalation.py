@@ -9,6 +9,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.db import connection, transaction
+from django.db.models import Case, Value, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,11 +17,12 @@ from django.utils.translation import gettext as _
 from monitoring import deadlines
 from monitoring.models import Flag, MonitoringReport, RectificationNotice, ReminderLog
 from monitoring.selectors.points import point_communities
-from registry.models import Organisation
-from registry.services.notifications import notify_organisations
+from monitoring.services.clue_board import clue_urgency_refresh
+from registry.services.notifications import Message, notify_each, notify_organisations
 
 _ESCALATION_LOCK_KEY = 7_401_003
 LEVELS = ["none", "reminded", "yellow", "red"]
+ESCALATING = ["red", "yellow", "reminded"]  # the highest first, as a notice is placed
 
 
 @dataclass
@@ -68,48 +70,79 @@ def _report_reminders(today: datetime.date, summary: EscalationSummary) -> None:
     summary.notified["report_reminder"] = len(recipients)
 
 
+def _notice_titles() -> dict[str, str]:
+    return {
+        "reminded": _("Notice %(number)s: measures are due on %(due)s"),
+        "yellow": _("催办: notice %(number)s was due on %(due)s and is unanswered"),
+        "red": _("Overdue: notice %(number)s is five working days past %(due)s"),
+    }
+
+
 def _notice_escalation(today: datetime.date, summary: EscalationSummary) -> None:
-    notices = list(
-        RectificationNotice.objects.filter(state=RectificationNotice.State.SENT).select_related(
-            "department", "jurisdiction"
-        )
+    """Every unanswered notice's level today, the changed ones written, each step notified
+    once: a fixed number of queries however many notices are open (the levels from three
+    cut-off dates compared in the database, the reminders and notifications in bulk)."""
+    cutoffs = deadlines.escalation_cutoffs(today)
+    level_today = Case(
+        *(When(due_date__lte=cutoffs[level], then=Value(level)) for level in ESCALATING),
+        default=Value("none"),
     )
-    by_level: dict[str, list[RectificationNotice]] = {level: [] for level in LEVELS}
+    notices = (
+        RectificationNotice.objects.filter(state=RectificationNotice.State.SENT)
+        .annotate(level_today=level_today)
+        .order_by("pk")
+        .values(
+            "pk", "clue_id", "number", "due_date", "department_id", "jurisdiction_id",
+            "escalation", "level_today",
+        )
+    )  # fmt: skip
+    by_level: dict[str, list[dict]] = {level: [] for level in LEVELS}
+    changed: dict[str, list[int]] = {level: [] for level in LEVELS}
     for notice in notices:
-        level = deadlines.escalation_on(notice.due_date, today)
         # The ladder only climbs for a given deadline (a rerun on an earlier date, or a
         # clock set back, never unwinds a step already notified).
-        if LEVELS.index(level) < LEVELS.index(notice.escalation):
-            level = notice.escalation
+        level = max(notice["escalation"], notice["level_today"], key=LEVELS.index)
         by_level[level].append(notice)
-    for level, group in by_level.items():
-        changed = [n.pk for n in group if n.escalation != level]
-        if changed:
-            RectificationNotice.objects.filter(pk__in=changed).update(escalation=level)
-        summary.levels[level] = len(group)
-        if level == "none" or not group:
+        if level != notice["escalation"]:
+            changed[level].append(notice["pk"])
+    for level, ids in changed.items():
+        if ids:
+            RectificationNotice.objects.filter(pk__in=ids).update(escalation=level)
+    # Red and yellow move a clue up the board (monitoring.services.clue_board).
+    moved = changed["red"] + changed["yellow"]
+    if moved:
+        clue_urgency_refresh(
+            clues=RectificationNotice.objects.filter(pk__in=moved).values("clue_id")
+        )
+    keys = {
+        f"notice:{notice['pk']}:{level}:{notice['due_date']}": (level, notice)
+        for level in LEVELS[1:]
+        for notice in by_level[level]
+    }
+    fresh = _claim(list(keys))
+    titles = _notice_titles()
+    sent = dict.fromkeys(ESCALATING, 0)
+    messages = []
+    for key, (level, notice) in keys.items():
+        if key not in fresh:
             continue
-        keys = {f"notice:{n.pk}:{level}:{n.due_date}": n for n in group}
-        fresh = _claim(list(keys))
-        sent = 0
-        for key, notice in keys.items():
-            if key not in fresh:
-                continue
-            sent += 1
-            link = reverse("clue-page", args=[notice.clue_id])
-            titles = {
-                "reminded": _("Notice %(number)s: measures are due on %(due)s"),
-                "yellow": _("催办: notice %(number)s was due on %(due)s and is unanswered"),
-                "red": _("Overdue: notice %(number)s is five working days past %(due)s"),
-            }
-            title = titles[level] % {"number": notice.number, "due": notice.due_date}
-            recipients: list[Organisation] = [notice.department]
-            if level != "reminded":
-                recipients.append(notice.jurisdiction)
-            notify_organisations(
-                organisations=recipients, kind=f"monitoring.notice_{level}", title=title, link=link
+        sent[level] += 1
+        recipients = [notice["department_id"]]
+        if level != "reminded":  # 催办 and red go to the supervisors who sent it too
+            recipients.append(notice["jurisdiction_id"])
+        messages.append(
+            Message(
+                recipients=recipients,
+                kind=f"monitoring.notice_{level}",
+                title=titles[level] % {"number": notice["number"], "due": notice["due_date"]},
+                link=reverse("clue-page", args=[notice["clue_id"]]),
             )
-        summary.notified[f"notice_{level}"] = sent
+        )
+    notify_each(messages=messages)
+    for level in LEVELS:
+        summary.levels[level] = len(by_level[level])
+        if level != "none" and by_level[level]:
+            summary.notified[f"notice_{level}"] = sent[level]
 
 
 @transaction.atomic

@@ -2,13 +2,55 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.mail import send_mass_mail
 from django.db import transaction
 
 from registry.models import Membership, Notification, Organisation, User
+
+
+@dataclass(frozen=True)
+class Message:
+    """One notification to each of ``recipients`` (organisation ids)."""
+
+    recipients: Sequence[int]
+    kind: str
+    title: str
+    body: str = ""
+    link: str = ""
+
+
+def _store(rows: list[Notification]) -> int:
+    """Insert the notifications in bulk; email follows after commit."""
+    created = Notification.objects.bulk_create(rows, batch_size=1000)
+    if settings.PORTAL["EMAIL_NOTIFICATIONS"] and created:
+        # Through the outbox: a broker outage after the commit neither fails the request
+        # nor loses the emails (registry/outbox.py).
+        from registry.outbox import enqueue
+
+        enqueue("registry.tasks.notifications_email", [n.pk for n in created])
+    return len(created)
+
+
+def notify_each(*, messages: Iterable[Message]) -> int:
+    """Notifications that differ in title or link (a daily job's reminder per notice), all
+    in one bulk insert, however many there are."""
+    return _store(
+        [
+            Notification(
+                recipient_id=recipient,
+                kind=message.kind,
+                title=message.title[:200],
+                body=message.body,
+                link=message.link,
+            )
+            for message in messages
+            for recipient in message.recipients
+        ]
+    )
 
 
 def notify_organisations(
@@ -31,14 +73,7 @@ def notify_organisations(
         )
         for org in organisations
     ]
-    created = Notification.objects.bulk_create(rows, batch_size=1000)
-    if settings.PORTAL["EMAIL_NOTIFICATIONS"] and created:
-        # Through the outbox: a broker outage after the commit neither fails the request
-        # nor loses the emails (registry/outbox.py).
-        from registry.outbox import enqueue
-
-        enqueue("registry.tasks.notifications_email", [n.pk for n in created])
-    return len(created)
+    return _store(rows)
 
 
 def notify_dispatch_assignments(*, dispatch, kind: str, title: str, body: str = "") -> int:

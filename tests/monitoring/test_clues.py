@@ -249,3 +249,59 @@ def test_the_clue_list_costs_the_same_for_one_notice_or_three(world, api_as):
     for _ in range(2):
         _to_notice(world, api_as, _raise(world, api_as))
     assert queries() == one  # each notice's department, jurisdiction and extensions prefetched
+
+
+def test_the_escalation_cut_offs_place_every_due_date_as_the_ladder_does():
+    """The job places notices by three cut-off dates compared in the database: for every
+    day around 国庆 2025 and the 2026 Spring Festival, and every due date within a month of
+    it, they give exactly the level ``escalation_on`` gives one notice at a time."""
+    from monitoring import deadlines
+
+    days = [datetime.date(2025, 9, 15) + datetime.timedelta(days=n) for n in range(40)]
+    days += [datetime.date(2026, 2, 5) + datetime.timedelta(days=n) for n in range(35)]
+    for today in days:
+        cutoffs = deadlines.escalation_cutoffs(today)
+        for offset in range(-30, 31):
+            due = today + datetime.timedelta(days=offset)
+            placed = next(
+                (lv for lv in ("red", "yellow", "reminded") if due <= cutoffs[lv]), "none"
+            )
+            assert placed == deadlines.escalation_on(due, today), (today, due)
+
+
+def test_the_daily_job_costs_the_same_queries_for_three_notices_or_twelve(world, api_as):
+    """One notice (or four) at each step of the ladder: the same statements either way, the
+    notifications of every notice in one insert, and a rerun notifies nothing twice."""
+    from django.db import connection, transaction
+    from django.test.utils import CaptureQueriesContext
+
+    today = datetime.date(2026, 3, 10)  # a Tuesday
+    # Red (five working days past), yellow (the working day after), reminded (two before).
+    dues = [datetime.date(2026, 3, 2), datetime.date(2026, 3, 9), datetime.date(2026, 3, 12)]
+
+    def run(each: int) -> tuple[list[str], services.EscalationSummary, int, int]:
+        with transaction.atomic():
+            for due in dues * each:
+                clue = _raise(world, api_as)
+                notice = _to_notice(world, api_as, clue)["notice"]
+                RectificationNotice.objects.filter(pk=notice["id"]).update(due_date=due)
+            before = Notification.objects.count()
+            with CaptureQueriesContext(connection) as captured:
+                summary = services.monitoring_escalate(today=today)
+            sent = Notification.objects.count() - before
+            services.monitoring_escalate(today=today)
+            again = Notification.objects.count() - before - sent
+            transaction.set_rollback(True)
+        return [q["sql"] for q in captured], summary, sent, again
+
+    with time_machine.travel(datetime.datetime(2026, 3, 10, 7, 0), tick=False):
+        few, few_summary, few_sent, few_again = run(1)
+        many, many_summary, many_sent, many_again = run(4)
+    assert len(many) == len(few)
+    inserts = [sql for sql in many if sql.startswith('INSERT INTO "registry_notification"')]
+    assert len(inserts) == 1
+    # The department is reminded; 催办 and red go to the department and the district.
+    assert (few_sent, many_sent) == (1 + 2 + 2, 4 * (1 + 2 + 2))
+    assert few_again == many_again == 0
+    assert many_summary.notified == {"notice_reminded": 4, "notice_yellow": 4, "notice_red": 4}
+    assert few_summary.levels == {"none": 0, "reminded": 1, "yellow": 1, "red": 1}

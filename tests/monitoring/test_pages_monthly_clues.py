@@ -319,9 +319,10 @@ def test_the_export_of_many_reports_costs_the_same_queries(
 def test_the_board_lists_clues_by_state_overdue_first_with_counts(client, world):
     raise_clue(world, "未回复的")
     late = raise_clue(world, "已逾期的", steps=("analyse", "verify", "send-notice"))
-    RectificationNotice.objects.filter(clue=late).update(
-        due_date=datetime.date(2026, 3, 1), escalation="yellow"
-    )
+    # Its deadline was yesterday; the daily job (which keeps the board's order) urges it.
+    RectificationNotice.objects.filter(clue=late).update(due_date=datetime.date(2026, 3, 9))
+    services.monitoring_escalate(today=TODAY)
+    assert RectificationNotice.objects.get(clue=late).escalation == "yellow"
     client.force_login(world.a.supervisor)
 
     page = html(client.get(reverse("clue-board")))
@@ -329,6 +330,79 @@ def test_the_board_lists_clues_by_state_overdue_first_with_counts(client, world)
     only_reported = html(client.get(reverse("clue-board"), {"state": "reported"}))
     assert "未回复的" in only_reported and "已逾期的" not in only_reported
     assert world.a.liaison.display_name in page  # supervisors see who raised it
+
+
+def _order_as_the_board_computed_it() -> list[int]:
+    """The board's order as it was worked out per request before it was stored (two EXISTS
+    per clue): the oracle the stored ``Clue.urgency`` must agree with."""
+    from django.db.models import Case, Exists, IntegerField, OuterRef, Value, When
+
+    def unanswered(level: str) -> Exists:
+        return Exists(
+            RectificationNotice.objects.filter(clue=OuterRef("pk"), state="sent", escalation=level)
+        )
+
+    urgency = Case(
+        When(unanswered("red"), then=Value(0)),
+        When(unanswered("yellow"), then=Value(1)),
+        When(state__in=Clue.OPEN_STATES, then=Value(2)),
+        default=Value(3),
+        output_field=IntegerField(),
+    )
+    ordered = Clue.objects.annotate(old=urgency).order_by("old", "created_at", "id")
+    return list(ordered.values_list("pk", flat=True))
+
+
+def test_the_board_order_is_kept_by_every_step_and_the_daily_job(client, world, api_as):
+    """Every kind of clue the board tells apart, each brought there through the services:
+    the page, the API and the export list them exactly as the board computed it before."""
+    notice = ("analyse", "verify", "send-notice")
+    due = {
+        "红-逾期五个工作日": datetime.date(2026, 3, 2),
+        "黄-昨日到期": datetime.date(2026, 3, 9),
+        "提醒-后天到期": datetime.date(2026, 3, 12),
+        "未到期": datetime.date(2026, 3, 20),
+        "红后已回复": datetime.date(2026, 3, 2),
+        "红后已销号": datetime.date(2026, 3, 2),
+    }
+    clues = {summary: raise_clue(world, summary, steps=notice) for summary in due}
+    clues["刚上报"] = raise_clue(world, "刚上报")
+    clues["已核查"] = raise_clue(world, "已核查", steps=notice[:2])
+    clues["已驳回"] = raise_clue(world, "已驳回")
+    services.clue_dismiss(actor=world.a.supervisor, clue=clues["已驳回"], reason="不属实")
+    clues["销号后重开"] = raise_clue(world, "销号后重开", steps=(*notice, "respond"))
+    for summary, date in due.items():
+        RectificationNotice.objects.filter(clue=clues[summary]).update(due_date=date)
+    services.monitoring_escalate(today=TODAY)
+    for summary in ("红后已回复", "红后已销号"):
+        services.clue_respond(actor=world.a.department_staff, clue=clues[summary], measures="已改")
+    services.clue_close(
+        actor=world.a.supervisor, clue=clues["红后已销号"], checked_on=TODAY, reason="已核实"
+    )
+    services.clue_close(
+        actor=world.a.supervisor, clue=clues["销号后重开"], checked_on=TODAY, reason="已核实"
+    )
+    reopened = services.clue_reopen(
+        actor=world.a.supervisor, clue=clues["销号后重开"], reason="反弹"
+    )
+    assert reopened.urgency == Clue.Urgency.OPEN  # the stored value, read back
+
+    expected = _order_as_the_board_computed_it()
+    stored = dict(Clue.objects.values_list("pk", "urgency"))
+    names = {clue.pk: summary for summary, clue in clues.items()}
+    assert [stored[pk] for pk in expected] == sorted(stored.values())
+    top = ["红-逾期五个工作日", "黄-昨日到期", "提醒-后天到期"]
+    assert [names[pk] for pk in expected][:3] == top
+
+    listed_by_api = api_as(world.a.supervisor).get("/api/v1/clues/").json()["results"]
+    api_ids = [row["id"] for row in listed_by_api]
+    assert api_ids == expected
+    client.force_login(world.a.supervisor)
+    page = html(client.get(reverse("clue-board")))
+    listed = [names[int(pk)] for pk in re.findall(r'href="/monitoring/clues/(\d+)/"', page)]
+    assert listed == [names[pk] for pk in expected]
+    exported = rows_of(client.get(reverse("list-export", args=["clues"])))[1:]
+    assert [row[0] for row in exported] == expected
 
 
 def test_the_board_is_empty_with_a_way_forward_and_closed_to_the_other_district(client, world):

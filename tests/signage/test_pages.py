@@ -177,3 +177,31 @@ def test_the_workbench_section_shows_the_figures(client, world):
     response = client.get("/plaques/section/")
     assert response.status_code == 200
     assert 'data-figure="up">1<' in response.content.decode()
+
+
+def test_the_area_summary_of_communities_with_excess_costs_the_same_queries_for_more(
+    client, world, django_assert_num_queries
+):
+    from tests.factories import MembershipFactory
+
+    MembershipFactory(user=world.a.cadre, organisation=world.a.community2, role="community_cadre")
+    world.a.cadre._portal_grants = None  # the grants are cached on the user object
+    standard(world)
+    sign(world, "平安建设示范点", kind="publicity")  # beyond the standard: a named sign is not
+    sign(world, "A二社区居民委员会", community=world.a.community2)
+    client.force_login(world.a.supervisor)
+    url = f"/plaques/?area={world.a.district.code}&excess=1"
+    client.get(url)  # warm the session and content types
+
+    def listed() -> list[str]:
+        # Session, user, memberships; the area; the areas to choose from; the count and the
+        # page of communities (each one's figures a subquery of the page); totals; the
+        # trend (three).
+        with django_assert_num_queries(11):
+            page = client.get(url).content.decode()
+        return [c.code for c in (world.a.community, world.a.community2) if c.code in page]
+
+    assert listed() == [world.a.community.code]
+    sign(world, "禁毒宣传栏", kind="publicity", community=world.a.community2)
+    sign(world, "文明宣传栏", kind="publicity", community=world.a.community2)
+    assert listed() == [world.a.community.code, world.a.community2.code]
