@@ -29,7 +29,6 @@ from django.db import transaction
 
 from registry.demo import activity, city
 from registry.demo.city import DEMO_USERS
-from registry.services.dashboard_rollups import dashboard_rollups_refresh
 from registry.demo.context import (
     ADMIN_USERNAME,
     CADRE_COMMUNITY,
@@ -40,6 +39,7 @@ from registry.demo.context import (
     Login,
     Step,
 )
+from registry.services.dashboard_rollups import dashboard_rollups_refresh
 
 
 def app_steps() -> list[Step]:
