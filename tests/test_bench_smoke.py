@@ -104,3 +104,18 @@ def test_quick_benchmark_on_a_tiny_province_writes_every_section(tmp_path):
     assert max(queries) - min(queries) in {0, 6}
     assert max(queries) - min(queries) <= 6 * EVALUATION_ROUNDS_SHOWN
     assert [g["met"] is not None for g in saved["goals"]] == [True] * 13
+
+
+def test_interleaved_rounds_give_the_lists_ratios_on_a_tiny_province(tmp_path):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    data.generate(data.TINY, progress=lambda message: None)
+    printed = StringIO()
+    call_command(
+        "bench_interleaved", rounds=1, seconds=1, loader="python", out=tmp_path, stdout=printed
+    )
+    text = printed.getvalue()
+    assert "round 0: trivial" in text
+    assert "inbox: ratio median" in text and "department_list: ratio median" in text
