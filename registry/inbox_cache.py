@@ -21,6 +21,12 @@ sequence again) and the day (``working_days_left``).
 Only what can be cached is: a user whose every grant is held in a community or a
 department (a leaf), PostgreSQL, no query parameter but ``page=1``. Anything else is
 built per request by the same fast path (``registry.selectors.dispatch.inbox_rows``).
+
+**A hit is one query beside the token's**: the user's grants and their organisations'
+versions in one statement (``grants_and_versions``), then the page from memory, kept as
+the JSON bytes of its rows (``Page``). Nothing about the user is cached: the token and the
+grants are read on every request, so an account switched off, a token deleted or a
+membership revoked is refused or sees nothing at the very next request.
 """
 
 from __future__ import annotations
@@ -29,6 +35,7 @@ import hashlib
 import threading
 from collections import OrderedDict
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.db import connection
@@ -36,13 +43,25 @@ from django.utils import timezone, translation
 
 from registry.models import InboxVersion
 
-KEY_PREFIX = "inbox-page:v1"
+KEY_PREFIX = "inbox-page:v2"  # v2: a Page with its rows as JSON bytes
 TTL_SECONDS = 600  # the shared copy; versions make it exact, the TTL only frees memory
 LOCAL_SIZE = 2_000  # first pages kept in each worker
 
-_local: OrderedDict[str, dict] = OrderedDict()
+_local: OrderedDict[str, Page] = OrderedDict()
 _local_lock = threading.Lock()
 _database_ids: dict[str, int] = {}
+
+
+@dataclass(frozen=True)
+class Page:
+    """A first page as kept: its rows already written as the API's JSON renderer writes
+    them, so a hit neither unpickles a thousand values nor encodes them again (the
+    envelope around them, with the request's own ``next`` link, is ``Pagination``'s)."""
+
+    count: int
+    more: bool
+    capped: bool
+    results: bytes
 
 
 def enabled() -> bool:
@@ -108,18 +127,66 @@ def _database_id() -> int:
     return _database_ids[name]
 
 
-def page_key(organisation_ids: Iterable[int], page_size: int) -> str | None:
+def grants_and_versions(user) -> dict[int, int | None]:
+    """The user's grants (kept on the user, as ``permissions.grants_of`` keeps them) and
+    the inbox version of each organisation they are held in (None: no version yet), in
+    one statement: a cached first page then costs one query beside the token's, where the
+    grants and the versions were two round trips (docs/performance.md). One statement is
+    one snapshot, and it runs before any row of a page is read, so the rule above holds."""
+    from registry import permissions
+
+    if not user.is_authenticated or not user.is_active:
+        return {}
+    with connection.cursor() as cursor:
+        cursor.execute(_grants_and_versions_sql(), [user.pk])
+        rows = cursor.fetchall()
+    permissions.keep_grants(user, rows)
+    return {row[1]: row[-1] for row in rows}
+
+
+_statements: dict[str, str] = {}
+
+
+def _grants_and_versions_sql() -> str:
+    """``permissions.memberships_in_force`` with each one's version, compiled once per
+    process: building it through the ORM on every request cost more than running it."""
+    if "grants" not in _statements:
+        from django.db.models import OuterRef, Subquery
+
+        from registry import permissions
+        from registry.models import User
+
+        probe = User(pk=-1)  # stands for the user id, the statement's only parameter
+        version = InboxVersion.objects.filter(organisation_id=OuterRef("organisation_id"))
+        query = (
+            permissions.memberships_in_force(probe)
+            .annotate(inbox_version=Subquery(version.values("version")))
+            .values_list(*permissions.GRANT_FIELDS, "inbox_version")
+            .query
+        )
+        sql, params = query.sql_with_params()
+        if tuple(params) != (-1,):  # the ORM changed the statement's shape: say so
+            raise RuntimeError(f"unexpected parameters {params!r} in {sql}")
+        _statements["grants"] = sql
+    return _statements["grants"]
+
+
+def page_key(
+    organisation_ids: Iterable[int], page_size: int, versions: dict[int, int | None] | None = None
+) -> str | None:
     """The key of the first page over these organisations now, or None (not cacheable:
-    one of them has no version row)."""
+    one of them has no version row). ``versions`` read by ``grants_and_versions`` spare
+    the query."""
     ids = sorted(set(organisation_ids))
     if not ids or not enabled():
         return None
-    versions = dict(
-        InboxVersion.objects.filter(organisation_id__in=ids).values_list(
-            "organisation_id", "version"
+    if versions is None:
+        versions = dict(
+            InboxVersion.objects.filter(organisation_id__in=ids).values_list(
+                "organisation_id", "version"
+            )
         )
-    )
-    if len(versions) != len(ids):
+    if any(versions.get(pk) is None for pk in ids):
         return None
     parts = ",".join(f"{pk}.{versions[pk]}" for pk in ids)
     today = timezone.localdate().isoformat()
@@ -129,7 +196,7 @@ def page_key(organisation_ids: Iterable[int], page_size: int) -> str | None:
     return f"{KEY_PREFIX}:{_database_id()}:{today}:{language}:{page_size}:{parts}"
 
 
-def get(key: str) -> dict | None:
+def get(key: str) -> Page | None:
     with _local_lock:
         page = _local.get(key)
         if page is not None:
@@ -141,12 +208,12 @@ def get(key: str) -> dict | None:
     return page
 
 
-def put(key: str, page: dict) -> None:
+def put(key: str, page: Page) -> None:
     _remember(key, page)
     cache.set(key, page, TTL_SECONDS)
 
 
-def _remember(key: str, page: dict) -> None:
+def _remember(key: str, page: Page) -> None:
     with _local_lock:
         _local[key] = page
         _local.move_to_end(key)

@@ -12,12 +12,13 @@ Actions are also registered with ``rules`` as ``portal.<action>`` so that
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import rules
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
-from registry.models import Organisation, Role, User
+from registry.models import Membership, Organisation, Role, User
 
 ANY_ROLE = frozenset(Role)
 # Needs only a signed-in, active user (their own profile, for instance).
@@ -83,26 +84,39 @@ class Grant:
     kind: str
 
 
+# What a Grant is made of, in its order: a caller reading more beside the grants in the
+# same query (the inbox's versions) selects these first and hands the rows to keep_grants.
+GRANT_FIELDS = (
+    "role",
+    "organisation_id",
+    "organisation__code",
+    "organisation__path",
+    "organisation__kind",
+)
+
+
+def memberships_in_force(user: User) -> QuerySet[Membership]:
+    """The user's memberships that grant something (an ended one, 离任, grants nothing)."""
+    return user.memberships.filter(ended_on__isnull=True)
+
+
 def grants_of(user: User) -> list[Grant]:
     """The user's memberships, loaded once per user object (one query)."""
     if not user.is_authenticated or not user.is_active:
         return []
     cached = getattr(user, "_portal_grants", None)
     if cached is None:
-        cached = [
-            Grant(Role(role), org_id, code, path, kind)
-            for role, org_id, code, path, kind in user.memberships.filter(
-                ended_on__isnull=True
-            ).values_list(
-                "role",
-                "organisation_id",
-                "organisation__code",
-                "organisation__path",
-                "organisation__kind",
-            )
-        ]
-        user._portal_grants = cached
+        cached = keep_grants(user, memberships_in_force(user).values_list(*GRANT_FIELDS))
     return cached
+
+
+def keep_grants(user: User, rows: Iterable[tuple]) -> list[Grant]:
+    """The grants in ``rows`` (tuples starting with GRANT_FIELDS, from
+    ``memberships_in_force``), kept on the user object as ``grants_of`` keeps its own."""
+    user._portal_grants = [
+        Grant(Role(role), org_id, code, path, kind) for role, org_id, code, path, kind, *_ in rows
+    ]
+    return user._portal_grants
 
 
 def roles_of(user: User) -> set[Role]:

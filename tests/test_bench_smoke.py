@@ -112,3 +112,18 @@ def test_quick_benchmark_on_a_tiny_province_writes_every_section(tmp_path):
     assert public["cached"]["runs"] > 0 and public["queries"] == 7
     assert "## The public figures" in markdown and "public figures, uncached" in markdown
     assert [g["met"] is not None for g in saved["goals"]] == [True] * 14
+
+
+def test_interleaved_rounds_give_the_lists_ratios_on_a_tiny_province(tmp_path):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    data.generate(data.TINY, progress=lambda message: None)
+    printed = StringIO()
+    call_command(
+        "bench_interleaved", rounds=1, seconds=1, loader="python", out=tmp_path, stdout=printed
+    )
+    text = printed.getvalue()
+    assert "round 0: trivial" in text
+    assert "inbox: ratio median" in text and "department_list: ratio median" in text

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse, HttpResponseBase
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, parsers, permissions, status
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
+from rest_framework.utils.urls import replace_query_param
 
 from registry import permissions as portal_permissions
 from registry.errors import DomainError
@@ -34,6 +37,29 @@ class Pagination(PageNumberPagination):
         response = super().get_paginated_response(data)
         if self.page.paginator.capped:
             response["X-Count-Capped"] = str(self.page.paginator.cap)
+        return response
+
+    def first_page_response(
+        self, request, *, count: int, more: bool, capped: bool, results: bytes
+    ) -> HttpResponseBase:
+        """``get_paginated_response`` for a first page whose rows are JSON already (the
+        inbox's cache, registry/inbox_cache.py): the same envelope, written around the
+        bytes instead of encoding the rows again. DRF renders it when the client asked
+        for another renderer (the browsable API, with DEBUG on)."""
+        next_link = None
+        if more:
+            next_link = replace_query_param(request.build_absolute_uri(), self.page_query_param, 2)
+        renderer = getattr(request, "accepted_renderer", None)
+        if isinstance(renderer, JSONRenderer):
+            # (The renderer writes None as b"", not null.)
+            link = renderer.render(next_link) if next_link else b"null"
+            body = b'{"count":%d,"next":%s,"previous":null,"results":%s}' % (count, link, results)
+            response: HttpResponseBase = HttpResponse(body, content_type=renderer.media_type)
+        else:
+            data = {"count": count, "next": next_link, "previous": None}
+            response = Response({**data, "results": json.loads(results)})
+        if capped:
+            response["X-Count-Capped"] = str(self.django_paginator_class.cap)
         return response
 
 

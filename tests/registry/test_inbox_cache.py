@@ -75,8 +75,8 @@ def test_the_next_read_shows_every_kind_of_change(
             truth = _truth(user)
             assert _read(api_as, user) == truth
             # ... and the second read of the same state is the cached page (no page query:
-            # the user, their grants, the versions).
-            with django_assert_max_num_queries(3 if cached else 4):
+            # the user, then their grants with the versions in one query).
+            with django_assert_max_num_queries(2 if cached else 4):
                 again = _read(api_as, user)
             assert again == truth
 
@@ -111,6 +111,100 @@ def test_the_next_read_shows_every_kind_of_change(
     )
     check()
     assert {row["community_name"] for row in _read(api_as, cadre)} == {"新名字社区"}
+
+
+def test_a_cached_page_is_what_drf_would_write(world, item, api_as, monkeypatch):
+    """The page is kept as JSON bytes and the envelope written around them: the same
+    bytes DRF's renderer gives, the same next link and capped-count header."""
+    from rest_framework.renderers import JSONRenderer
+
+    from registry.api.base import Pagination
+    from registry.paginators import CappedPaginator
+
+    monkeypatch.setattr(Pagination, "page_size", 1)  # two tasks: a next page
+    monkeypatch.setattr(CappedPaginator, "cap", 1)  # ... and a capped count
+    _dispatch(world, item, "核对")
+    _dispatch(world, item, "台风应急排查", emergency=True)
+    inbox_cache.clear_local()
+    truth = _truth(world.a.cadre)[:1]
+    seen = []
+    for _ in range(2):  # a miss, then the cached page
+        response = api_as(User.objects.get(pk=world.a.cadre.pk)).get("/api/v1/assignments/")
+        assert response.status_code == 200
+        assert response["Content-Type"] == "application/json"
+        assert response["X-Count-Capped"] == "1"
+        body = response.json()
+        assert body == {
+            "count": 1,
+            "next": "http://testserver/api/v1/assignments/?page=2",
+            "previous": None,
+            "results": truth,
+        }
+        assert response.content == JSONRenderer().render(body)
+        seen.append(response.content)
+    assert seen[0] == seen[1]
+
+
+def test_a_cached_page_asked_for_as_html_is_drfs_browsable_page(world, item, api_as, monkeypatch):
+    """Where the API also speaks HTML (the browsable API, with DEBUG on), the cached rows
+    are handed to DRF to render instead of the JSON bytes."""
+    from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
+
+    from registry.api.dispatch import AssignmentViewSet
+
+    monkeypatch.setattr(AssignmentViewSet, "renderer_classes", [JSONRenderer, BrowsableAPIRenderer])
+    _dispatch(world, item, "核对")
+    inbox_cache.clear_local()
+    for _ in range(2):  # a miss, then the cached page
+        client = api_as(User.objects.get(pk=world.a.cadre.pk))
+        response = client.get("/api/v1/assignments/", HTTP_ACCEPT="text/html")
+        assert response.status_code == 200
+        assert response["Content-Type"].startswith("text/html")
+        assert "核对" in response.content.decode()
+    assert _read(api_as, world.a.cadre) == _truth(world.a.cadre)
+
+
+@pytest.mark.parametrize("loss", ["deactivated", "user switched off", "token deleted"])
+def test_the_next_request_after_losing_the_account_is_refused(world, item, loss):
+    """The grants and the token are read on every request, never cached: a warm inbox
+    is refused to the very next request of an account switched off or a token deleted."""
+    from rest_framework.test import APIClient
+
+    from registry.auth import token_for, tokens_revoke
+
+    cadre = world.a.cadre
+    _dispatch(world, item, "核对")
+    client = APIClient(HTTP_AUTHORIZATION=f"Token {token_for(cadre).key}")
+    for _ in range(2):  # the second read is served from the cache
+        assert client.get("/api/v1/assignments/").json()["count"] == 1
+    if loss == "deactivated":
+        services.user_deactivate(actor=world.admin, user=cadre, reason="离任")
+    elif loss == "user switched off":
+        services.user_update(actor=world.admin, user=cadre, is_active=False)
+    else:
+        tokens_revoke(cadre)
+    assert client.get("/api/v1/assignments/").status_code == 401
+
+
+def test_the_next_request_after_a_revoked_membership_shows_nothing(world, item):
+    from rest_framework.test import APIClient
+
+    from registry.auth import token_for
+    from registry.models import Membership, Role
+
+    cadre = world.a.cadre
+    _dispatch(world, item, "核对")
+    client = APIClient(HTTP_AUTHORIZATION=f"Token {token_for(cadre).key}")
+    for _ in range(2):
+        assert client.get("/api/v1/assignments/").json()["count"] == 1
+    membership = Membership.objects.get(user=cadre, role=Role.COMMUNITY_CADRE)
+    services.membership_revoke(actor=world.admin, membership=membership)
+    assert client.get("/api/v1/assignments/").json() == {
+        "count": 0,
+        "next": None,
+        "previous": None,
+        "results": [],
+    }
 
 
 def test_every_transition_of_the_assignment_machine_bumps_the_versions(monkeypatch):
