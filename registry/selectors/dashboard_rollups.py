@@ -11,8 +11,12 @@ roll-up everything is live: a new deployment, the demo and the tests count from 
 from __future__ import annotations
 
 import datetime
+import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
+from django.core.cache import cache
 from django.db.models import QuerySet
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -22,6 +26,8 @@ from registry.models import CommunityMonth, DashboardRollup, DepartmentMonth, Or
 from registry.services.dashboard_rollups import ROLLUP_KEY
 
 DAY = datetime.timedelta(days=1)
+# The roll-ups are read in the inbox's scope: the communities whose tasks the user sees.
+SCOPE_ACTION = "assignment.view_community"
 
 
 def _next_month(day: datetime.date) -> datetime.date:
@@ -68,7 +74,7 @@ def community_months(
     """The roll-up's rows of the communities under ``area`` the user sees, in ``months``:
     the same communities as the inbox's scope and ``?area=`` filter."""
     communities = Organisation.objects.filter(
-        permissions.scope_q(user, "assignment.view_community", ""),
+        permissions.scope_q(user, SCOPE_ACTION, ""),
         kind=Organisation.Kind.COMMUNITY,
         path__startswith=area.path,
     ).values("id")
@@ -83,11 +89,39 @@ def department_months(
     """The roll-up's rows of the tasks sent into the communities under ``area`` (an area:
     the rows are per parent area), in ``months``."""
     parents = Organisation.objects.filter(
-        permissions.scope_q(user, "assignment.view_community", ""),
+        permissions.scope_q(user, SCOPE_ACTION, ""),
         kind=Organisation.Kind.AREA,
         path__startswith=area.path,
     ).values("id")
     return DepartmentMonth.objects.filter(month__range=months, parent_id__in=parents).order_by()
+
+
+# A roll-up's figures change only when it is rebuilt (nightly); a day and a bit covers the
+# time to the next rebuild, whose new generation makes every older key unused anyway.
+KEPT_SECONDS = 26 * 3600
+
+
+def remembered(
+    *,
+    user,
+    area: Organisation,
+    state: DashboardRollup,
+    what: str,
+    months: tuple[datetime.date, datetime.date],
+    compute: Callable[[], Any],
+) -> Any:
+    """``compute()`` (a section's grouped read of the roll-up), kept in the cache under the
+    roll-up's generation, the area, the months and the reader's scope: the province's year
+    is 220,000 roll-up rows grouped per community, the same for every supervisor of the
+    province until the next rebuild. The live days are never kept."""
+    grants = sorted(g.path for g in permissions.grants_for(user, SCOPE_ACTION))
+    raw = "|".join(map(str, (state.generation, what, area.pk, *months, user.is_superuser, grants)))
+    key = "dashboard-rollup:" + hashlib.sha256(raw.encode()).hexdigest()
+    found = cache.get(key)
+    if found is None:
+        found = compute()
+        cache.set(key, found, KEPT_SECONDS)
+    return found
 
 
 def freshness_note(state: DashboardRollup | None, part: Split) -> str:

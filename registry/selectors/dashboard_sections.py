@@ -219,17 +219,39 @@ def _assignment_counts(query: DashboardQuery) -> tuple[list[dict], list[dict], s
     per: dict[int, dict] = {}
     months: dict[str, dict] = {}
     if part.months:
-        rolled = rollups.community_months(user=query.user, area=query.area, months=part.months)
-        for row in rolled.values("community_id").annotate(
-            n=Sum("tasks"), hours=Sum("hours"), emergency=Sum("emergency"), refused=Sum("refused")
-        ):
+
+        def read() -> tuple[list[dict], list[dict]]:
+            rolled = rollups.community_months(user=query.user, area=query.area, months=part.months)
+            return (
+                list(
+                    rolled.values("community_id").annotate(
+                        n=Sum("tasks"),
+                        hours=Sum("hours"),
+                        emergency=Sum("emergency"),
+                        refused=Sum("refused"),
+                    )
+                ),
+                list(
+                    rolled.values("month").annotate(
+                        n=Sum("tasks"),
+                        hours=Sum("hours"),
+                        emergency=Sum("emergency"),
+                        lead=Sum("lead_working_days"),
+                    )
+                ),
+            )
+
+        by_community, by_month = rollups.remembered(
+            user=query.user,
+            area=query.area,
+            state=query.rollup,
+            what="community_months",
+            months=part.months,
+            compute=read,
+        )
+        for row in by_community:
             _add(per, row["community_id"], row, COMMUNITY_FIELDS)
-        for row in rolled.values("month").annotate(
-            n=Sum("tasks"),
-            hours=Sum("hours"),
-            emergency=Sum("emergency"),
-            lead=Sum("lead_working_days"),
-        ):
+        for row in by_month:
             _add(months, _month_key(row["month"]), row, MONTH_FIELDS)
     for first, last in part.live:
         shown = inbox_list(
@@ -466,11 +488,24 @@ def _refusal_counts(query: DashboardQuery) -> tuple[list[dict], str]:
     part = rollups.split(query.start, query.end, through)
     per: dict[int, dict] = {}
     if part.months:
-        rolled = rollups.department_months(user=query.user, area=query.area, months=part.months)
-        for row in rolled.values("department_id").annotate(
-            n=Sum("tasks"),
-            refused=Sum("refused"),
-            **{reason: Sum(f"refused_{reason}") for reason in REASONS},
+
+        def read() -> list[dict]:
+            rolled = rollups.department_months(user=query.user, area=query.area, months=part.months)
+            return list(
+                rolled.values("department_id").annotate(
+                    n=Sum("tasks"),
+                    refused=Sum("refused"),
+                    **{reason: Sum(f"refused_{reason}") for reason in REASONS},
+                )
+            )
+
+        for row in rollups.remembered(
+            user=query.user,
+            area=query.area,
+            state=query.rollup,
+            what="department_months",
+            months=part.months,
+            compute=read,
         ):
             _add(per, row["department_id"], row, DEPARTMENT_FIELDS)
     for first, last in part.live:

@@ -17,6 +17,7 @@ when the roll-up was made.
 from __future__ import annotations
 
 import datetime
+import secrets
 import time
 
 from django.db import connection, transaction
@@ -122,6 +123,7 @@ def dashboard_rollups_refresh(*, today: datetime.date | None = None) -> dict:
         with connection.cursor() as cursor:
             for model in (CommunityMonth, DepartmentMonth):
                 cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
+    state.generation = secrets.token_hex(16)
     state.refreshed_at = timezone.now()
     state.through = through
     state.rows = rows
