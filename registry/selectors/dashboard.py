@@ -14,6 +14,7 @@ below in Python (``child_code``).
 from __future__ import annotations
 
 import datetime
+import heapq
 import logging
 import uuid
 from collections.abc import Iterable
@@ -349,15 +350,22 @@ def rate(part: int, whole: int) -> float | None:
     return round(100 * part / whole, 1) if whole else None
 
 
-def ranked(rows: list[dict], *, by: str, events: str) -> tuple[list[dict], list[dict]]:
+def ranked(
+    rows: list[dict], *, by: str, events: str, top: int | None = None
+) -> tuple[list[dict], list[dict]]:
     """Honest ranking: rows resting on at least ``min_events()`` events (``events``) are
     ranked by ``by`` (highest first, ties share a rank); the others are listed apart,
-    unranked, in name order. A rate always travels with the count it rests on."""
+    unranked, in name order. A rate always travels with the count it rests on. ``top``:
+    only the first so many ranked rows are wanted (their ranks are the same as in the full
+    ranking: a rank is the position of the first of its ties); a province's 20,000
+    communities are not sorted for 20."""
     minimum = min_events()
-    enough = sorted(
-        (r for r in rows if r[events] >= minimum),
-        key=lambda r: (-(r[by] or 0), str(r.get("name", ""))),
-    )
+
+    def order(r: dict) -> tuple:
+        return (-(r[by] or 0), str(r.get("name", "")))
+
+    enough = (r for r in rows if r[events] >= minimum)
+    enough = heapq.nsmallest(top, enough, key=order) if top else sorted(enough, key=order)
     previous, rank = None, 0
     for position, row in enumerate(enough, start=1):
         if row[by] != previous:

@@ -333,35 +333,36 @@ def assignments_figures(query: DashboardQuery) -> dict:
         child_rows.append(row)
 
     # Worst communities against capacity; a community without a staff count has no
-    # capacity to measure against and is listed apart.
-    load_rows = []
+    # capacity to measure against and is listed apart. The distribution's buckets are
+    # counted in the same pass (one pass over a province's 20,000 communities).
+    measured, unmeasured = [], []
+    buckets = dict.fromkeys(LOAD_BUCKETS, 0)
+    days = query.period.days
     for c in per_community:
         hours = float(c["hours"] or 0)
-        capacity = _capacity(c["staff"] or 0, query.period.days)
-        load_rows.append(
-            {
-                "name": c["name"],
-                "code": c["code"],
-                "n": c["n"],
-                "hours": round(hours, 1),
-                "capacity": round(capacity, 1) if capacity else None,
-                "load": rate(hours, capacity) if capacity else None,
-            }
-        )
-    measured = [r for r in load_rows if r["load"] is not None]
-    worst, few = ranked(measured, by="load", events="n")
-    worst = worst[:20]
-    unmeasured = [r for r in load_rows if r["load"] is None]
+        capacity = _capacity(c["staff"] or 0, days)
+        load = rate(hours, capacity) if capacity else None
+        row = {
+            "name": c["name"],
+            "code": c["code"],
+            "n": c["n"],
+            "hours": round(hours, 1),
+            "capacity": round(capacity, 1) if capacity else None,
+            "load": load,
+        }
+        if load is None:
+            unmeasured.append(row)
+            continue
+        measured.append(row)
+        for low, high in LOAD_BUCKETS:
+            if load >= low and (high is None or load < high):
+                buckets[(low, high)] += 1
+                break
+    worst, few = ranked(measured, by="load", events="n", top=20)
     # Links only for the rows shown (a URL per community of a province is 20,000).
     for r in (*worst, *few, *unmeasured):
         r["links"] = {"n": query.list_url("inbox", **_received(query, area=r["code"]))}
 
-    buckets = dict.fromkeys(LOAD_BUCKETS, 0)
-    for r in measured:
-        for low, high in LOAD_BUCKETS:
-            if r["load"] >= low and (high is None or r["load"] < high):
-                buckets[(low, high)] += 1
-                break
     idle = communities_in_area - len(per_community)
     distribution = [
         {"bucket": _("No task"), "communities": max(idle, 0)},

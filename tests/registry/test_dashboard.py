@@ -475,3 +475,19 @@ def test_the_page_query_count_is_constant_too(
     with CaptureQueriesContext(connection) as second:
         client.get("/dashboard/", {"area": seeded.city.code})
     assert len(first) == len(second)
+
+
+def test_the_top_of_a_ranking_is_the_full_rankings_head_ties_included():
+    from registry.selectors.dashboard import ranked
+
+    rows = [
+        {"name": f"社区{i:03d}", "load": load, "n": n}
+        for i, (load, n) in enumerate(
+            [(50.0, 12), (80.0, 30), (80.0, 11), (20.0, 40), (95.5, 9), (80.0, 10), (60.0, 15)] * 5
+        )
+    ]
+    full, few = ranked([dict(r) for r in rows], by="load", events="n")
+    head, few_too = ranked([dict(r) for r in rows], by="load", events="n", top=7)
+    assert [(r["name"], r["rank"]) for r in head] == [(r["name"], r["rank"]) for r in full[:7]]
+    assert [r["rank"] for r in head] == [1] * 7  # 15 rows tie at 80 %
+    assert [r["name"] for r in few_too] == [r["name"] for r in few]
