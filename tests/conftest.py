@@ -153,6 +153,14 @@ def world(db) -> World:
 
 
 @pytest.fixture
+def city_supervisor(world) -> User:
+    """A supervisor of the whole city (the dashboards', the public queue's, the lists')."""
+    user = UserFactory(username="city_supervisor")
+    MembershipFactory(user=user, organisation=world.city, role=Role.SUPERVISOR)
+    return user
+
+
+@pytest.fixture
 def api():
     """An API client; ``api.force_authenticate(user)`` to act as someone."""
     return APIClient()

@@ -207,6 +207,18 @@ def _add(into: dict, key, row: dict, fields: tuple[str, ...]) -> None:
         target[f] += row[f] or 0
 
 
+def _live(query: DashboardQuery, part: rollups.Split):
+    """The inbox's rows of each day range the roll-up does not answer, through the
+    inbox's selector and the filters its links carry."""
+    for first, last in part.live:
+        yield inbox_list(
+            user=query.user,
+            filters=_received(
+                query, received_from=first.isoformat(), received_until=last.isoformat()
+            ),
+        )
+
+
 COMMUNITY_FIELDS = ("n", "hours", "emergency", "refused")
 MONTH_FIELDS = ("n", "hours", "emergency", "lead")
 
@@ -253,13 +265,7 @@ def _assignment_counts(query: DashboardQuery) -> tuple[list[dict], list[dict], s
             _add(per, row["community_id"], row, COMMUNITY_FIELDS)
         for row in by_month:
             _add(months, _month_key(row["month"]), row, MONTH_FIELDS)
-    for first, last in part.live:
-        shown = inbox_list(
-            user=query.user,
-            filters=_received(
-                query, received_from=first.isoformat(), received_until=last.isoformat()
-            ),
-        )
+    for shown in _live(query, part):
         for row in (
             shown.order_by()
             .values("community_id")
@@ -509,13 +515,7 @@ def _refusal_counts(query: DashboardQuery) -> tuple[list[dict], str]:
             compute=read,
         ):
             _add(per, row["department_id"], row, DEPARTMENT_FIELDS)
-    for first, last in part.live:
-        shown = inbox_list(
-            user=query.user,
-            filters=_received(
-                query, received_from=first.isoformat(), received_until=last.isoformat()
-            ),
-        )
+    for shown in _live(query, part):
         for row in (
             shown.order_by()
             .values("department_id")

@@ -12,11 +12,10 @@ from django.utils import timezone
 from certificates.models import CertificateType
 from public import selectors
 from registry import workdays
-from registry.models import Application, Assignment, Dispatch, Role
+from registry.models import Application, Assignment, Dispatch
 from registry.selectors import dashboard as board
 from registry.services import dashboard_baseline_save
 from signage.models import Plaque
-from tests.factories import MembershipFactory, UserFactory
 
 TODAY = datetime.date(2026, 9, 14)
 ZONE = timezone.get_fixed_timezone(480)
@@ -32,13 +31,6 @@ def _fresh_figures():
     # database) can answer.
     board.baseline_changed()
     yield
-
-
-@pytest.fixture
-def city_supervisor(world):
-    user = UserFactory(username="city_supervisor")
-    MembershipFactory(user=user, organisation=world.city, role=Role.SUPERVISOR)
-    return user
 
 
 def save_baseline(actor, area, name: str, start: str, end: str, capture) -> None:

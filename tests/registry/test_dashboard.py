@@ -22,13 +22,11 @@ from registry.models import (
     DashboardBaseline,
     Dispatch,
     Organisation,
-    Role,
 )
 from tests.factories import (
     AreaFactory,
     CommunityFactory,
     DepartmentFactory,
-    MembershipFactory,
     UserFactory,
 )
 
@@ -74,13 +72,6 @@ def send(department, communities, *, on: str, refused: int = 0, emergency=False,
     Assignment.objects.filter(dispatch=dispatch).update(created_at=at(on))
     Dispatch.objects.filter(pk=dispatch.pk).update(created_at=at(on))
     return dispatch
-
-
-@pytest.fixture
-def city_supervisor(world):
-    user = UserFactory(username="city_supervisor")
-    MembershipFactory(user=user, organisation=world.city, role=Role.SUPERVISOR)
-    return user
 
 
 @pytest.fixture

@@ -104,13 +104,6 @@ def city_reviewer(world):
     return user
 
 
-@pytest.fixture
-def city_supervisor(world):
-    user = UserFactory(username="city_supervisor_r")
-    MembershipFactory(user=user, organisation=world.city, role=Role.SUPERVISOR)
-    return user
-
-
 PERIODS = [
     (D(2026, 1, 1), D(2026, 9, 14)),
     (D(2025, 3, 15), D(2025, 8, 20)),

@@ -17,9 +17,8 @@ from django.urls import reverse
 
 from monitoring.models import Clue
 from public.models import Complaint
-from registry.models import Assignment, Role
+from registry.models import Assignment
 from signage.models import Plaque
-from tests.factories import MembershipFactory, UserFactory
 from tests.registry.test_dashboard import send
 
 pytestmark = pytest.mark.usefixtures("on_a_known_monday")
@@ -44,13 +43,6 @@ def form_hidden(html: str) -> dict[str, list[str]]:
         if name != "csrfmiddlewaretoken" and name != "next":
             out.setdefault(name, []).append(unescape(value))
     return out
-
-
-@pytest.fixture
-def city_supervisor(world):
-    user = UserFactory(username="city_supervisor")
-    MembershipFactory(user=user, organisation=world.city, role=Role.SUPERVISOR)
-    return user
 
 
 def test_the_inbox_tabs_keep_a_dashboard_drill_down(client, world, city_supervisor):
