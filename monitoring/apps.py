@@ -24,3 +24,12 @@ class MonitoringConfig(AppConfig):
             flags_monitoring,  # noqa: F401
             flags_signage,  # noqa: F401
         )
+
+        # Every clue service bumps this version in its transaction, so the clue lists'
+        # capped counts are kept until a clue changes (registry/figure_cache.py): a
+        # province's count joined its 4,000 clues to every organisation twice.
+        from monitoring.models import Clue
+        from monitoring.services.clues import CLUE_FIGURES
+        from registry import figure_cache
+
+        figure_cache.counted_under(Clue, CLUE_FIGURES)

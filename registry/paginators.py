@@ -16,6 +16,8 @@ from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db.models import Max, Min
 from django.utils.functional import cached_property
 
+from registry import figure_cache
+
 COUNT_CAP = 10_000
 
 
@@ -35,8 +37,10 @@ class CappedPaginator(Paginator):
         objects = self.object_list
         if hasattr(objects, "order_by") and hasattr(objects, "query"):
             # Only the key, no ORDER BY: the count joins no more than the filters need, and
-            # the LIMIT stops the scan at cap + 1 rows.
-            n = objects.order_by().values("pk")[: self.cap + 1].count()
+            # the LIMIT stops the scan at cap + 1 rows. Cached under its SQL for a model
+            # whose services bump versions (registry/figure_cache.py: the clues).
+            keys = objects.order_by().values("pk")[: self.cap + 1]
+            n = figure_cache.of_query(keys, lambda query: query.count())
         else:
             n = len(objects)
         self._capped = n > self.cap

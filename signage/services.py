@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from registry import images
+from registry import figure_cache, images
 from registry.audit import audit_record
 from registry.errors import InvalidInput, RuleRefused
 from registry.models import Organisation, User, WorkItem
@@ -133,7 +133,15 @@ def plaques_assess(
                 sign.within_standard, sign.why = verdict.within, verdict.why
                 changed.append(sign)
     Plaque.objects.bulk_update(changed, ["within_standard", "why"], batch_size=1000)
+    # Only where a verdict moved: the daily job over a province changes none most days.
+    figures_changed(community_ids={sign.community_id for sign in changed})
     return turned_excess
+
+
+def figures_changed(*, community_ids: Iterable[int]) -> None:
+    """The summary's cached totals and trend of these communities' areas are stale: new
+    versions, in the caller's transaction (selectors.plaque_figures_keys reads them)."""
+    figure_cache.bump_areas(selectors.PLAQUE_FIGURES, community_ids)
 
 
 def registry_link(community: Organisation) -> str:
@@ -266,6 +274,7 @@ def plaque_create(
         sign.photo = processed.image
         sign.thumbnail = processed.thumbnail
     sign.save()
+    figures_changed(community_ids=[community.pk])
     plaques_assess(community_ids=[community.pk], today=today)
     sign.refresh_from_db(fields=["within_standard", "why"])
     audit_record(
@@ -324,6 +333,7 @@ def plaque_remove(
         sign.removal_photo = processed.image
         sign.removal_thumbnail = processed.thumbnail
     sign.save()
+    figures_changed(community_ids=[sign.community_id])
     # The signs left up may now fit the count: their verdicts move with it.
     plaques_assess(community_ids=[sign.community_id], today=today)
     audit_record(
@@ -491,6 +501,7 @@ def plaques_census_import(
     for sign in signs:
         full_clean(sign, exclude=["photo", "thumbnail", "removal_photo", "removal_thumbnail"])
     created = Plaque.objects.bulk_create(signs, batch_size=1000)
+    figures_changed(community_ids={sign.community_id for sign in created})
     plaques_assess(community_ids={sign.community_id for sign in created}, today=today)
     audit_record(
         actor=actor,

@@ -45,6 +45,7 @@ from bench.data.spec import (
 )
 from bench.data.tree import TreeMixin
 from monitoring.models import OffPlatformReport
+from registry import figure_cache
 from registry.models import Assignment, Dispatch, Organisation
 
 __all__ = [
@@ -136,6 +137,9 @@ def generate(
         # Every community's and department's inbox version, as the migration gives the
         # organisations that exist when it runs (registry/inbox_cache.py).
         inbox_versions_seed()
+        # Rows loaded by COPY bypass the services: every figure kept in the cache from
+        # before is stale (registry/figure_cache.py; the tree is in every key).
+        figure_cache.bump([figure_cache.TREE])
     # After the commit (VACUUM cannot run in a transaction): statistics for the planner and
     # the visibility map for index-only scans, as autovacuum leaves a live database.
     progress("vacuum analyze")

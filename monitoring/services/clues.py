@@ -31,7 +31,7 @@ from monitoring.models import (
 from monitoring.permissions import CLUE_HANDLE, CLUE_RAISE, CLUE_RESPOND
 from monitoring.services.clue_board import urgency_expression
 from monitoring.services.reports import entry_figures
-from registry import permissions
+from registry import figure_cache, permissions
 from registry.audit import audit_record
 from registry.audit_actions import for_transition
 from registry.errors import DomainError, IllegalTransition, InvalidInput, PermissionDenied
@@ -40,6 +40,8 @@ from registry.services.notifications import notify_organisations
 from registry.transitions import Machine, Transition
 
 S = Clue.State
+# The version key every change to a clue bumps: the lists' counts are cached under it.
+CLUE_FIGURES = "clues"
 
 
 def current_notice(clue: Clue) -> RectificationNotice | None:
@@ -232,6 +234,7 @@ def clue_raise(
         reported_by=actor,
     )
     _history(clue, action="report", from_state="", actor=actor)
+    figure_cache.bump([CLUE_FIGURES])  # the lists' counts (monitoring/apps.py)
     audit_record(
         actor=actor,
         action=audit_actions.CLUE_RAISE,
@@ -270,6 +273,7 @@ def _finish(clue: Clue, *, actor, action, from_state, reason="", fields=(), afte
     clue.urgency = urgency_expression(state=clue.state)
     clue.save(update_fields=["state", "urgency", *fields])
     del clue.urgency
+    figure_cache.bump([CLUE_FIGURES])  # a state moved: the lists' counts by state
     _history(clue, action=action, from_state=from_state, actor=actor, reason=reason)
     audit_record(
         actor=actor,

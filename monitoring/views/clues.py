@@ -21,7 +21,7 @@ from monitoring import selectors, services
 from monitoring.forms import ClueActionForm, ClueForm
 from monitoring.models import Clue, Flag, RectificationNotice, ReportEntry
 from monitoring.permissions import CLUE_RAISE, CLUE_VIEW, CLUE_VIEW_DEPARTMENT
-from registry import pages, permissions
+from registry import figure_cache, pages, permissions
 from registry.errors import DomainError
 from registry.models import Organisation
 
@@ -66,8 +66,10 @@ def clue_board(request: HttpRequest) -> HttpResponse:
     filters.pop("state", None)
     clues = pages.filtered(request, selectors.clue_list, filters=filters, user=request.user)
     counts = {s: 0 for s, _label in Clue.State.choices}
-    # Grouped in the database: a province's board has thousands of clues.
-    counts |= dict(clues.order_by().values_list("state").annotate(n=Count("id")))
+    # Grouped in the database (a province's board has thousands of clues), and kept until
+    # a clue changes, as the list's count is (registry/figure_cache.py).
+    by_state = clues.order_by().values_list("state").annotate(n=Count("id"))
+    counts |= figure_cache.of_query(by_state, dict)
     if state in counts:
         clues = clues.filter(state=state)
     page = pages.paginate(request, selectors.board_order(clues), PAGE_SIZE)

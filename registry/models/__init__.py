@@ -20,7 +20,7 @@ from registry.models.dashboard import (
     DashboardRollup,
     DepartmentMonth,
 )
-from registry.models.dispatch import Assignment, Dispatch, InboxVersion
+from registry.models.dispatch import Assignment, Dispatch, FigureVersion, InboxVersion
 from registry.models.divisions import DivisionImport
 from registry.models.jobs import Job
 from registry.models.notifications import Notification, NotificationRead
@@ -53,6 +53,7 @@ __all__ = [
     "DepartmentMonth",
     "Dispatch",
     "DivisionImport",
+    "FigureVersion",
     "Frequency",
     "Hearing",
     "HearingParticipant",

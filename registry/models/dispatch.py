@@ -251,3 +251,22 @@ class InboxVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation_id}@{self.version}"
+
+
+class FigureVersion(models.Model):
+    """A counter per named set of rows ("clues", "plaques:<area id>", "tree"), bumped in
+    the transaction of every change to those rows (``registry.figure_cache``): counts and
+    totals kept in the cache are keyed by the versions of what they read, so a reader that
+    sees a committed change also sees its new version and is never served a figure from
+    before it. A key with no row yet reads as version 0."""
+
+    key = models.CharField(max_length=64, primary_key=True)
+    # From a sequence (never reused, even by a rolled-back transaction), not +1.
+    version = models.BigIntegerField()
+
+    class Meta:
+        verbose_name = _("figure version")
+        verbose_name_plural = _("figure versions")
+
+    def __str__(self) -> str:
+        return f"{self.key}@{self.version}"

@@ -18,7 +18,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from registry import audit_actions, divisions
+from registry import audit_actions, divisions, figure_cache
 from registry.audit import audit_record
 from registry.errors import Conflict, IllegalTransition, InvalidInput
 from registry.models import DivisionImport, Organisation, User
@@ -197,6 +197,8 @@ def _apply_plan(plan: divisions.Plan, progress: Progress) -> None:
     Organisation.objects.filter(pk__in=abolished).update(is_active=False)
     if moved_or_recoded:
         _repath()
+        # Every scope and area filter reads the paths: the cached figures are stale.
+        figure_cache.bump([figure_cache.TREE])
     progress(total, total)
 
 

@@ -12,7 +12,7 @@ from django.db.models import F, Value
 from django.db.models.functions import Concat, Substr
 from django.utils.translation import gettext as _
 
-from registry import audit_actions, inbox_cache
+from registry import audit_actions, figure_cache, inbox_cache
 from registry.audit import audit_record, snapshot
 from registry.errors import Conflict, InvalidInput, PermissionDenied
 from registry.models import Membership, Organisation, User
@@ -146,6 +146,8 @@ def organisation_update(*, actor: User, organisation: Organisation, **changes: A
     # Its code and name are on the rows of inboxes and departments' lists.
     inbox_cache.bump_organisation(organisation)
     if organisation.path != old_path:
+        # Every scope and area filter reads the paths: the cached figures are stale.
+        figure_cache.bump([figure_cache.TREE])
         # Rewrite every descendant's path prefix in one statement.
         Organisation.objects.filter(path__startswith=old_path).exclude(pk=organisation.pk).update(
             path=Concat(Value(organisation.path), Substr("path", len(old_path) + 1)),

@@ -268,10 +268,15 @@ def test_the_list_and_the_summary_cost_the_same_queries_for_many_rows(
     with django_assert_num_queries(2):
         response = client.get("/api/v1/plaques/?page_size=50")
     assert response.json()["count"] == 12
-    # 1 the area by its code, 1 count of communities, 1 grouped page of counts, 1 totals.
-    with django_assert_num_queries(4):
-        response = client.get(f"/api/v1/plaques/summary/?area={world.a.district.code}")
+    # 1 the area by its code, 1 count of communities, 1 grouped page of counts, the totals'
+    # versions (registry/figure_cache.py), then the totals (the signs were just added).
+    url = f"/api/v1/plaques/summary/?area={world.a.district.code}"
+    with django_assert_num_queries(5):
+        response = client.get(url)
     assert response.json()["totals"]["up"] == 12
+    # Again, no sign changed: the totals kept, their versions read.
+    with django_assert_num_queries(4):
+        assert client.get(url).json() == response.json()
 
 
 def test_adding_and_removing_cost_a_fixed_number_of_queries(world, django_assert_num_queries):
@@ -283,6 +288,7 @@ def test_adding_and_removing_cost_a_fixed_number_of_queries(world, django_assert
     plaque = Plaque.objects.filter(community=world.a.community).first()
     # Savepoint and release (nested atomic), the locked sign, its update; the assessment:
     # the community, the standards, the signs up (nothing else changes, no bulk update);
-    # the audit entry: advisory lock, last hash, insert.
-    with django_assert_num_queries(10):
+    # the audit entry: advisory lock, last hash, insert; new versions of the area's cached
+    # figures (one statement, registry/figure_cache.py).
+    with django_assert_num_queries(11):
         services.plaque_remove(actor=world.a.cadre, plaque=plaque, removed_on=TODAY, reason="整合")
