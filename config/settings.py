@@ -148,6 +148,11 @@ if CACHE_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# The test suite's parallel processes (pytest-xdist) each have a database of their own but
+# share one Redis: each gets its own key space too, or one process's cached figures (the
+# front page's, keyed by the day) answer another's test (a flaky failure found at -n 2).
+if os.environ.get("PYTEST_XDIST_WORKER"):
+    CACHES["default"]["KEY_PREFIX"] = os.environ["PYTEST_XDIST_WORKER"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "registry.User"
