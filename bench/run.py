@@ -24,6 +24,7 @@ from django.test.utils import override_settings
 from django.utils import timezone
 
 from bench import (
+    interleaved,
     measure,
     measure_dashboard,
     measure_evaluation,
@@ -64,8 +65,11 @@ class Options:
     evaluation_repeats: int | None = None
     dashboard_repeats: int | None = None
     public_repeats: int | None = None
-    duration: float | None = None  # seconds of load per HTTP measurement
+    # Seconds of load per HTTP measurement. Loaded, they are the endpoint's interleaved
+    # rounds, half of each on the trivial endpoint (bench/interleaved.py).
+    duration: float | None = None
     warmup: float | None = None  # seconds of load before it, not measured
+    rounds: int | None = None  # interleaved rounds per loaded endpoint
     workers: int | None = None
     connections: int | None = None
     loader: str = "auto"  # wrk, python or auto
@@ -82,6 +86,9 @@ class Options:
         self.public_repeats = default(self.public_repeats, 2, 10)
         self.duration = default(self.duration, 1.0, 15.0)
         self.warmup = default(self.warmup, 0.0, 3.0)
+        # 15 s as 4 rounds of 2 s + 2 s (wrk counts whole seconds): the loaded section
+        # takes about what 15 s per endpoint measured one after another took.
+        self.rounds = max(1, default(self.rounds, 1, 4))
         self.workers = default(self.workers, 2, 2 * (os.cpu_count() or 1) + 1)
         self.connections = default(self.connections, self.workers, self.workers)
 
@@ -148,6 +155,12 @@ def _spread(actors: list[targets.Actor]) -> str:
     return f"{min(rows):,}–{int(statistics.median(rows)):,}–{max(rows):,}"
 
 
+def _round_seconds(options: Options, tool: str) -> float:
+    """Each half of a round: the duration shared out, in whole seconds for wrk."""
+    seconds = options.duration / (2 * options.rounds)
+    return max(1, round(seconds)) if tool == "wrk" else seconds
+
+
 def _http(found: targets.Targets, options: Options, progress: Progress) -> dict:
     tool = web.loader_available(options.loader)
     cadre_sessions = [a.session for a in found.cadres]
@@ -205,13 +218,17 @@ def _http(found: targets.Targets, options: Options, progress: Progress) -> dict:
         "connections": options.connections,
         "duration_s": options.duration,
         "warmup_s": options.warmup,
+        "rounds": options.rounds,
+        "round_s": _round_seconds(options, tool),
         "endpoints": {},
     }
     log_path = options.out_dir / f"{options.stem}-gunicorn.log"
+    trivial_rounds: list[web.LoadResult] = []
     with web.gunicorn(
         workers=options.workers, log_path=log_path, probe_token=found.cadres[0].token
     ) as base:
         progress(f"gunicorn up at {base} with {options.workers} workers; load from {tool}")
+        trivial_url, trivial_credentials = base + endpoints["trivial"][0], endpoints["trivial"][1]
         for name, (path, credentials, loaded_too) in endpoints.items():
             for credential in credentials:  # every user gets a real answer before timing
                 status, body = web.get_json(base + path, credential)
@@ -232,28 +249,39 @@ def _http(found: targets.Targets, options: Options, progress: Progress) -> dict:
                 else "-",
                 "count": body.get("count") if isinstance(body, dict) else None,
             }
-            if loaded_too:
-                entry["loaded"] = web.load(
-                    url, credentials, duration=options.duration,
-                    connections=options.connections, tool=tool,
-                ).as_dict()  # fmt: skip
+            if loaded_too and name != "trivial":  # the trivial endpoint: in every round
+                pairs = interleaved.rounds(
+                    url, credentials, trivial_url, trivial_credentials, count=options.rounds,
+                    seconds=out["round_s"], connections=options.connections, tool=tool,
+                )  # fmt: skip
+                trivial_rounds += [t for t, _ in pairs]
+                entry["loaded"] = interleaved.combined([e for _, e in pairs])
+                entry["interleaved"] = interleaved.summary(pairs)
             entry["single"] = web.load(
                 url, credentials, duration=options.duration, connections=1, tool=tool
             ).as_dict()
             out["endpoints"][name] = entry
+            i = entry.get("interleaved")
             progress(
                 f"{name}: "
-                + (f"{entry['loaded']['rps']} req/s, p95 {entry['loaded']['p95_ms']} ms loaded; "
-                   if loaded_too else "")
+                + (f"{i['ratio']} of the trivial endpoint (rounds {i['ratio_min']}-"
+                   f"{i['ratio_max']}), {entry['loaded']['rps']} req/s beside "
+                   f"{i['trivial_rps']}, p95 {entry['loaded']['p95_ms']} ms loaded; "
+                   if i else "")
                 + f"p95 {entry['single']['p95_ms']} ms single"
             )  # fmt: skip
     trivial = out["endpoints"]["trivial"]
+    if trivial_rounds:
+        trivial["loaded"] = interleaved.combined(trivial_rounds)
+    # Loaded: the median of the rounds' ratios (each round's trivial endpoint and endpoint
+    # a few seconds apart, so the machine's load moves the two together).
     out["ratios"] = {
-        name: round(e["loaded"]["rps"] / trivial["loaded"]["rps"], 2)
+        name: e["interleaved"]["ratio"]
         for name, e in out["endpoints"].items()
-        if name != "trivial" and "loaded" in e and trivial["loaded"]["rps"]
+        if "interleaved" in e
     }
-    # The wide views beside the trivial endpoint with one connection (latency ratio).
+    # The wide views beside the trivial endpoint with one connection (latency ratio), each
+    # measured once, one after the other: not interleaved, so a rougher figure.
     out["single_ratios"] = {
         name: round(trivial["single"]["rps"] and e["single"]["rps"] / trivial["single"]["rps"], 2)
         for name, e in out["endpoints"].items()

@@ -37,9 +37,12 @@ def require(request: HttpRequest, *actions: str) -> None:
         raise DjangoPermissionDenied()
 
 
-def paginate(request: HttpRequest, items, size: int = PAGE_SIZE) -> Page:
-    """One page of ``items``; the count stops at 10,000 ("10,000+", registry/paginators.py)."""
-    return CappedPaginator(items, size).get_page(request.GET.get("page"))
+def paginate(
+    request: HttpRequest, items, size: int = PAGE_SIZE, *, count: int | None = None
+) -> Page:
+    """One page of ``items``; the count stops at 10,000 ("10,000+", registry/paginators.py).
+    ``count``: how many ``items`` are, when the page has already counted them."""
+    return CappedPaginator(items, size, known_count=count).get_page(request.GET.get("page"))
 
 
 def filtered(request: HttpRequest, selector, filters=None, **kwargs):

@@ -31,9 +31,18 @@ class CappedPage(Page):
 class CappedPaginator(Paginator):
     cap = COUNT_CAP
 
+    def __init__(self, *args, known_count: int | None = None, **kwargs) -> None:
+        # The number of rows when the caller has already counted them (the inbox's tabs
+        # count every state in one grouped query): one query fewer.
+        super().__init__(*args, **kwargs)
+        self.known_count = known_count
+
     @cached_property
     def count(self) -> int:
         """The rows, up to the cap (``capped`` says whether there are more)."""
+        if self.known_count is not None:
+            self._capped = self.known_count > self.cap
+            return min(self.known_count, self.cap)
         objects = self.object_list
         if hasattr(objects, "order_by") and hasattr(objects, "query"):
             # Only the key, no ORDER BY: the count joins no more than the filters need, and

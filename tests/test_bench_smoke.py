@@ -21,13 +21,15 @@ def test_quick_benchmark_on_a_tiny_province_writes_every_section(tmp_path):
     assert summary["rows"]["assignments"] == data.TINY.assignments
 
     # The Python load generator: always there, unlike wrk (real runs use wrk when it is).
-    options = run.Options(quick=True, out_dir=tmp_path, stem="smoke", loader="python")
+    # Two interleaved rounds, so the ratio is a median of more than one.
+    options = run.Options(quick=True, out_dir=tmp_path, stem="smoke", loader="python", rounds=2)
     result, json_path, md_path = run.run(options, progress=lambda message: None)
 
     saved = json.loads(json_path.read_text())
     assert set(report.SECTIONS) <= set(saved) and saved["goals"] == result["goals"]
     markdown = md_path.read_text(encoding="utf-8")
     assert all(heading in markdown for heading in report.MARKDOWN_HEADINGS)
+    assert "2 interleaved rounds per endpoint" in markdown and "- inbox: **" in markdown
 
     assert saved["dispatch"]["communities"] > 0 and saved["dispatch"]["runs"] == 2
     # The province-wide dispatch reaches every community, through the API.
@@ -41,13 +43,18 @@ def test_quick_benchmark_on_a_tiny_province_writes_every_section(tmp_path):
         for mode in modes:
             assert endpoint[mode]["requests"] > 0, (name, mode)
             assert endpoint[mode]["errors"] == 0, (name, mode)
-    assert set(saved["http"]["ratios"]) == {
-        "inbox",
-        "department_list",
-        "dispatch_list",
-        "inbox_page",
-        "plaque_summary",
-    }
+    loaded = {"inbox", "department_list", "dispatch_list", "inbox_page", "plaque_summary"}
+    assert set(saved["http"]["ratios"]) == loaded
+    # Each loaded endpoint's ratio is the median of its rounds, each round the trivial
+    # endpoint then the endpoint; the trivial endpoint's loaded row is all those rounds.
+    for name in loaded:
+        rounds = endpoints[name]["interleaved"]
+        assert len(rounds["ratios"]) == len(rounds["rounds"]) == 2, name
+        assert rounds["ratio_min"] <= saved["http"]["ratios"][name] <= rounds["ratio_max"]
+        assert all(r["trivial_rps"] > 0 and r["rps"] > 0 for r in rounds["rounds"]), name
+        assert endpoints[name]["loaded"]["measurements"] == 2
+    assert endpoints["trivial"]["loaded"]["measurements"] == 2 * len(loaded)
+    assert "interleaved" not in endpoints["province_assignments"]
     # The pages and the wide views are in the harness beside the trivial endpoint.
     assert {
         "inbox_page",
@@ -112,18 +119,3 @@ def test_quick_benchmark_on_a_tiny_province_writes_every_section(tmp_path):
     assert public["cached"]["runs"] > 0 and public["queries"] == 7
     assert "## The public figures" in markdown and "public figures, uncached" in markdown
     assert [g["met"] is not None for g in saved["goals"]] == [True] * 14
-
-
-def test_interleaved_rounds_give_the_lists_ratios_on_a_tiny_province(tmp_path):
-    from io import StringIO
-
-    from django.core.management import call_command
-
-    data.generate(data.TINY, progress=lambda message: None)
-    printed = StringIO()
-    call_command(
-        "bench_interleaved", rounds=1, seconds=1, loader="python", out=tmp_path, stdout=printed
-    )
-    text = printed.getvalue()
-    assert "round 0: trivial" in text
-    assert "inbox: ratio median" in text and "department_list: ratio median" in text

@@ -76,6 +76,29 @@ _ROW_VALUES = (
 )
 
 
+# What a task card shows (templates/registry/dispatch/_card.html and _item_status.html):
+# a page leaves out the dispatch's instructions and materials and the other columns of
+# the four joined rows.
+_CARD_FIELDS = (
+    "id",
+    "state",
+    "emergency",
+    "due_date",
+    "hours",
+    "dispatch__title",
+    "dispatch__households_per_community",
+    "community__name",
+    "department__name",
+    "work_item__admission_number",
+    "work_item__status",
+)
+
+
+def inbox_cards(queryset: QuerySet[Assignment]) -> QuerySet[Assignment]:
+    """``queryset`` (``inbox_list``'s) reading only the columns of the inbox's cards."""
+    return queryset.only(*_CARD_FIELDS)
+
+
 def inbox_values(queryset: QuerySet[Assignment]) -> QuerySet:
     """The columns ``inbox_rows`` shows, as dicts (one query, no model instances)."""
     return queryset.values(*_ROW_VALUES)

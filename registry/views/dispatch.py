@@ -412,7 +412,6 @@ def inbox(request: HttpRequest) -> HttpResponse:
     state = request.GET.get("state", "")
     if state != "open" and state not in Assignment.State.values:
         state = ""
-    page = pages.paginate(request, selectors.inbox_order(shown), PAGE_SIZE)
     filters = [
         (
             value,
@@ -427,6 +426,12 @@ def inbox(request: HttpRequest) -> HttpResponse:
         )
         for value, label in INBOX_FILTERS
     ]
+    # A tab's count is the list's when the tab is all that filters it: the paginator need
+    # not count again (an unknown value shows everything, and the "all" tab's count).
+    only_tab = set(request.GET) <= {"state", "page"} and len(request.GET.getlist("state")) <= 1
+    known = next((n for value, _label, n in filters if value == state), None) if only_tab else None
+    cards = selectors.inbox_cards(selectors.inbox_order(shown))
+    page = pages.paginate(request, cards, PAGE_SIZE, count=known)
     return render(
         request,
         "registry/dispatch/inbox.html",

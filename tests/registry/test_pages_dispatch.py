@@ -541,12 +541,52 @@ def test_inbox_costs_the_same_queries_for_many_tasks(
     client.force_login(world.a.cadre)
 
     # 1 session, 2 user, 3 memberships (cached for every permission check on the page),
-    # 4 the tasks per state (the filter chips), 5 count for the paginator, 6 the page of
-    # tasks with dispatch, community, department and item joined.
-    with django_assert_num_queries(6):
+    # 4 the tasks per state (the filter chips, whose count is also the paginator's), 5 the
+    # page of tasks with dispatch, community, department and item joined.
+    with django_assert_num_queries(5):
         response = client.get(reverse("inbox"))
 
     assert html_of(response).count('<li class="task-card') == 15
+
+
+def test_an_open_task_under_a_suspended_item_says_so_on_its_card(
+    client, world, item, django_assert_num_queries
+):
+    send(world, item, title="暂停事项的任务")
+    services.work_item_change_status(
+        actor=world.a.reviewer, item=item, action="suspend", reason="核查中"
+    )
+    client.force_login(world.a.cadre)
+
+    # The card's columns only (selectors.inbox_cards), and still the five queries.
+    with django_assert_num_queries(5):
+        html = html_of(client.get(reverse("inbox")))
+
+    card = re.search(r'<li class="task-card.*?</li>', html, re.S).group(0)
+    assert 'data-item-status="suspended"' in card and "继续办理前请先向部门确认" in card
+    assert item.admission_number in card and "暂停事项的任务" in card
+
+
+def test_inbox_pages_say_the_total_the_paginator_would_count(client, world, item):
+    for n in range(23):
+        send(world, None, title=f"应急任务{n}", communities=[world.a.community])
+    services.assignment_respond(
+        actor=world.a.cadre,
+        assignment=Assignment.objects.filter(community=world.a.community).first(),
+        action="accept",
+    )
+    client.force_login(world.a.cadre)
+
+    def status(query: dict) -> list[str]:
+        html = html_of(client.get(reverse("inbox"), query))
+        return re.findall(r'<span class="pagination__status"[^>]*>(.*?)</span>', html, re.S)
+
+    # The tab alone: the tabs' count is the paginator's. Any other parameter (here one the
+    # filters ignore): the paginator counts again, and says the same.
+    for query in ({}, {"state": "open"}, {"state": "pending", "page": "2"}, {"state": "x"}):
+        assert status(query) == status({**query, "from": "mail"}), query
+    assert "23" in status({})[0] and "22" in status({"state": "pending"})[0]
+    assert status({"state": "accepted"}) == []  # one task: no pages
 
 
 def test_community_workbench_loads_the_open_tasks_as_its_to_do(client, world, item):

@@ -13,10 +13,10 @@ from bench import run
 class Command(BaseCommand):
     help = (
         "Measure dispatch to 1,000 communities, the inbox and department list over gunicorn "
-        "under load beside a trivial endpoint, the flag computation beside one raw SQL "
-        "query, pre-filling a monitoring report and the escalation job beside raw SQL, the "
-        "dashboard and the public figures beside raw SQL, and queries per request; write a "
-        "JSON and a markdown report."
+        "under load in rounds interleaved with a trivial endpoint, the flag computation "
+        "beside one raw SQL query, pre-filling a monitoring report and the escalation job "
+        "beside raw SQL, the dashboard and the public figures beside raw SQL, and queries "
+        "per request; write a JSON and a markdown report."
     )
 
     def add_arguments(self, parser):
@@ -39,8 +39,19 @@ class Command(BaseCommand):
         parser.add_argument(
             "--public-repeats", type=int, help="uncached runs of the public figures"
         )
-        parser.add_argument("--duration", type=float, help="seconds of load per measurement")
+        parser.add_argument(
+            "--duration",
+            type=float,
+            help="seconds of load per measurement; loaded, shared out over the rounds, half "
+            "on the trivial endpoint (default 15)",
+        )
         parser.add_argument("--warmup", type=float, help="seconds of load before each")
+        parser.add_argument(
+            "--rounds",
+            type=int,
+            help="interleaved rounds (trivial endpoint, then the endpoint) per loaded "
+            "endpoint; the ratio is their median (default 4)",
+        )
         parser.add_argument("--workers", type=int, help="gunicorn workers (default 2 x cores + 1)")
         parser.add_argument("--connections", type=int, help="default: one per worker")
         parser.add_argument("--loader", choices=["auto", "wrk", "python"], default="auto")
@@ -51,7 +62,7 @@ class Command(BaseCommand):
             for name in (
                 "quick", "stem", "dispatch_size", "dispatch_repeats", "flag_repeats",
                 "monitoring_repeats", "evaluation_repeats",
-                "dashboard_repeats", "public_repeats", "duration", "warmup", "workers",
+                "dashboard_repeats", "public_repeats", "duration", "warmup", "rounds", "workers",
                 "connections", "loader",
             )
         }  # fmt: skip
