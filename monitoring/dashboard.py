@@ -81,9 +81,11 @@ def flags_figures(query: DashboardQuery) -> dict:
         "seen_until": query.end.isoformat(),
     }
     flags = selectors.flag_list(user=query.user, filters=filters)
+    # Grouped by the organisation's id, its path from the area's organisations read once
+    # (query.named): joined to the tree, a province's 20,000 flags took 0.2 s a period.
     grouped = list(
         flags.order_by()
-        .values("kind", "organisation__path")
+        .values("kind", "organisation_id")
         .annotate(n=Count("id"), open=Count("id", filter=Q(status__in=OPEN_FLAG_STATES)))
     )
     kinds: dict[str, dict] = {}
@@ -103,7 +105,7 @@ def flags_figures(query: DashboardQuery) -> dict:
         )
         kind["n"] += g["n"]
         kind["open"] += g["open"]
-        code = query.child_code(g["organisation__path"] or "")
+        code = query.child_code(query.named(g["organisation_id"])[2])
         if code not in query.children:
             code = None
         name, url = query.drill(code)

@@ -16,16 +16,25 @@ def plaques_figures(query: DashboardQuery) -> dict:
     end = query.end
     up = Q(installed_on__lte=end) & (Q(removed_on__isnull=True) | Q(removed_on__gt=end))
     signs = selectors.plaque_list(user=query.user, filters={"area": query.area.code})
-    children: dict[str | None, dict] = {}
-    for g in (
-        signs.order_by()
-        .values("community_id")
-        .annotate(
-            up=Count("id", filter=up),
-            excess=Count("id", filter=up & Q(within_standard=False)),
-            removed=Count("id", filter=Q(removed_on__gte=query.start, removed_on__lte=end)),
+
+    def grouped() -> list[dict]:
+        return list(
+            signs.order_by()
+            .values("community_id")
+            .annotate(
+                up=Count("id", filter=up),
+                excess=Count("id", filter=up & Q(within_standard=False)),
+                removed=Count("id", filter=Q(removed_on__gte=query.start, removed_on__lte=end)),
+            )
         )
-    ):
+
+    # Kept until a sign under the area changes (the summary's totals' way): a province's
+    # 200,000 signs grouped per community are the same for every reader of that scope.
+    per_community = selectors.kept(
+        "dashboard_plaques", query.user, query.area, (query.start, end), grouped
+    )
+    children: dict[str | None, dict] = {}
+    for g in per_community:
         code = query.child_code(query.named(g["community_id"])[2])
         if code not in query.children:
             code = None

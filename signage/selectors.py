@@ -178,7 +178,7 @@ def plaque_summary(
 PLAQUE_FIGURES = "plaques"
 
 
-def _kept(name: str, user: User, area: Organisation | None, parts: tuple, build):
+def kept(name: str, user: User, area: Organisation | None, parts: tuple, build):
     """``build()`` kept under the versions of what it reads (registry/figure_cache.py): the
     area's, or without one those of the user's grants (each lies above every community it
     covers, so a change to a sign in scope bumps it). The key holds the grants themselves
@@ -198,7 +198,7 @@ def plaque_totals(
     """The same figures summed over every community the user may read (one query, kept
     until a sign of the area changes: a province's read 200,000 signs, 60-90 ms)."""
     on = on or timezone.localdate()
-    return _kept(
+    return kept(
         "plaque-totals", user, area, (on,), lambda: _plaque_totals(user=user, area=area, on=on)
     )
 
@@ -233,7 +233,7 @@ def plaque_monthly_trend(
     (put up / removed per month) and one count of what was up before the window, kept
     until a sign of the area changes (a province's: 300 ms)."""
     until = until or timezone.localdate()
-    return _kept(
+    return kept(
         "plaque-trend",
         user,
         area,

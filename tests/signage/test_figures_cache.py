@@ -145,3 +145,28 @@ def test_another_districts_figures_are_their_own(supervisor, world):
     sign(world, "B一社区居民委员会", actor=world.b.cadre, community=world.b.community)
     assert other.get("/api/v1/plaques/summary/").json()["totals"]["up"] == 1
     assert read(supervisor, world, area=False) == mine
+
+
+def test_the_dashboards_plaque_figures_are_kept_and_follow_each_change(supervisor, world):
+    """The supervisors' dashboard's plaques section reads through the same keeping: a
+    second read counts nothing again; a sign added and one removed show at the next."""
+
+    def dashboard() -> dict:
+        response = supervisor.get(
+            "/api/v1/dashboard/",
+            {"area": world.a.district.code, "from": TODAY.replace(month=1, day=1).isoformat(),
+             "until": TODAY.isoformat()},
+        )  # fmt: skip
+        assert response.status_code == 200
+        return response.json()["plaques"]["period"]["totals"]
+
+    first = dashboard()
+    with CaptureQueriesContext(connection) as queries:
+        assert dashboard() == first
+    assert not [q for q in queries.captured_queries if "signage_plaque" in q["sql"]]
+    plaque = sign(world, "文明宣传栏", kind="publicity", community=world.a.community2)
+    added = dashboard()
+    assert added["up"] == first["up"] + 1
+    services.plaque_remove(actor=world.a.cadre, plaque=plaque, removed_on=TODAY, reason="整合")
+    removed = dashboard()
+    assert removed["up"] == first["up"] and removed["removed"] == first["removed"] + 1
