@@ -91,9 +91,9 @@ def flags_figures(query: DashboardQuery) -> dict:
     kinds: dict[str, dict] = {}
     areas: dict[str | None, dict] = {}
     for g in grouped:
-        kind = kinds.setdefault(
-            g["kind"],
-            {
+        kind = kinds.get(g["kind"])
+        if kind is None:  # once per kind, not per organisation's row (20,000 in a province)
+            kind = kinds[g["kind"]] = {
                 "name": Flag.Kind(g["kind"]).label if g["kind"] in Flag.Kind.values else g["kind"],
                 "n": 0,
                 "open": 0,
@@ -101,8 +101,7 @@ def flags_figures(query: DashboardQuery) -> dict:
                     "n": query.list_url("flags", **filters, kind=g["kind"], status="all"),
                     "open": query.list_url("flags", **filters, kind=g["kind"]),
                 },
-            },
-        )
+            }
         kind["n"] += g["n"]
         kind["open"] += g["open"]
         code = query.child_code(query.named(g["organisation_id"])[2])
