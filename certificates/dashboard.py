@@ -8,7 +8,19 @@ from django.db.models import Count
 from django.utils.translation import gettext as _
 
 from certificates import selectors
+from certificates.services.register import CERTIFICATE_FIGURES
+from registry import figure_cache, permissions
 from registry.selectors.dashboard import DashboardQuery, column, section_result, table
+
+
+def _kept(query: DashboardQuery, name: str, build):
+    """``build()`` kept until an issuance, withdrawal or refusal under the area (its
+    version, taken in that change's transaction) or the reader's grants change: a
+    province's register is 500,000 rows, the same for every reader of a scope."""
+    grants = tuple(permissions.grants_of(query.user))  # the scope the lists filter by
+    parts = (grants, query.area.pk, query.start, query.end)
+    keys = [f"{CERTIFICATE_FIGURES}:{query.area.pk}"]
+    return figure_cache.remember(name, parts, keys, build)
 
 
 def certificates_figures(query: DashboardQuery) -> dict:
@@ -23,9 +35,11 @@ def certificates_figures(query: DashboardQuery) -> dict:
         },
     )
     children: dict[str | None, dict] = {}
-    for community_id, n in (
-        issued.order_by().values("community_id").annotate(n=Count("id"))
-    ).values_list("community_id", "n"):
+    for community_id, n in _kept(
+        query,
+        "dashboard_issued",
+        lambda: list(issued.order_by().values_list("community_id").annotate(n=Count("id"))),
+    ):
         code = query.child_code(query.named(community_id)[2])
         if code not in query.children:
             code = None
@@ -43,10 +57,16 @@ def certificates_figures(query: DashboardQuery) -> dict:
     )
     demand = [
         {"name": r["requested_by"], "n": r["n"], "communities": r["communities"]}
-        for r in refusals.order_by()
-        .values("requested_by")
-        .annotate(n=Count("id"), communities=Count("community", distinct=True))
-        .order_by("-n", "requested_by")
+        for r in _kept(
+            query,
+            "dashboard_demand",
+            lambda: list(
+                refusals.order_by()
+                .values("requested_by")
+                .annotate(n=Count("id"), communities=Count("community", distinct=True))
+                .order_by("-n", "requested_by")
+            ),
+        )
     ]
     return section_result(
         totals={

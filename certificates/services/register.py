@@ -23,7 +23,7 @@ from certificates.models import (
 )
 from certificates.permissions import ISSUE
 from certificates.services.catalogue import CertificateProhibited, Status, prohibition_named
-from registry import limits
+from registry import figure_cache, limits
 from registry.audit import audit_record
 from registry.errors import InvalidInput
 from registry.models import Organisation, User
@@ -63,6 +63,16 @@ class _Request:
     applicant_id_hash: str
     purpose: str
     requested_by: str
+
+
+# The version keys of the register's figures (the dashboard's certificates section),
+# ``certificates:<organisation id>`` for a community and every area above it, taken in the
+# transaction of each issuance, withdrawal and refusal (registry/figure_cache.py).
+CERTIFICATE_FIGURES = "certificates"
+
+
+def figures_changed(community_id: int) -> None:
+    figure_cache.bump_areas(CERTIFICATE_FIGURES, [community_id])
 
 
 @sensitive_variables("applicant_id_number", "number")
@@ -256,6 +266,7 @@ def _issuance_create(
         ):
             return repeated
         raise
+    figures_changed(community.pk)
     audit_record(
         actor=actor,
         action=audit_actions.CERTIFICATE_ISSUE,
@@ -311,6 +322,7 @@ def certificate_issuance_withdraw(
     locked.withdrawn_on = today
     locked.withdrawal_reason = reason
     locked.save(update_fields=["withdrawn_on", "withdrawal_reason"])
+    figures_changed(locked.community_id)
     audit_record(
         actor=actor,
         action=audit_actions.CERTIFICATE_WITHDRAW,
@@ -359,6 +371,7 @@ def _refusal_record(
             refusal.save()
     except IntegrityError:  # the same request at the same moment: count it once
         return CertificateRefusal.objects.get(**key)
+    figures_changed(community.pk)
     audit_record(
         actor=actor,
         action=audit_actions.CERTIFICATE_REFUSE,
