@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 
 from monitoring import audit_actions
 from monitoring.models import Clue, OffPlatformReport
-from registry import images
+from registry import figure_cache, images
 from registry.audit import audit_record
 from registry.audit_actions import for_transition
 from registry.errors import IllegalTransition, InvalidInput
@@ -38,6 +38,17 @@ EDITABLE_FIELDS = (
     "hours",
     "description",
 )
+
+
+# The version keys of the reports' figures (the dashboard's off-platform section),
+# ``offplatform:<organisation id>`` for the reporting community and the areas above it,
+# taken in the transaction of each report, correction and withdrawal
+# (registry/figure_cache.py).
+OFFPLATFORM_FIGURES = "offplatform"
+
+
+def figures_changed(community_id: int) -> None:
+    figure_cache.bump_areas(OFFPLATFORM_FIGURES, [community_id])
 
 
 def _used_by_a_clue(user, report: OffPlatformReport, transition: Transition):
@@ -153,6 +164,7 @@ def offplatform_report_create(
     if evidence is not None:
         report.evidence = _evidence(evidence)
     report.save()
+    figures_changed(report.community_id)
     audit_record(
         actor=actor,
         action=audit_actions.OFFPLATFORM_REPORT,
@@ -214,6 +226,7 @@ def offplatform_report_update(
     if evidence is not None:
         report.evidence = _evidence(evidence)
     report.save()
+    figures_changed(report.community_id)
     audit_record(
         actor=actor,
         action=for_transition("offplatform_report", "edit"),
@@ -233,6 +246,7 @@ def offplatform_report_withdraw(*, actor: User, report: OffPlatformReport) -> Of
     before = {"state": OFFPLATFORM_REPORT.apply(report, transition)}
     report.withdrawn_at = timezone.now()
     report.save(update_fields=["state", "withdrawn_at"])
+    figures_changed(report.community_id)
     audit_record(
         actor=actor,
         action=for_transition("offplatform_report", "withdraw"),
