@@ -13,14 +13,14 @@ from registry import figure_cache, permissions
 from registry.selectors.dashboard import DashboardQuery, column, section_result, table
 
 
-def _kept(query: DashboardQuery, name: str, build):
+def _kept(query: DashboardQuery, name: str, build, *, local: bool = True):
     """``build()`` kept until an issuance, withdrawal or refusal under the area (its
     version, taken in that change's transaction) or the reader's grants change: a
     province's register is 500,000 rows, the same for every reader of a scope."""
     grants = tuple(permissions.grants_of(query.user))  # the scope the lists filter by
     parts = (grants, query.area.pk, query.start, query.end)
     keys = [f"{CERTIFICATE_FIGURES}:{query.area.pk}"]
-    return figure_cache.remember(name, parts, keys, build)
+    return figure_cache.remember(name, parts, keys, build, local=local)
 
 
 def certificates_figures(query: DashboardQuery) -> dict:
@@ -39,6 +39,7 @@ def certificates_figures(query: DashboardQuery) -> dict:
         query,
         "dashboard_issued",
         lambda: list(issued.order_by().values_list("community_id").annotate(n=Count("id"))),
+        local=False,  # a province's 20,000 communities: the shared cache only
     ):
         code = query.child_code(query.named(community_id)[2])
         if code not in query.children:

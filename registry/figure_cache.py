@@ -107,23 +107,34 @@ def versions(keys: Iterable[str]) -> dict[str, int]:
     return {key: found.get(key, 0) for key in keys}
 
 
-def remember(name: str, parts: Iterable, keys: Iterable[str], build: Callable[[], T]) -> T:
+def remember(
+    name: str,
+    parts: Iterable,
+    keys: Iterable[str],
+    build: Callable[[], T],
+    *,
+    local: bool = True,
+) -> T:
     """``build()``, or what it gave for the same ``parts`` while the versions of ``keys``
-    (and of the tree) were what they are now."""
+    (and of the tree) were what they are now. ``local=False`` for a big value (a
+    province's 20,000 communities' rows, megabytes as Python objects): it is kept in the
+    shared cache only, not in each worker's LRU, whose bound is a number of entries."""
     if not enabled():
         return build()
     current = versions([*keys, TREE])  # before any row is read (the module's rule)
     digest = hashlib.sha256(repr((tuple(parts), sorted(current.items()))).encode()).hexdigest()
     key = f"{KEY_PREFIX}:{inbox_cache._database_id()}:{name}:{digest}"
-    with _local_lock:
-        if key in _local:
-            _local.move_to_end(key)
-            return _local[key]  # type: ignore[return-value]
+    if local:
+        with _local_lock:
+            if key in _local:
+                _local.move_to_end(key)
+                return _local[key]  # type: ignore[return-value]
     value = cache.get(key)
     if value is None:
         value = build()
         cache.set(key, value, TTL_SECONDS)
-    _remember(key, value)
+    if local:
+        _remember(key, value)
     return value
 
 

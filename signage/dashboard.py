@@ -31,7 +31,7 @@ def plaques_figures(query: DashboardQuery) -> dict:
     # Kept until a sign under the area changes (the summary's totals' way): a province's
     # 200,000 signs grouped per community are the same for every reader of that scope.
     per_community = selectors.kept(
-        "dashboard_plaques", query.user, query.area, (query.start, end), grouped
+        "dashboard_plaques", query.user, query.area, (query.start, end), grouped, local=False
     )
     children: dict[str | None, dict] = {}
     for g in per_community:

@@ -178,7 +178,7 @@ def plaque_summary(
 PLAQUE_FIGURES = "plaques"
 
 
-def kept(name: str, user: User, area: Organisation | None, parts: tuple, build):
+def kept(name: str, user: User, area: Organisation | None, parts: tuple, build, local=True):
     """``build()`` kept under the versions of what it reads (registry/figure_cache.py): the
     area's, or without one those of the user's grants (each lies above every community it
     covers, so a change to a sign in scope bumps it). The key holds the grants themselves
@@ -189,7 +189,7 @@ def kept(name: str, user: User, area: Organisation | None, parts: tuple, build):
     holders = [area.pk] if area is not None else [grant.organisation_id for grant in grants]
     keys = [f"{PLAQUE_FIGURES}:{pk}" for pk in holders]
     parts = (tuple(grants), area.pk if area is not None else None, *parts)
-    return figure_cache.remember(name, parts, keys, build)
+    return figure_cache.remember(name, parts, keys, build, local=local)
 
 
 def plaque_totals(

@@ -37,7 +37,6 @@ class Migration(migrations.Migration):
                 ('through', models.DateField(blank=True, null=True, verbose_name='holds months up to')),
                 ('rows', models.PositiveIntegerField(default=0, verbose_name='rows')),
                 ('seconds', models.FloatField(default=0, verbose_name='seconds taken')),
-                ('generation', models.CharField(blank=True, editable=False, max_length=32)),
             ],
             options={
                 'verbose_name': 'dashboard roll-up',

@@ -49,9 +49,6 @@ class DashboardRollup(models.Model):
     through = models.DateField(_("holds months up to"), null=True, blank=True)
     rows = models.PositiveIntegerField(_("rows"), default=0)
     seconds = models.FloatField(_("seconds taken"), default=0)
-    # New at every rebuild: what the dashboard keeps of a roll-up in the cache is keyed by
-    # it, so nothing read from an older roll-up is ever served.
-    generation = models.CharField(max_length=32, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("dashboard roll-up")

@@ -11,19 +11,17 @@ roll-up everything is live: a new deployment, the demo and the tests count from 
 from __future__ import annotations
 
 import datetime
-import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.cache import cache
 from django.db.models import QuerySet
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from registry import permissions
+from registry import figure_cache, permissions
 from registry.models import CommunityMonth, DashboardRollup, DepartmentMonth, Organisation
-from registry.services.dashboard_rollups import ROLLUP_KEY
+from registry.services.dashboard_rollups import ROLLUP_FIGURES, ROLLUP_KEY
 
 DAY = datetime.timedelta(days=1)
 # The roll-ups are read in the inbox's scope: the communities whose tasks the user sees.
@@ -96,32 +94,24 @@ def department_months(
     return DepartmentMonth.objects.filter(month__range=months, parent_id__in=parents).order_by()
 
 
-# A roll-up's figures change only when it is rebuilt (nightly); a day and a bit covers the
-# time to the next rebuild, whose new generation makes every older key unused anyway.
-KEPT_SECONDS = 26 * 3600
-
-
 def remembered(
     *,
     user,
     area: Organisation,
-    state: DashboardRollup,
     what: str,
     months: tuple[datetime.date, datetime.date],
     compute: Callable[[], Any],
 ) -> Any:
-    """``compute()`` (a section's grouped read of the roll-up), kept in the cache under the
-    roll-up's generation, the area, the months and the reader's scope: the province's year
-    is 220,000 roll-up rows grouped per community, the same for every supervisor of the
-    province until the next rebuild. The live days are never kept."""
+    """``compute()`` (a section's grouped read of the roll-up), kept until the next rebuild
+    (which takes a new version of ``ROLLUP_FIGURES`` in its transaction:
+    registry/figure_cache.py) for the area, the months and the reader's scope: a
+    province's year is 220,000 roll-up rows grouped per community, the same for every
+    supervisor of the province until then. The live days are never kept."""
     grants = sorted(g.path for g in permissions.grants_for(user, SCOPE_ACTION))
-    raw = "|".join(map(str, (state.generation, what, area.pk, *months, user.is_superuser, grants)))
-    key = "dashboard-rollup:" + hashlib.sha256(raw.encode()).hexdigest()
-    found = cache.get(key)
-    if found is None:
-        found = compute()
-        cache.set(key, found, KEPT_SECONDS)
-    return found
+    parts = (area.pk, *months, user.is_superuser, tuple(grants))
+    return figure_cache.remember(
+        f"dashboard_rollup_{what}", parts, [ROLLUP_FIGURES], compute, local=False
+    )
 
 
 def freshness_note(state: DashboardRollup | None, part: Split) -> str:

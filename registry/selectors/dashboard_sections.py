@@ -256,7 +256,6 @@ def _assignment_counts(query: DashboardQuery) -> tuple[list[dict], list[dict], s
         by_community, by_month = rollups.remembered(
             user=query.user,
             area=query.area,
-            state=query.rollup,
             what="community_months",
             months=part.months,
             compute=read,
@@ -509,7 +508,6 @@ def _refusal_counts(query: DashboardQuery) -> tuple[list[dict], str]:
         for row in rollups.remembered(
             user=query.user,
             area=query.area,
-            state=query.rollup,
             what="department_months",
             months=part.months,
             compute=read,

@@ -17,7 +17,6 @@ when the roll-up was made.
 from __future__ import annotations
 
 import datetime
-import secrets
 import time
 
 from django.db import connection, transaction
@@ -25,10 +24,13 @@ from django.db.models import Count, DateField, F, IntegerField, Q, Sum, Value
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
+from registry import figure_cache
 from registry.filters.base import day_start
 from registry.models import Assignment, CommunityMonth, DashboardRollup, DepartmentMonth
 
 ROLLUP_KEY = "assignments"
+# The figure version (registry/figure_cache.py) every rebuild takes in its transaction.
+ROLLUP_FIGURES = "dashboard_rollups"
 
 
 def last_complete_month(today: datetime.date) -> datetime.date:
@@ -123,7 +125,8 @@ def dashboard_rollups_refresh(*, today: datetime.date | None = None) -> dict:
         with connection.cursor() as cursor:
             for model in (CommunityMonth, DepartmentMonth):
                 cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
-    state.generation = secrets.token_hex(16)
+    # What the dashboard kept of the previous roll-up is never read again.
+    figure_cache.bump([ROLLUP_FIGURES])
     state.refreshed_at = timezone.now()
     state.through = through
     state.rows = rows

@@ -274,3 +274,25 @@ def test_the_beat_job_refreshes(busy, settings):
     result = task.apply().get()
     assert result["through"] == "2026-08-01"
     assert DashboardRollup.objects.get().rows == result["rows"]
+
+
+def test_a_big_kept_figure_stays_out_of_the_workers_memory(busy, city_supervisor):
+    """A province's rows per community are megabytes as Python objects: kept in the shared
+    cache only (``local=False``), not in each worker's entry-bounded LRU."""
+    from registry import figure_cache
+
+    figure_cache.clear_local()
+    figure_cache.bump(["probe"])  # a version no earlier run kept anything under
+    calls = []
+
+    def build():
+        calls.append(1)
+        return [{"community_id": 1, "n": 2}]
+
+    for _ in range(2):
+        got = figure_cache.remember("probe_big", ("x",), ["probe"], build, local=False)
+        assert got == [{"community_id": 1, "n": 2}]
+    assert calls == [1]  # the second came from the shared cache
+    assert not [k for k in figure_cache._local if ":probe_big:" in k]
+    figure_cache.remember("probe_small", ("x",), ["probe"], build)
+    assert [k for k in figure_cache._local if ":probe_small:" in k]
