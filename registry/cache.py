@@ -9,7 +9,9 @@ on the connection logs a warning (at most one a minute per process) and acts as 
 from __future__ import annotations
 
 import logging
+import threading
 import time
+from collections import OrderedDict
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.redis import RedisCache
@@ -104,3 +106,36 @@ class FailSafeRedisCache(RedisCache):
             return super().clear()
         except (RedisError, OSError) as exc:
             return self._failed("clear", exc, False)
+
+
+class WorkerLRU:
+    """A worker's own copies of what the shared cache holds (the inbox's first pages, the
+    wide figures): the ``size`` most recently used, safe across a worker's threads. Each is
+    filed under versions the readers check first, so a copy is never stale, only evicted."""
+
+    def __init__(self, size: int):
+        self.size = size
+        self._items: OrderedDict[str, object] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: str):
+        with self._lock:
+            value = self._items.get(key)
+            if value is not None:
+                self._items.move_to_end(key)
+            return value
+
+    def put(self, key: str, value: object) -> None:
+        with self._lock:
+            self._items[key] = value
+            self._items.move_to_end(key)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
+    def __iter__(self):
+        with self._lock:
+            return iter(list(self._items))

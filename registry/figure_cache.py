@@ -26,8 +26,6 @@ grants are read on every request, so a revoked membership changes the key at onc
 from __future__ import annotations
 
 import hashlib
-import threading
-from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from typing import TypeVar
 
@@ -36,6 +34,7 @@ from django.db import connection
 from django.db.models import Model, QuerySet
 
 from registry import inbox_cache
+from registry.cache import WorkerLRU
 
 T = TypeVar("T")
 
@@ -44,8 +43,7 @@ TTL_SECONDS = 600  # the shared copy; versions make it exact, the TTL only frees
 LOCAL_SIZE = 1_000  # figures kept in each worker
 TREE = "tree"
 
-_local: OrderedDict[str, object] = OrderedDict()
-_local_lock = threading.Lock()
+_local = WorkerLRU(LOCAL_SIZE)
 # model -> the version keys its rows are counted under (``counted_under``).
 _counted: dict[type[Model], tuple[str, ...]] = {}
 
@@ -124,17 +122,14 @@ def remember(
     current = versions([*keys, TREE])  # before any row is read (the module's rule)
     digest = hashlib.sha256(repr((tuple(parts), sorted(current.items()))).encode()).hexdigest()
     key = f"{KEY_PREFIX}:{inbox_cache._database_id()}:{name}:{digest}"
-    if local:
-        with _local_lock:
-            if key in _local:
-                _local.move_to_end(key)
-                return _local[key]  # type: ignore[return-value]
+    if local and (kept := _local.get(key)) is not None:
+        return kept  # type: ignore[return-value]
     value = cache.get(key)
     if value is None:
         value = build()
         cache.set(key, value, TTL_SECONDS)
     if local:
-        _remember(key, value)
+        _local.put(key, value)
     return value
 
 
@@ -148,15 +143,6 @@ def of_query(queryset: QuerySet, build: Callable[[QuerySet], T]) -> T:
     return remember(queryset.model._meta.label, (sql, params), keys, lambda: build(queryset))
 
 
-def _remember(key: str, value: object) -> None:
-    with _local_lock:
-        _local[key] = value
-        _local.move_to_end(key)
-        while len(_local) > LOCAL_SIZE:
-            _local.popitem(last=False)
-
-
 def clear_local() -> None:
     """Forget the worker's copies (tests)."""
-    with _local_lock:
-        _local.clear()
+    _local.clear()

@@ -32,8 +32,6 @@ membership revoked is refused or sees nothing at the very next request.
 from __future__ import annotations
 
 import hashlib
-import threading
-from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -41,14 +39,14 @@ from django.core.cache import cache
 from django.db import connection
 from django.utils import timezone, translation
 
+from registry.cache import WorkerLRU
 from registry.models import InboxVersion
 
 KEY_PREFIX = "inbox-page:v2"  # v2: a Page with its rows as JSON bytes
 TTL_SECONDS = 600  # the shared copy; versions make it exact, the TTL only frees memory
 LOCAL_SIZE = 2_000  # first pages kept in each worker
 
-_local: OrderedDict[str, Page] = OrderedDict()
-_local_lock = threading.Lock()
+_local = WorkerLRU(LOCAL_SIZE)
 _database_ids: dict[str, int] = {}
 
 
@@ -197,31 +195,20 @@ def page_key(
 
 
 def get(key: str) -> Page | None:
-    with _local_lock:
-        page = _local.get(key)
-        if page is not None:
-            _local.move_to_end(key)
-            return page
+    page = _local.get(key)
+    if page is not None:
+        return page
     page = cache.get(key)
     if page is not None:
-        _remember(key, page)
+        _local.put(key, page)
     return page
 
 
 def put(key: str, page: Page) -> None:
-    _remember(key, page)
+    _local.put(key, page)
     cache.set(key, page, TTL_SECONDS)
-
-
-def _remember(key: str, page: Page) -> None:
-    with _local_lock:
-        _local[key] = page
-        _local.move_to_end(key)
-        while len(_local) > LOCAL_SIZE:
-            _local.popitem(last=False)
 
 
 def clear_local() -> None:
     """Forget the worker's copies (tests)."""
-    with _local_lock:
-        _local.clear()
+    _local.clear()
