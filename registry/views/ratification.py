@@ -81,48 +81,48 @@ def ratification_queue(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
-@require_POST
-def dispatch_ratify(request: HttpRequest, pk: int) -> HttpResponse:
+def _decide(request: HttpRequest, pk: int, form_class, decide, done: str) -> HttpResponse:
+    """A reviewer's decision on an emergency task (追认 or 不予追认) from the queue or the
+    task's page: the form's note to ``decide(dispatch, note)``, then back where they were."""
     dispatch = selectors.dispatch_get(user=request.user, pk=pk, action="dispatch.ratify")
     back = pages.safe_next(request, reverse("dispatch-ratification"))
-    form = RatifyForm(request.POST)
+    form = form_class(request.POST)
     if not form.is_valid():
         messages.error(request, _("The note is too long."))
         return redirect(back)
     try:
-        services.dispatch_ratify(
-            actor=request.user, dispatch=dispatch, note=form.cleaned_data["note"]
-        )
-    except IllegalTransition as exc:
+        decide(dispatch, form.cleaned_data["note"])
+    except (IllegalTransition, InvalidInput) as exc:
         messages.error(request, str(exc.message))
     else:
-        messages.success(
-            request, _("The emergency task “%(title)s” is ratified.") % {"title": dispatch.title}
-        )
+        messages.success(request, done % {"title": dispatch.title})
     return redirect(back)
+
+
+@login_required
+@require_POST
+def dispatch_ratify(request: HttpRequest, pk: int) -> HttpResponse:
+    return _decide(
+        request,
+        pk,
+        RatifyForm,
+        lambda dispatch, note: services.dispatch_ratify(
+            actor=request.user, dispatch=dispatch, note=note
+        ),
+        _("The emergency task “%(title)s” is ratified."),
+    )
 
 
 @login_required
 @require_POST
 def dispatch_refuse_ratification(request: HttpRequest, pk: int) -> HttpResponse:
-    """不予追认, with the reviewer's required opinion; back to where the reviewer was."""
-    dispatch = selectors.dispatch_get(user=request.user, pk=pk, action="dispatch.ratify")
-    back = pages.safe_next(request, reverse("dispatch-ratification"))
-    form = RefuseRatificationForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("The note is too long."))
-        return redirect(back)
-    try:
-        services.dispatch_refuse_ratification(
-            actor=request.user, dispatch=dispatch, reason=form.cleaned_data["note"]
-        )
-    except (IllegalTransition, InvalidInput) as exc:
-        messages.error(request, str(exc.message))
-    else:
-        messages.success(
-            request,
-            _("The emergency task “%(title)s” is not ratified; the department has been told.")
-            % {"title": dispatch.title},
-        )
-    return redirect(back)
+    """不予追认, with the reviewer's required opinion."""
+    return _decide(
+        request,
+        pk,
+        RefuseRatificationForm,
+        lambda dispatch, note: services.dispatch_refuse_ratification(
+            actor=request.user, dispatch=dispatch, reason=note
+        ),
+        _("The emergency task “%(title)s” is not ratified; the department has been told."),
+    )
